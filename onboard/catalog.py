@@ -1,0 +1,153 @@
+"""Loads and validates the audit content in checklists/ (week plan, interview, checks)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from onboard.models import ActionDef, CheckDef, Day, InterviewPrompt, Task
+
+ENV_VAR = "ONBOARD_CHECKLISTS"
+FILES = ("week.yaml", "interview.yaml", "checks.yaml")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class CatalogError(Exception):
+    """A checklist file that cannot be used; the message is one line for the user."""
+
+
+def default_dir() -> Path:
+    """Where the shipped checklists are: inside the wheel, or the repo root when editable."""
+    here = Path(__file__).resolve().parent
+    shipped = here / "_checklists"
+    return shipped if shipped.is_dir() else here.parent / "checklists"
+
+
+def resolve_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return default_dir()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    directory: Path
+    days: list[Day]
+    prompts: list[InterviewPrompt]
+    checks: dict[str, CheckDef]
+    actions: dict[str, ActionDef]
+    tasks: dict[str, Task] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tasks", {t.id: t for d in self.days for t in d.tasks})
+
+    def day_of(self, task_id: str) -> int:
+        return next(d.day for d in self.days if any(t.id == task_id for t in d.tasks))
+
+    def tasks_with_auto(self, event: str) -> list[Task]:
+        return [t for t in self.tasks.values() if t.auto == event]
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise CatalogError(f"{path}:{where}: invalid YAML: {problem}") from None
+
+
+def _section(path: Path, data: Any, key: str) -> list[Any]:
+    if not isinstance(data, dict) or key not in data:
+        raise CatalogError(f"{path}: expected a mapping with a top-level '{key}:' list")
+    items = data[key]
+    if not isinstance(items, list):
+        raise CatalogError(f"{path}: {key}: expected a list, got {type(items).__name__}")
+    return items
+
+
+def _validate(path: Path, key: str, items: list[Any], model: type[M]) -> list[M]:
+    out: list[M] = []
+    for index, item in enumerate(items):
+        try:
+            out.append(model.model_validate(item))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ".".join(str(p) for p in (key, index, *err["loc"]))
+            ident = item.get("id") if isinstance(item, dict) else None
+            label = f" (id {ident})" if ident else ""
+            more = f" (+{len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+            raise CatalogError(f"{path}: {loc}{label}: {err['msg']}{more}") from None
+    return out
+
+
+def _unique(path: Path, key: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for ident in ids:
+        if ident in seen:
+            raise CatalogError(f"{path}: {key}: duplicate id '{ident}'")
+        seen.add(ident)
+
+
+def load(directory: str | os.PathLike[str] | None = None) -> Catalog:
+    """Read and validate all three files; raise CatalogError with a one-line message."""
+    root = resolve_dir(directory)
+    if not root.is_dir():
+        raise CatalogError(f"{root}: checklists folder not found")
+    week_path, interview_path, checks_path = (root / name for name in FILES)
+
+    days = _validate(week_path, "days", _section(week_path, _read_yaml(week_path), "days"), Day)
+    _unique(week_path, "tasks", [t.id for d in days for t in d.tasks])
+
+    prompts_raw = _section(interview_path, _read_yaml(interview_path), "prompts")
+    prompts = _validate(interview_path, "prompts", prompts_raw, InterviewPrompt)
+    _unique(interview_path, "prompts", [p.id for p in prompts])
+
+    checks_data = _read_yaml(checks_path)
+    checks = _validate(checks_path, "checks", _section(checks_path, checks_data, "checks"),
+                       CheckDef)
+    actions = _validate(checks_path, "actions", _section(checks_path, checks_data, "actions"),
+                        ActionDef)
+    _unique(checks_path, "checks", [c.id for c in checks])
+    _unique(checks_path, "actions", [a.id for a in actions])
+
+    check_ids = {c.id for c in checks}
+    action_ids = {a.id for a in actions}
+    for c in checks:
+        if c.action and c.action not in action_ids:
+            raise CatalogError(f"{checks_path}: checks.{c.id}.action: unknown action "
+                               f"'{c.action}'")
+    for a in actions:
+        for answered in a.answers:
+            if answered not in check_ids:
+                raise CatalogError(f"{checks_path}: actions.{a.id}.answers: unknown check "
+                                   f"'{answered}'")
+    return Catalog(
+        directory=root,
+        days=sorted(days, key=lambda d: d.day),
+        prompts=prompts,
+        checks={c.id: c for c in checks},
+        actions={a.id: a for a in actions},
+    )
+
+
+@cache
+def shipped() -> Catalog:
+    """The catalog that ships with onboard (cached; used where no --checklists is given)."""
+    return load(default_dir())

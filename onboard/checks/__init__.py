@@ -1,0 +1,58 @@
+"""Evaluators: one pure function per catalog check id, inventory in, findings out."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Mapping
+
+from onboard.checks.base import REGISTRY, CheckSpec, Inventory, Outcome
+from onboard.models import CollectError, Finding, Severity, Status
+
+
+def all_checks() -> dict[str, CheckSpec]:
+    """Import every evaluator module once and return the registry, by check id."""
+    for info in pkgutil.iter_modules(__path__):
+        if info.name != "base":
+            importlib.import_module(f"{__name__}.{info.name}")
+    return dict(sorted(REGISTRY.items()))
+
+
+def _error_resource_id(err: CollectError) -> str:
+    return err.account_id if err.region == "global" else err.region
+
+
+def evaluate(inventory: Inventory, severities: Mapping[str, Severity],
+             only: set[str] | None = None) -> list[Finding]:
+    """Run every (or `only` the named) evaluator; collector failures become ERROR findings.
+
+    Where a needed collector failed in an (account, region), the evaluator's outcomes for
+    that (account, region) are replaced by one ERROR finding naming the AWS error code.
+    """
+    findings: list[Finding] = []
+    for check_id, spec in all_checks().items():
+        if only is not None and check_id not in only:
+            continue
+        severity = severities.get(check_id, Severity.MEDIUM)
+        failed = {}
+        for err in inventory.errors_for(spec.needs):
+            failed.setdefault((err.account_id, err.region), err)
+        failed_accounts = {acct for acct, region in failed if region == "global"}
+        for out in spec.fn(inventory):
+            if (out.account_id, out.region) in failed or out.account_id in failed_accounts:
+                continue
+            findings.append(_finding(check_id, severity, out))
+        for (account_id, region), err in sorted(failed.items()):
+            findings.append(Finding(
+                check_id=check_id, status=Status.ERROR, severity=severity,
+                account_id=account_id, region=region, resource_id=_error_resource_id(err),
+                message=f"{err.collector} failed: {err.code}: {err.message}"[:300],
+            ))
+    return findings
+
+
+def _finding(check_id: str, severity: Severity, out: Outcome) -> Finding:
+    return Finding(check_id=check_id, status=out.status, severity=severity,
+                   account_id=out.account_id, region=out.region,
+                   resource_id=out.resource_id, resource_arn=out.resource_arn,
+                   resource_type=out.resource_type, message=out.message)

@@ -1,0 +1,106 @@
+"""The evaluator contract: pure functions from an Inventory to outcomes (no boto3 here).
+
+An evaluator is registered with `@check(id, needs=(resource types it reads,))` and yields
+`Outcome`s. It never sees an AWS client. `evaluate()` (in `onboard.checks`) adds the catalog
+severity, and turns every collector failure for a needed type into ERROR findings for that
+(account, region), so a failed collector is never a silent PASS.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from onboard.models import GLOBAL, CollectError, Resource, Status
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    account_id: str
+    region: str
+    resource_id: str
+    message: str
+    resource_arn: str | None = None
+    resource_type: str = ""
+
+
+def fail(r: Resource, message: str, resource_id: str | None = None) -> Outcome:
+    return Outcome(Status.FAIL, r.account_id, r.region, resource_id or r.id, message,
+                   r.arn, r.type)
+
+
+def ok(r: Resource, message: str, resource_id: str | None = None) -> Outcome:
+    return Outcome(Status.PASS, r.account_id, r.region, resource_id or r.id, message,
+                   r.arn, r.type)
+
+
+def error(r: Resource, message: str, resource_id: str | None = None) -> Outcome:
+    return Outcome(Status.ERROR, r.account_id, r.region, resource_id or r.id, message,
+                   r.arn, r.type)
+
+
+def skipped(r: Resource, message: str, resource_id: str | None = None) -> Outcome:
+    return Outcome(Status.SKIPPED, r.account_id, r.region, resource_id or r.id, message,
+                   r.arn, r.type)
+
+
+@dataclass
+class Inventory:
+    """Everything one scan collected, indexed for evaluators (built once, read many)."""
+
+    resources: list[Resource] = field(default_factory=list)
+    errors: list[CollectError] = field(default_factory=list)
+    _by_type: dict[str, list[Resource]] = field(default_factory=dict, init=False)
+    _by_id: dict[tuple[str, str, str], Resource] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        by_type: dict[str, list[Resource]] = defaultdict(list)
+        for r in self.resources:
+            by_type[r.type].append(r)
+            self._by_id[(r.type, r.account_id, r.id)] = r
+        self._by_type = dict(by_type)
+
+    def of(self, type_: str) -> list[Resource]:
+        return self._by_type.get(type_, [])
+
+    def get(self, type_: str, account_id: str, id_: str) -> Resource | None:
+        return self._by_id.get((type_, account_id, id_))
+
+    def accounts(self) -> list[str]:
+        return sorted({r.account_id for r in self.resources} |
+                      {e.account_id for e in self.errors})
+
+    def errors_for(self, types: Iterable[str]) -> list[CollectError]:
+        wanted = set(types)
+        return [e for e in self.errors if wanted & set(e.types)]
+
+
+Evaluator = Callable[[Inventory], Iterator[Outcome]]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    needs: tuple[str, ...]
+    fn: Evaluator
+
+
+REGISTRY: dict[str, CheckSpec] = {}
+
+
+def check(check_id: str, *, needs: tuple[str, ...]) -> Callable[[Evaluator], Evaluator]:
+    """Register an evaluator for a catalog check id."""
+
+    def register(fn: Evaluator) -> Evaluator:
+        if check_id in REGISTRY:
+            raise ValueError(f"check {check_id} registered twice")
+        REGISTRY[check_id] = CheckSpec(check_id, needs, fn)
+        return fn
+
+    return register
+
+
+def region_of(r: Resource) -> str:
+    return r.region or GLOBAL

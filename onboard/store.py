@@ -1,0 +1,657 @@
+"""The SQLite store (sqlite-utils): schema, migrations and every query onboard makes.
+
+Nothing else in onboard writes SQL. One file holds one user's onboarding sessions, the live
+scan results and the Orient/Decide work, so that tomorrow resumes where today stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import sqlite_utils
+
+from onboard.models import (
+    Account,
+    CollectError,
+    Finding,
+    Resource,
+    ScanInfo,
+    SessionInfo,
+    Severity,
+    Status,
+)
+
+ENV_VAR = "ONBOARD_DB"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """A database that cannot be used; the message is one line for the user."""
+
+
+def now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def default_path() -> Path:
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("onboard", appauthor=False)) / "onboard.db"
+
+
+# --- schema -------------------------------------------------------------------------------
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    """The first schema: sessions, accounts, tasks, interviews, scans and their results."""
+    db["sessions"].create({"id": int, "name": str, "person": str, "profile": str,
+                           "started": str, "current_day": int, "last_opened": str}, pk="id")
+    db["sessions"].create_index(["name"], unique=True)
+    db["accounts"].create({"session_id": int, "account_id": str, "name": str, "email": str,
+                           "status": str, "ou": str, "source": str, "access": str,
+                           "access_reason": str, "environment": str, "known_before": int},
+                          pk=("session_id", "account_id"))
+    db["task_state"].create({"session_id": int, "task_id": str, "done": int, "auto": int,
+                             "updated": str}, pk=("session_id", "task_id"))
+    db["interview_answers"].create({"session_id": int, "prompt_id": str, "status": str,
+                                    "answer": str, "updated": str},
+                                   pk=("session_id", "prompt_id"))
+    db["scans"].create({"id": int, "session_id": int, "started": str, "finished": str,
+                        "status": str, "identity": str, "regions": str, "api_calls": int},
+                       pk="id")
+    db["resources"].create({"scan_id": int, "type": str, "account_id": str, "region": str,
+                            "id": str, "arn": str, "name": str, "vpc_id": str,
+                            "subnet_id": str, "attrs": str},
+                           pk=("scan_id", "type", "account_id", "region", "id"))
+    db["collect_errors"].create({"scan_id": int, "collector": str, "types": str,
+                                 "account_id": str, "region": str, "code": str,
+                                 "message": str})
+    db["findings"].create({"id": int, "scan_id": int, "check_id": str, "status": str,
+                           "severity": str, "sev_rank": int, "account_id": str, "region": str,
+                           "resource_id": str, "resource_arn": str, "resource_type": str,
+                           "message": str, "terraform_address": str}, pk="id")
+    db["findings"].create_index(["scan_id", "status", "sev_rank"])
+    db["findings"].create_index(["scan_id", "check_id"])
+    db["assets"].create({"id": int, "session_id": int, "name": str, "description": str,
+                         "value": int}, pk="id")
+    db["assets"].create_index(["session_id", "name"], unique=True)
+    db["asset_links"].create({"id": int, "asset_id": int, "kind": str, "value": str}, pk="id")
+    db["matrix_rows"].create({"id": int, "session_id": int, "check_id": str,
+                              "account_id": str, "observation": str, "incident": str,
+                              "reason": str, "stride": str, "threat": int,
+                              "vulnerability": int, "edited": str, "fixed": int,
+                              "custom": int, "resources": str, "created": str,
+                              "updated": str}, pk="id")
+    db["actions"].create({"id": int, "session_id": int, "action_def": str, "title": str,
+                          "owner": str, "priority": str, "due": str, "status": str,
+                          "remediation": str, "notes": str, "created": str,
+                          "updated": str}, pk="id")
+    db["action_rows"].create({"action_id": int, "row_id": int}, pk=("action_id", "row_id"))
+    db["tf_resources"].create({"session_id": int, "address": str, "type": str, "name": str,
+                               "module": str, "index_key": str, "resource_id": str,
+                               "arn": str, "source": str}, pk=("session_id", "address"))
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    """Per-finding triage that survives rescans, and where the UI was left (resume)."""
+    db["triage"].create({"session_id": int, "check_id": str, "account_id": str,
+                         "region": str, "resource_id": str, "mark": str, "note": str,
+                         "updated": str},
+                        pk=("session_id", "check_id", "account_id", "region", "resource_id"))
+    db["sessions"].add_column("ui_state", str)
+    db["sessions"].add_column("events", str)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- opening ------------------------------------------------------------------------------
+
+
+def _check_existing(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except PermissionError:
+        raise StoreError(f"{path}: cannot read the database (permission denied)") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a directory, not a database file") from None
+    if head and head != SQLITE_MAGIC:
+        raise StoreError(f"{path}: not an onboard database (not an SQLite file); "
+                         "left untouched — pass another --db")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise StoreError(f"{path}: the database is read-only; "
+                         "make it writable or pass another --db")
+
+
+def _create_file(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the database ({exc.strerror}); "
+                         "pass a writable --db") from None
+
+
+class Store:
+    """One open database. Thread-safe: scan workers and the UI share it through a lock."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.lock = threading.RLock()
+
+    # -- lifecycle
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
+        """Open (creating 0600 and migrating as needed) or raise StoreError, file untouched."""
+        target = Path(path) if path else default_path()
+        if target.exists():
+            _check_existing(target)
+        else:
+            _create_file(target)
+        try:
+            conn = sqlite3.connect(target, check_same_thread=False, timeout=30)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{target}: not a usable SQLite database ({exc}); "
+                             "left untouched — pass another --db") from None
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(f"{target}: written by a newer onboard (schema {version}, this "
+                             f"one knows {SCHEMA_VERSION}); upgrade onboard or pass another --db")
+        store = cls(target, conn)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            store._migrate(version)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{target}: cannot use the database ({exc})") from None
+        return store
+
+    def _migrate(self, version: int) -> None:
+        for step in range(version, SCHEMA_VERSION):
+            with self.conn:
+                MIGRATIONS[step](self.db)
+                self.conn.execute(f"PRAGMA user_version = {step + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite_utils.Database]:
+        with self.lock, self.conn:
+            yield self.db
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        with self.lock:
+            cur = self.conn.execute(sql, tuple(params))
+            cols = [c[0] for c in cur.description]
+            return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    # -- sessions
+
+    def create_session(self, name: str, person: str = "", profile: str = "",
+                       started: str | None = None) -> SessionInfo:
+        with self.tx() as db:
+            db["sessions"].insert({"name": name, "person": person, "profile": profile,
+                                   "started": started or datetime.now(UTC).date().isoformat(),
+                                   "current_day": 1, "last_opened": now(),
+                                   "ui_state": "{}", "events": "[]"})
+        found = self.session_by_name(name)
+        assert found is not None
+        return found
+
+    def _session(self, row: dict[str, Any]) -> SessionInfo:
+        return SessionInfo(id=row["id"], name=row["name"], person=row["person"] or "",
+                           profile=row["profile"] or "", started=row["started"],
+                           current_day=row["current_day"] or 1,
+                           last_opened=row["last_opened"] or "",
+                           ui_state=json.loads(row["ui_state"] or "{}"))
+
+    def session_by_name(self, name: str) -> SessionInfo | None:
+        rows = self._rows("SELECT * FROM sessions WHERE name = ?", [name])
+        return self._session(rows[0]) if rows else None
+
+    def session(self, session_id: int) -> SessionInfo:
+        rows = self._rows("SELECT * FROM sessions WHERE id = ?", [session_id])
+        if not rows:
+            raise StoreError(f"no session with id {session_id}")
+        return self._session(rows[0])
+
+    def sessions(self) -> list[SessionInfo]:
+        rows = self._rows("SELECT * FROM sessions ORDER BY last_opened DESC, id DESC")
+        return [self._session(r) for r in rows]
+
+    def latest_session(self) -> SessionInfo | None:
+        found = self.sessions()
+        return found[0] if found else None
+
+    def update_session(self, session_id: int, **fields: Any) -> None:
+        allowed = {"person", "profile", "current_day", "ui_state", "started"}
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"cannot update session fields {sorted(bad)}")
+        if "ui_state" in fields:
+            fields["ui_state"] = json.dumps(fields["ui_state"], sort_keys=True)
+        with self.tx() as db:
+            db["sessions"].update(session_id, fields)
+
+    def touch_session(self, session_id: int) -> None:
+        with self.tx() as db:
+            db["sessions"].update(session_id, {"last_opened": now()})
+
+    def events(self, session_id: int) -> set[str]:
+        rows = self._rows("SELECT events FROM sessions WHERE id = ?", [session_id])
+        return set(json.loads(rows[0]["events"] or "[]")) if rows else set()
+
+    def record_event(self, session_id: int, event: str) -> None:
+        """Remember that something happened (scan finished, table exported, ...)."""
+        with self.tx() as db:
+            row = db.execute("SELECT events FROM sessions WHERE id = ?",
+                             [session_id]).fetchone()
+            events = set(json.loads(row[0] or "[]")) if row else set()
+            events.add(event)
+            db["sessions"].update(session_id, {"events": json.dumps(sorted(events))})
+
+    # -- accounts
+
+    def upsert_accounts(self, session_id: int, accounts: Iterable[Account]) -> None:
+        """Insert or refresh accounts; a user's environment and names are kept."""
+        existing = {a.account_id: a for a in self.accounts(session_id)}
+        rows = []
+        for acc in accounts:
+            old = existing.get(acc.account_id)
+            data = acc.model_dump()
+            if old is not None:
+                data["known_before"] = old.known_before
+                if old.environment != "other":
+                    data["environment"] = old.environment
+                if old.source in ("manual", "interview") and acc.source == "caller":
+                    data["source"] = old.source
+                if not acc.name:
+                    data["name"] = old.name
+            data["known_before"] = int(data["known_before"])
+            rows.append({"session_id": session_id, **data})
+        with self.tx() as db:
+            db["accounts"].upsert_all(rows, pk=("session_id", "account_id"))
+
+    def accounts(self, session_id: int) -> list[Account]:
+        rows = self._rows("SELECT * FROM accounts WHERE session_id = ? ORDER BY account_id",
+                          [session_id])
+        out = []
+        for r in rows:
+            r.pop("session_id")
+            r["known_before"] = bool(r["known_before"])
+            out.append(Account.model_validate(r))
+        return out
+
+    def delete_account(self, session_id: int, account_id: str) -> None:
+        with self.tx() as db:
+            db.execute("DELETE FROM accounts WHERE session_id = ? AND account_id = ?",
+                       [session_id, account_id])
+
+    # -- week tasks
+
+    def set_task(self, session_id: int, task_id: str, done: bool, auto: bool = False) -> None:
+        with self.tx() as db:
+            db["task_state"].upsert({"session_id": session_id, "task_id": task_id,
+                                     "done": int(done), "auto": int(auto), "updated": now()},
+                                    pk=("session_id", "task_id"))
+
+    def task_states(self, session_id: int) -> dict[str, dict[str, Any]]:
+        rows = self._rows("SELECT * FROM task_state WHERE session_id = ?", [session_id])
+        return {r["task_id"]: {"done": bool(r["done"]), "auto": bool(r["auto"]),
+                               "updated": r["updated"]} for r in rows}
+
+    # -- interviews
+
+    def save_answer(self, session_id: int, prompt_id: str, answer: str, status: str) -> None:
+        with self.tx() as db:
+            db["interview_answers"].upsert({"session_id": session_id, "prompt_id": prompt_id,
+                                            "answer": answer, "status": status,
+                                            "updated": now()},
+                                           pk=("session_id", "prompt_id"))
+
+    def answers(self, session_id: int) -> dict[str, dict[str, str]]:
+        rows = self._rows("SELECT * FROM interview_answers WHERE session_id = ?", [session_id])
+        return {r["prompt_id"]: {"answer": r["answer"] or "", "status": r["status"],
+                                 "updated": r["updated"]} for r in rows}
+
+    # -- scans
+
+    def start_scan(self, session_id: int, identity: dict[str, str],
+                   regions: list[str]) -> int:
+        with self.tx() as db:
+            table = db["scans"]
+            table.insert({"session_id": session_id, "started": now(), "finished": None,
+                          "status": "running", "identity": json.dumps(identity),
+                          "regions": json.dumps(regions), "api_calls": 0})
+            return int(table.last_pk)
+
+    def add_batch(self, scan_id: int, resources: Iterable[Resource],
+                  errors: Iterable[CollectError] = ()) -> None:
+        """Commit one collector's output on its own, so a killed scan keeps it."""
+        rows = [{"scan_id": scan_id, "type": r.type, "account_id": r.account_id,
+                 "region": r.region, "id": r.id, "arn": r.arn, "name": r.name,
+                 "vpc_id": r.vpc_id, "subnet_id": r.subnet_id,
+                 "attrs": json.dumps(r.attrs, default=str)} for r in resources]
+        errs = [{"scan_id": scan_id, "collector": e.collector, "types": json.dumps(e.types),
+                 "account_id": e.account_id, "region": e.region, "code": e.code,
+                 "message": e.message} for e in errors]
+        with self.tx() as db:
+            if rows:
+                db["resources"].upsert_all(rows, pk=("scan_id", "type", "account_id",
+                                                     "region", "id"), batch_size=500)
+            if errs:
+                db["collect_errors"].insert_all(errs)
+
+    def replace_findings(self, scan_id: int, findings: Iterable[Finding]) -> int:
+        rows = [{"scan_id": scan_id, "sev_rank": f.severity.rank,
+                 **f.model_dump(mode="json")} for f in findings]
+        with self.tx() as db:
+            db.execute("DELETE FROM findings WHERE scan_id = ?", [scan_id])
+            if rows:
+                db["findings"].insert_all(rows, batch_size=1000)
+        return len(rows)
+
+    def finish_scan(self, scan_id: int, status: str, api_calls: int = 0) -> None:
+        with self.tx() as db:
+            db["scans"].update(scan_id, {"finished": now(), "status": status,
+                                         "api_calls": api_calls})
+
+    def _scan(self, row: dict[str, Any]) -> ScanInfo:
+        return ScanInfo(id=row["id"], session_id=row["session_id"], started=row["started"],
+                        finished=row["finished"], status=row["status"],
+                        identity=json.loads(row["identity"] or "{}"),
+                        regions=json.loads(row["regions"] or "[]"),
+                        api_calls=row["api_calls"] or 0)
+
+    def scan(self, scan_id: int) -> ScanInfo:
+        rows = self._rows("SELECT * FROM scans WHERE id = ?", [scan_id])
+        if not rows:
+            raise StoreError(f"no scan with id {scan_id}")
+        return self._scan(rows[0])
+
+    def scans(self, session_id: int) -> list[ScanInfo]:
+        rows = self._rows("SELECT * FROM scans WHERE session_id = ? ORDER BY id", [session_id])
+        return [self._scan(r) for r in rows]
+
+    def latest_scan(self, session_id: int, complete: bool = False) -> ScanInfo | None:
+        cond = " AND status = 'complete'" if complete else " AND status != 'running'"
+        rows = self._rows(f"SELECT * FROM scans WHERE session_id = ?{cond} "
+                          "ORDER BY id DESC LIMIT 1", [session_id])
+        return self._scan(rows[0]) if rows else None
+
+    def previous_scan(self, scan_id: int) -> ScanInfo | None:
+        cur = self.scan(scan_id)
+        rows = self._rows("SELECT * FROM scans WHERE session_id = ? AND id < ? "
+                          "AND status = 'complete' ORDER BY id DESC LIMIT 1",
+                          [cur.session_id, scan_id])
+        return self._scan(rows[0]) if rows else None
+
+    def mark_interrupted_scans(self, session_id: int) -> None:
+        """Scans left 'running' by a killed process become 'incomplete'."""
+        with self.tx() as db:
+            db.execute("UPDATE scans SET status = 'incomplete' WHERE session_id = ? "
+                       "AND status = 'running'", [session_id])
+
+    # -- inventory
+
+    def resources(self, scan_id: int, type_: str | None = None) -> list[Resource]:
+        sql = "SELECT * FROM resources WHERE scan_id = ?"
+        params: list[Any] = [scan_id]
+        if type_:
+            sql += " AND type = ?"
+            params.append(type_)
+        return [Resource(type=r["type"], id=r["id"], account_id=r["account_id"],
+                         region=r["region"], arn=r["arn"], name=r["name"] or "",
+                         vpc_id=r["vpc_id"], subnet_id=r["subnet_id"],
+                         attrs=json.loads(r["attrs"] or "{}"))
+                for r in self._rows(sql + " ORDER BY type, account_id, region, id", params)]
+
+    def collect_errors(self, scan_id: int) -> list[CollectError]:
+        rows = self._rows("SELECT * FROM collect_errors WHERE scan_id = ?", [scan_id])
+        return [CollectError(collector=r["collector"], types=json.loads(r["types"]),
+                             account_id=r["account_id"], region=r["region"], code=r["code"],
+                             message=r["message"]) for r in rows]
+
+    def inventory_counts(self, scan_id: int) -> dict[str, int]:
+        rows = self._rows("SELECT type, COUNT(*) AS n FROM resources WHERE scan_id = ? "
+                          "GROUP BY type ORDER BY type", [scan_id])
+        return {r["type"]: r["n"] for r in rows}
+
+    # -- findings
+
+    @staticmethod
+    def _finding(r: dict[str, Any]) -> Finding:
+        return Finding(check_id=r["check_id"], status=Status(r["status"]),
+                       severity=Severity(r["severity"]), account_id=r["account_id"],
+                       region=r["region"], resource_id=r["resource_id"],
+                       resource_arn=r["resource_arn"], resource_type=r["resource_type"] or "",
+                       message=r["message"], terraform_address=r["terraform_address"])
+
+    def _finding_filter(self, scan_id: int, filters: dict[str, Any]) -> tuple[str, list[Any]]:
+        where = ["f.scan_id = ?"]
+        params: list[Any] = [scan_id]
+        for col in ("status", "severity", "account_id", "region", "check_id"):
+            value = filters.get(col)
+            if value:
+                values = [value] if isinstance(value, str) else list(value)
+                where.append(f"f.{col} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        text = filters.get("text")
+        if text:
+            where.append("(f.message LIKE ? OR f.resource_id LIKE ? OR f.check_id LIKE ?)")
+            params.extend([f"%{text}%"] * 3)
+        return " AND ".join(where), params
+
+    def findings(self, scan_id: int, limit: int | None = None, offset: int = 0,
+                 order: str = "severity", **filters: Any) -> list[Finding]:
+        """Findings of a scan, filtered in SQL (the TUI pages through these lazily)."""
+        orders = {
+            "severity": "f.sev_rank DESC, f.check_id, f.account_id, f.region, f.resource_id",
+            "check": "f.check_id, f.sev_rank DESC, f.account_id, f.resource_id",
+            "account": "f.account_id, f.sev_rank DESC, f.check_id, f.resource_id",
+            "resource": "f.resource_id, f.check_id",
+        }
+        where, params = self._finding_filter(scan_id, filters)
+        status_first = "CASE f.status WHEN 'FAIL' THEN 0 WHEN 'ERROR' THEN 1 ELSE 2 END, "
+        sql = (f"SELECT f.* FROM findings f WHERE {where} "
+               f"ORDER BY {status_first}{orders.get(order, orders['severity'])}")
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [self._finding(r) for r in self._rows(sql, params)]
+
+    def count_findings(self, scan_id: int, **filters: Any) -> int:
+        where, params = self._finding_filter(scan_id, filters)
+        return int(self._rows(f"SELECT COUNT(*) AS n FROM findings f WHERE {where}",
+                              params)[0]["n"])
+
+    def finding_counts(self, scan_id: int) -> list[dict[str, Any]]:
+        """Per check × status counts, for summaries."""
+        return self._rows("SELECT check_id, status, severity, COUNT(*) AS n FROM findings "
+                          "WHERE scan_id = ? GROUP BY check_id, status, severity "
+                          "ORDER BY check_id", [scan_id])
+
+    def finding_values(self, scan_id: int, column: str) -> list[str]:
+        if column not in {"status", "severity", "account_id", "region", "check_id"}:
+            raise ValueError(column)
+        rows = self._rows(f"SELECT DISTINCT {column} AS v FROM findings WHERE scan_id = ? "
+                          "ORDER BY v", [scan_id])
+        return [r["v"] for r in rows]
+
+    def diff(self, scan_id: int, base_id: int) -> dict[str, list[Finding]]:
+        """FAIL findings new in scan_id and fixed since base_id (same check × resource)."""
+        key = "check_id || '|' || account_id || '|' || region || '|' || resource_id"
+        new = self._rows(f"SELECT * FROM findings WHERE scan_id = ? AND status = 'FAIL' AND "
+                         f"{key} NOT IN (SELECT {key} FROM findings WHERE scan_id = ? "
+                         "AND status = 'FAIL') ORDER BY sev_rank DESC, check_id",
+                         [scan_id, base_id])
+        fixed = self._rows(f"SELECT * FROM findings WHERE scan_id = ? AND status = 'FAIL' "
+                           f"AND {key} NOT IN (SELECT {key} FROM findings WHERE scan_id = ? "
+                           "AND status = 'FAIL') ORDER BY sev_rank DESC, check_id",
+                           [base_id, scan_id])
+        return {"new": [self._finding(r) for r in new],
+                "fixed": [self._finding(r) for r in fixed]}
+
+    # -- triage
+
+    def set_triage(self, session_id: int, finding: Finding, mark: str, note: str) -> None:
+        with self.tx() as db:
+            db["triage"].upsert({"session_id": session_id, "check_id": finding.check_id,
+                                 "account_id": finding.account_id, "region": finding.region,
+                                 "resource_id": finding.resource_id, "mark": mark,
+                                 "note": note, "updated": now()},
+                                pk=("session_id", "check_id", "account_id", "region",
+                                    "resource_id"))
+
+    def triage(self, session_id: int) -> dict[tuple[str, str, str, str], dict[str, str]]:
+        rows = self._rows("SELECT * FROM triage WHERE session_id = ?", [session_id])
+        return {(r["check_id"], r["account_id"], r["region"], r["resource_id"]):
+                {"mark": r["mark"], "note": r["note"] or ""} for r in rows}
+
+    # -- information assets
+
+    def add_asset(self, session_id: int, name: str, description: str, value: int) -> int:
+        with self.tx() as db:
+            table = db["assets"]
+            table.insert({"session_id": session_id, "name": name,
+                          "description": description, "value": value})
+            return int(table.last_pk)
+
+    def update_asset(self, asset_id: int, **fields: Any) -> None:
+        with self.tx() as db:
+            db["assets"].update(asset_id, fields)
+
+    def delete_asset(self, asset_id: int) -> None:
+        with self.tx() as db:
+            db.execute("DELETE FROM asset_links WHERE asset_id = ?", [asset_id])
+            db.execute("DELETE FROM assets WHERE id = ?", [asset_id])
+
+    def assets(self, session_id: int) -> list[dict[str, Any]]:
+        assets = self._rows("SELECT * FROM assets WHERE session_id = ? ORDER BY value DESC, "
+                            "name", [session_id])
+        links = self._rows("SELECT l.* FROM asset_links l JOIN assets a ON a.id = l.asset_id "
+                           "WHERE a.session_id = ? ORDER BY l.id", [session_id])
+        for asset in assets:
+            asset["links"] = [{"id": lk["id"], "kind": lk["kind"], "value": lk["value"]}
+                              for lk in links if lk["asset_id"] == asset["id"]]
+        return assets
+
+    def add_asset_link(self, asset_id: int, kind: str, value: str) -> int:
+        if kind not in {"arn", "pattern", "tag"}:
+            raise ValueError(f"link kind must be arn, pattern or tag, not {kind!r}")
+        with self.tx() as db:
+            table = db["asset_links"]
+            table.insert({"asset_id": asset_id, "kind": kind, "value": value})
+            return int(table.last_pk)
+
+    def delete_asset_link(self, link_id: int) -> None:
+        with self.tx() as db:
+            db.execute("DELETE FROM asset_links WHERE id = ?", [link_id])
+
+    # -- matrix rows
+
+    def matrix_rows(self, session_id: int) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT * FROM matrix_rows WHERE session_id = ? ORDER BY id",
+                          [session_id])
+        for r in rows:
+            r["edited"] = json.loads(r["edited"] or "[]")
+            r["resources"] = json.loads(r["resources"] or "[]")
+            r["stride"] = r["stride"] or ""
+        return rows
+
+    def save_matrix_row(self, session_id: int, row: dict[str, Any]) -> int:
+        """Insert (no 'id') or update a matrix row; lists are stored as JSON."""
+        data = dict(row)
+        data["session_id"] = session_id
+        data["edited"] = json.dumps(sorted(set(data.get("edited", []))))
+        data["resources"] = json.dumps(data.get("resources", []))
+        data["updated"] = now()
+        with self.tx() as db:
+            table = db["matrix_rows"]
+            if data.get("id"):
+                table.update(data["id"], data)
+                return int(data["id"])
+            data.pop("id", None)
+            data["created"] = data["updated"]
+            table.insert(data)
+            return int(table.last_pk)
+
+    def delete_matrix_row(self, row_id: int) -> None:
+        with self.tx() as db:
+            db.execute("DELETE FROM action_rows WHERE row_id = ?", [row_id])
+            db.execute("DELETE FROM matrix_rows WHERE id = ?", [row_id])
+
+    # -- actions
+
+    def actions(self, session_id: int) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT * FROM actions WHERE session_id = ? ORDER BY id",
+                          [session_id])
+        links = self._rows("SELECT ar.* FROM action_rows ar JOIN actions a "
+                           "ON a.id = ar.action_id WHERE a.session_id = ?", [session_id])
+        for r in rows:
+            r["row_ids"] = sorted(lk["row_id"] for lk in links if lk["action_id"] == r["id"])
+        return rows
+
+    def save_action(self, session_id: int, action: dict[str, Any]) -> int:
+        """Insert (no 'id') or update an action; 'row_ids' replaces its links."""
+        data = {k: v for k, v in action.items() if k != "row_ids"}
+        data["session_id"] = session_id
+        data["updated"] = now()
+        with self.tx() as db:
+            table = db["actions"]
+            if data.get("id"):
+                table.update(data["id"], data)
+                action_id = int(data["id"])
+            else:
+                data.pop("id", None)
+                data["created"] = data["updated"]
+                table.insert(data)
+                action_id = int(table.last_pk)
+            if "row_ids" in action:
+                db.execute("DELETE FROM action_rows WHERE action_id = ?", [action_id])
+                db["action_rows"].insert_all([{"action_id": action_id, "row_id": rid}
+                                              for rid in action["row_ids"]], ignore=True)
+        return action_id
+
+    def delete_action(self, action_id: int) -> None:
+        with self.tx() as db:
+            db.execute("DELETE FROM action_rows WHERE action_id = ?", [action_id])
+            db.execute("DELETE FROM actions WHERE id = ?", [action_id])
+
+    # -- terraform
+
+    def replace_tf_resources(self, session_id: int, rows: list[dict[str, Any]]) -> None:
+        with self.tx() as db:
+            db.execute("DELETE FROM tf_resources WHERE session_id = ?", [session_id])
+            if rows:
+                db["tf_resources"].insert_all([{"session_id": session_id, **r} for r in rows])
+
+    def tf_resources(self, session_id: int) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM tf_resources WHERE session_id = ? ORDER BY address",
+                          [session_id])

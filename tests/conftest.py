@@ -1,0 +1,64 @@
+"""Shared fixtures: fake AWS credentials, moto, and collector contexts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from onboard.aws.collect.base import Context
+
+ACCOUNT = "123456789012"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+                  ) -> None:
+    """No test ever sees real credentials, a real profile or the user's database."""
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
+                "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL", "ONBOARD_CHECKLISTS"):
+        monkeypatch.delenv(var, raising=False)
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "aws_config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "aws_credentials"))
+    monkeypatch.setenv("ONBOARD_DB", str(home / "onboard.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    """moto's in-process AWS for unit tests of collectors."""
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def make_ctx() -> Callable[..., Context]:
+    """Build a collector Context on the default moto account (or a given one)."""
+
+    def build(region: str = "us-east-1", account_id: str = ACCOUNT,
+              session: boto3.Session | None = None) -> Context:
+        sess = session or boto3.Session()
+        cache: dict[tuple[str, str | None], Any] = {}
+
+        def client_for(service: str, region_name: str | None = None) -> Any:
+            key = (service, region_name)
+            if key not in cache:
+                cache[key] = sess.client(service, region_name=region_name or region)
+            return cache[key]
+
+        return Context(account_id=account_id, region=region, partition="aws",
+                       client_for=client_for)
+
+    return build
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "false")
