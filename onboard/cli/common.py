@@ -1,0 +1,62 @@
+"""What every sub-command shares: --db/--checklists/--session, opening store and session."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+
+from onboard import catalog as catalog_mod
+from onboard.catalog import Catalog
+from onboard.models import SessionInfo
+from onboard.store import Store
+
+
+class UsageError(Exception):
+    """Bad input from the user; printed as one line, exit code 2."""
+
+
+def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """--db, --checklists and --session, accepted before or after the sub-command."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--db", metavar="PATH", default=default,
+                        help="SQLite file (default: the user data dir; env ONBOARD_DB)")
+    parser.add_argument("--checklists", metavar="DIR", default=default,
+                        help="a team's edited copy of the checklists folder "
+                             "(env ONBOARD_CHECKLISTS)")
+    parser.add_argument("--session", metavar="NAME", default=default,
+                        help="the onboarding session to use or create "
+                             "(default: the most recent one)")
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    return Store.open(getattr(args, "db", None))
+
+
+def load_catalog(args: argparse.Namespace) -> Catalog:
+    return catalog_mod.load(getattr(args, "checklists", None))
+
+
+def resolve_session(store: Store, name: str | None, profile: str = "",
+                    create: bool = True) -> SessionInfo:
+    """The named session (created if missing), else the most recent, else a new one."""
+    if name:
+        found = store.session_by_name(name)
+        if found is None:
+            if not create:
+                raise UsageError(f"no session named {name!r}; `onboard sessions` lists them")
+            found = store.create_session(name, person=_person(), profile=profile)
+    else:
+        found = store.latest_session()
+        if found is None:
+            if not create:
+                raise UsageError("no session yet; run `onboard scan` or `onboard demo` first")
+            found = store.create_session("onboarding", person=_person(), profile=profile)
+    store.touch_session(found.id)
+    return found
+
+
+def _person() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""

@@ -1,0 +1,44 @@
+"""`onboard sessions`: list onboarding sessions with progress per day."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.table import Table
+
+from onboard import week
+from onboard.cli.common import add_common, load_catalog, open_store
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sessions", help="list sessions with progress")
+    add_common(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    catalog = load_catalog(args)
+    sessions = store.sessions()
+    console = Console()
+    if not sessions:
+        console.print("No sessions yet. `onboard demo` tries the app on an emulated org; "
+                      "`onboard` starts your own.")
+        return 0
+    table = Table(title=f"Sessions in {store.path}")
+    table.add_column("name")
+    table.add_column("person")
+    table.add_column("started")
+    table.add_column("last opened")
+    for day in catalog.days:
+        table.add_column(f"day {day.day}", justify="right")
+    table.add_column("overall", justify="right")
+    for s in sessions:
+        days = week.progress(catalog, store, s.id)
+        done, total = sum(d.done for d in days), sum(d.total for d in days)
+        table.add_row(s.name, s.person, s.started, s.last_opened.replace("T", " ")[:16],
+                      *(f"{d.done}/{d.total}" for d in days),
+                      f"{round(100 * done / total) if total else 0}%")
+    console.print(table)
+    return 0
