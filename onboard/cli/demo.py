@@ -1,11 +1,19 @@
-"""`onboard demo`: the app against a bundled emulated startup org (moto)."""
+"""`onboard demo`: the app against a bundled emulated startup org (moto), no AWS needed."""
 
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
-from onboard.cli.common import add_common
-from onboard.cli.pending import not_yet
+import platformdirs
+from rich.console import Console
+
+from onboard.aws.runner import ScanOptions
+from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.scan import print_summary, scan_with_progress
+
+DEMO_SESSION = "demo"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -13,4 +21,37 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_common(p)
     p.add_argument("--headless", action="store_true",
                    help="build the org, scan it, print the summary; no TUI")
-    p.set_defaults(func=not_yet("onboard demo"))
+    p.set_defaults(func=run)
+
+
+def demo_db(args: argparse.Namespace) -> Path:
+    """The demo keeps its own database unless --db says otherwise (ONBOARD_DB is the
+    user's real one, so it is not used here)."""
+    if getattr(args, "db", None):
+        return Path(args.db)
+    return Path(platformdirs.user_data_dir("onboard", appauthor=False)) / "demo.db"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from onboard.demo import build_in_process
+    except ImportError as exc:  # moto is the `demo` extra
+        raise UsageError(f"the demo needs moto: pip install 'onboard[demo]' ({exc})") from None
+    args.db = str(demo_db(args))
+    store = open_store(args)
+    catalog = load_catalog(args)
+    session = resolve_session(store, getattr(args, "session", None) or DEMO_SESSION)
+    console = Console(stderr=True)
+    with build_in_process() as org:
+        options = ScanOptions(regions=list(org.regions))
+        if args.headless:
+            console.print(f"Emulated org: {len(org.accounts)} accounts "
+                          f"({', '.join(org.accounts)}), regions {', '.join(org.regions)}; "
+                          f"database {store.path}")
+            result = scan_with_progress(store, session.id, catalog, options)
+            print_summary(Console(), result, catalog)
+            return 1 if result.has_errors else 0
+        from onboard.app import run_app
+
+        return run_app(store, catalog, session, options, demo=True,
+                       profile=os.environ.get("AWS_PROFILE", ""))

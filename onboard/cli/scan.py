@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from contextlib import ExitStack
 
-from onboard.cli.common import add_common
-from onboard.cli.pending import not_yet
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from onboard.aws.runner import Progress as ScanProgress
+from onboard.aws.runner import ScanOptions, ScanResult, run_scan
+from onboard.aws.session import AwsSetupError
+from onboard.catalog import Catalog
+from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.models import Status
+from onboard.summary import rollup, scan_json
+
+SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
+                  "info": "dim"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -13,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_common(p)
     add_scan_options(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(func=not_yet("onboard scan"))
+    p.set_defaults(func=run)
 
 
 def add_scan_options(p: argparse.ArgumentParser) -> None:
@@ -26,3 +41,96 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
                    help="role assumed in each member account")
     p.add_argument("--workers", type=int, default=None,
                    help="threads for (account x region x collector) calls")
+
+
+def options_from(args: argparse.Namespace) -> ScanOptions:
+    regions = None
+    if args.regions and args.regions.strip().lower() != "all":
+        regions = [r.strip() for r in args.regions.split(",") if r.strip()]
+    accounts = None
+    if args.accounts:
+        accounts = [a.strip() for a in args.accounts.split(",") if a.strip()]
+        bad = [a for a in accounts if not (a.isdigit() and len(a) == 12)]
+        if bad:
+            raise UsageError(f"--accounts: {', '.join(bad)} is not a 12-digit account id")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    return ScanOptions(profile=args.profile, regions=regions, accounts=accounts,
+                       role_name=args.role_name, workers=args.workers)
+
+
+def scan_with_progress(store, session_id: int, catalog: Catalog, options: ScanOptions,
+                       quiet: bool = False) -> ScanResult:
+    """Run the scan with a rich progress bar on stderr (none when quiet or not a TTY)."""
+    err = Console(stderr=True)
+    with ExitStack() as stack:
+        if quiet or not err.is_terminal:
+            return run_scan(store, session_id, catalog, options)
+        bar = stack.enter_context(Progress(
+            TextColumn("[bold]{task.fields[phase]}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), TextColumn("{task.description}"), console=err,
+            transient=True))
+        task = bar.add_task("", total=None, phase="scan")
+
+        def on_progress(p: ScanProgress) -> None:
+            bar.update(task, completed=p.done, total=p.total or None, phase=p.phase,
+                       description=p.message[:60])
+
+        return run_scan(store, session_id, catalog, options, progress=on_progress)
+    raise AssertionError("unreachable")
+
+
+def run(args: argparse.Namespace) -> int:
+    options = options_from(args)
+    store = open_store(args)
+    catalog = load_catalog(args)
+    session = resolve_session(store, getattr(args, "session", None), profile=args.profile or "")
+    try:
+        result = scan_with_progress(store, session.id, catalog, options,
+                                    quiet=args.format == "json")
+    except AwsSetupError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        json.dump(scan_json(result, session.name), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_summary(Console(), result, catalog)
+    return 1 if result.has_errors else 0
+
+
+def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> None:
+    ok = sum(1 for a in result.accounts if a.access == "ok")
+    console.print(f"[bold]Scan {result.scan_id}[/] as {result.identity.get('arn', '?')}: "
+                  f"{ok}/{len(result.accounts)} accounts, "
+                  f"{sum(result.inventory_counts.values())} resources, "
+                  f"{result.api_calls} API calls, {result.seconds:.1f} s"
+                  + ("" if result.status == "complete" else " [yellow](incomplete)[/]"))
+    for acc in result.accounts:
+        if acc.access != "ok":
+            console.print(f"  [red]account {acc.account_id} {acc.name}: {acc.access}[/] "
+                          f"{acc.access_reason}")
+    table = Table(show_lines=False)
+    table.add_column("check")
+    table.add_column("severity")
+    table.add_column("FAIL", justify="right")
+    table.add_column("PASS", justify="right")
+    table.add_column("ERR", justify="right")
+    table.add_column("worst resources", overflow="fold")
+    for row in rollup(result.findings, catalog):
+        fails = [f for f in row.failing if f.status == Status.FAIL]
+        errs = [f for f in row.failing if f.status == Status.ERROR]
+        examples = ", ".join(f"{f.resource_id} ({f.account_id})" for f in (fails or errs)[:3])
+        more = len(fails or errs) - 3
+        sev = row.severity.value
+        table.add_row(row.check_id, f"[{SEVERITY_STYLE[sev]}]{sev}[/]",
+                      str(row.counts.get("FAIL", 0) or ""), str(row.counts.get("PASS", 0) or ""),
+                      str(row.counts.get("ERROR", 0) or ""),
+                      examples + (f" +{more} more" if more > 0 else ""))
+    console.print(table)
+    if result.previous_scan_id is not None:
+        console.print(f"Since scan {result.previous_scan_id}: [red]{len(result.new)} new[/], "
+                      f"[green]{len(result.fixed)} fixed[/]")
+        for f in result.new[:10]:
+            console.print(f"  [red]+[/] {f.check_id} {f.resource_id} ({f.account_id})")
+        for f in result.fixed[:10]:
+            console.print(f"  [green]-[/] {f.check_id} {f.resource_id} ({f.account_id})")

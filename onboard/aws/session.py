@@ -1,0 +1,292 @@
+"""AWS access: credentials and profiles, who am I, org discovery, assume-role, regions.
+
+Every client onboard makes comes from here, so every client carries the read-only guard,
+the API-call counter and one retry policy (adaptive, so throttling is retried).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import botocore.session
+from botocore.config import Config
+from botocore.credentials import RefreshableCredentials
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    SSOError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
+)
+
+from onboard.aws.collect.base import error_code
+from onboard.aws.guard import Guard
+from onboard.models import Account
+
+ROLE_SESSION_NAME = "onboard-audit"
+DEFAULT_REGION = "us-east-1"
+ENABLED = {"opt-in-not-required", "opted-in"}
+EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}
+INVALID_CODES = {"InvalidClientTokenId", "UnrecognizedClientException",
+                 "SignatureDoesNotMatch", "AuthFailure"}
+
+
+class AwsSetupError(Exception):
+    """No usable credentials; the message is one line that says how to log in."""
+
+
+def _login_hint(profile: str | None) -> str:
+    name = profile or os.environ.get("AWS_PROFILE") or "YOUR_PROFILE"
+    return f"aws sso login --profile {name}"
+
+
+def explain_credentials_error(exc: BaseException, profile: str | None) -> AwsSetupError:
+    """Turn a credentials failure into the one line a user can act on."""
+    hint = _login_hint(profile)
+    if isinstance(exc, ProfileNotFound):
+        return AwsSetupError(f"AWS profile {profile!r} not found in ~/.aws/config; "
+                             f"`aws configure sso --profile {profile}` creates it")
+    if isinstance(exc, UnauthorizedSSOTokenError | TokenRetrievalError | SSOError):
+        return AwsSetupError(f"your AWS SSO session has expired or is missing: run `{hint}` "
+                             "and try again")
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        return AwsSetupError(f"no AWS credentials found: run `{hint}` (or set AWS_PROFILE); "
+                             "`onboard demo` needs no AWS account")
+    if isinstance(exc, ClientError):
+        code = error_code(exc)
+        if code in EXPIRED_CODES:
+            return AwsSetupError(f"your AWS credentials have expired ({code}): run `{hint}` "
+                                 "or refresh them, then try again")
+        if code in INVALID_CODES:
+            return AwsSetupError(f"AWS rejected the credentials ({code}): check AWS_PROFILE / "
+                                 f"the access keys, or run `{hint}`")
+        return AwsSetupError(f"cannot identify the caller ({code}): "
+                             f"{exc.response.get('Error', {}).get('Message', '')}")
+    if isinstance(exc, NoRegionError):
+        return AwsSetupError("no AWS region configured: set AWS_DEFAULT_REGION or "
+                             "pass --regions")
+    return AwsSetupError(f"cannot reach AWS: {exc}")
+
+
+@dataclass
+class AccountAccess:
+    """Clients for one account: its own (refreshing) credentials, shared service models."""
+
+    account_id: str
+    botocore_session: botocore.session.Session
+    config: Config
+    guard: Guard
+    partition: str = "aws"
+    _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        key = (service, region or DEFAULT_REGION)
+        client = self._clients.get(key)
+        if client is None:
+            with self._lock:
+                client = self._clients.get(key)
+                if client is None:
+                    client = self.botocore_session.create_client(
+                        service, region_name=key[1], config=self.config)
+                    self.guard.attach(client)
+                    if service == "s3control" and _custom_endpoint():
+                        client.meta.events.register("before-send.s3-control",
+                                                    _strip_account_host)
+                    self._clients[key] = client
+        return client
+
+
+def _custom_endpoint() -> bool:
+    return bool(os.environ.get("AWS_ENDPOINT_URL") or
+                os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL"))
+
+
+_ACCOUNT_HOST = re.compile(r"//\d{12}\.")
+
+
+def _strip_account_host(request: Any, **_: Any) -> None:
+    """s3control prefixes the host with the account id; a custom endpoint such as a local
+    emulator or proxy (http://127.0.0.1:PORT) does not resolve that name."""
+    request.url = _ACCOUNT_HOST.sub("//", request.url, count=1)
+
+
+_LOADER_LOCK = threading.Lock()
+_SHARED_LOADER: Any = None
+
+
+def _new_botocore_session(profile: str | None = None) -> botocore.session.Session:
+    """A botocore session that shares one data loader, so service models load once."""
+    global _SHARED_LOADER
+    session = botocore.session.Session(profile=profile)
+    with _LOADER_LOCK:
+        if _SHARED_LOADER is None:
+            _SHARED_LOADER = session.get_component("data_loader")
+        else:
+            session.register_component("data_loader", _SHARED_LOADER)
+    return session
+
+
+class Aws:
+    """The caller's identity and the per-account clients of one scan."""
+
+    def __init__(self, profile: str | None = None, workers: int = 16,
+                 guard: Guard | None = None, role_name: str = "OrganizationAccountAccessRole"
+                 ) -> None:
+        self.profile = profile
+        self.role_name = role_name
+        self.guard = guard or Guard()
+        self.config = Config(
+            retries={"mode": "adaptive", "max_attempts": 8},
+            max_pool_connections=max(10, workers),
+            connect_timeout=10,
+            read_timeout=60,
+            user_agent_appid="onboard",
+        )
+        try:
+            self._base = _new_botocore_session(profile)
+            self._base.get_config_variable("region")
+        except ProfileNotFound as exc:
+            raise explain_credentials_error(exc, profile) from None
+        self._accounts: dict[str, AccountAccess] = {}
+        self._lock = threading.Lock()
+        self.identity: dict[str, str] = {}
+
+    # -- identity
+
+    def whoami(self) -> dict[str, str]:
+        """Call STS once; raise AwsSetupError with a login hint when that fails."""
+        try:
+            sts = self._base.create_client("sts", region_name=self._region(), config=self.config)
+            self.guard.attach(sts)
+            ident = sts.get_caller_identity()
+        except (BotoCoreError, ClientError) as exc:
+            raise explain_credentials_error(exc, self.profile) from None
+        arn = ident["Arn"]
+        self.partition = arn.split(":")[1] if arn.startswith("arn:") else "aws"
+        self.identity = {"account_id": ident["Account"], "arn": arn,
+                         "user_id": ident.get("UserId", "")}
+        access = AccountAccess(ident["Account"], self._base, self.config, self.guard,
+                               self.partition)
+        self._accounts[ident["Account"]] = access
+        return self.identity
+
+    def _region(self) -> str:
+        return self._base.get_config_variable("region") or DEFAULT_REGION
+
+    @property
+    def caller_account(self) -> str:
+        return self.identity["account_id"]
+
+    # -- accounts
+
+    def access(self, account_id: str) -> AccountAccess:
+        """Clients for an account, assuming `role_name` there the first time (cached)."""
+        with self._lock:
+            found = self._accounts.get(account_id)
+        if found is not None:
+            return found
+        session = _new_botocore_session()
+        role_arn = f"arn:{self.partition}:iam::{account_id}:role/{self.role_name}"
+        caller = self._accounts[self.caller_account]
+
+        def refresh() -> dict[str, str]:
+            sts = caller.client("sts", self._region())
+            creds = sts.assume_role(RoleArn=role_arn, RoleSessionName=ROLE_SESSION_NAME,
+                                    DurationSeconds=3600)["Credentials"]
+            return {"access_key": creds["AccessKeyId"], "secret_key": creds["SecretAccessKey"],
+                    "token": creds["SessionToken"],
+                    "expiry_time": _iso(creds["Expiration"])}
+
+        metadata = refresh()  # raises ClientError when the role cannot be assumed
+        session._credentials = RefreshableCredentials.create_from_metadata(
+            metadata, refresh_using=refresh, method="sts-assume-role")
+        access = AccountAccess(account_id, session, self.config, self.guard, self.partition)
+        with self._lock:
+            self._accounts.setdefault(account_id, access)
+            return self._accounts[account_id]
+
+    def discover_accounts(self) -> tuple[list[Account], str | None]:
+        """Every account of the organization, or just the caller's when it cannot list them.
+
+        Returns the accounts and, when Organizations could not be read, why.
+        """
+        caller = self.access(self.caller_account)
+        org = caller.client("organizations", self._region())
+        try:
+            info = org.describe_organization()["Organization"]
+            management = info.get("MasterAccountId", "")
+            accounts = _walk_organization(org)
+        except ClientError as exc:
+            me = Account(account_id=self.caller_account, source="caller", access="ok")
+            return [me], error_code(exc)
+        except NotImplementedError:
+            me = Account(account_id=self.caller_account, source="caller", access="ok")
+            return [me], "NotImplemented"
+        for acc in accounts:
+            if acc.account_id == management:
+                acc.environment = "management"
+            else:
+                acc.environment = guess_environment(acc.name, acc.ou)
+        return accounts, None
+
+    def enabled_regions(self, account_id: str) -> list[str]:
+        ec2 = self.access(account_id).client("ec2", self._region())
+        regions = ec2.describe_regions(AllRegions=True)["Regions"]
+        return sorted(r["RegionName"] for r in regions
+                      if r.get("OptInStatus", "opt-in-not-required") in ENABLED)
+
+
+def _walk_organization(org: Any) -> list[Account]:
+    """All accounts with the path of the OU each sits in (root → OU → …)."""
+    found: dict[str, Account] = {}
+    for page in org.get_paginator("list_accounts").paginate():
+        for a in page["Accounts"]:
+            found[a["Id"]] = Account(account_id=a["Id"], name=a.get("Name", ""),
+                                     email=a.get("Email", ""),
+                                     status=a.get("Status", "ACTIVE"), source="organizations")
+    try:
+        roots = org.list_roots()["Roots"]
+        stack: list[tuple[str, str]] = [(r["Id"], "") for r in roots]
+        while stack:
+            parent, path = stack.pop()
+            if path:
+                for page in org.get_paginator("list_accounts_for_parent").paginate(
+                        ParentId=parent):
+                    for a in page["Accounts"]:
+                        if a["Id"] in found:
+                            found[a["Id"]].ou = path
+            for page in org.get_paginator("list_organizational_units_for_parent").paginate(
+                    ParentId=parent):
+                for ou in page["OrganizationalUnits"]:
+                    stack.append((ou["Id"], f"{path}/{ou['Name']}" if path else ou["Name"]))
+    except (ClientError, NotImplementedError):
+        pass  # OU names are a nicety; the account list is what matters
+    return [found[k] for k in sorted(found)]
+
+
+def guess_environment(name: str, ou: str = "") -> str:
+    text = f"{name} {ou}".lower()
+    for env, words in (("prod", ("prod", "prd", "live")), ("staging", ("stag", "stg", "qa")),
+                       ("sandbox", ("sandbox", "sbx", "experiment", "playground")),
+                       ("dev", ("dev",)), ("management", ("management", "master", "billing",
+                                                          "payer"))):
+        if any(w in text for w in words):
+            return env
+    return "other"
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return str(value)
+

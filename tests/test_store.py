@@ -1,0 +1,185 @@
+"""The SQLite store: creation, migrations, refusal of files it must not touch, resume."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from onboard import store as store_mod
+from onboard.models import Account, CollectError, Finding, Resource, Severity, Status
+from onboard.store import SCHEMA_VERSION, Store, StoreError
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_database_is_0600_wal_and_current(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "onboard.db"
+    s = Store.open(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert s.schema_version == SCHEMA_VERSION
+    assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    s.close()
+
+
+def test_default_path_honours_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONBOARD_DB", str(tmp_path / "x.db"))
+    assert store_mod.default_path() == tmp_path / "x.db"
+    monkeypatch.delenv("ONBOARD_DB")
+    assert store_mod.default_path().name == "onboard.db"
+    assert "onboard" in str(store_mod.default_path().parent)
+
+
+def test_migrates_a_version_1_database_keeping_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    store_mod.MIGRATIONS[0](sqlite_utils.Database(conn))
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO sessions (name, person, profile, started, current_day, "
+                 "last_opened) VALUES ('day-one', 'aki', 'prod', '2026-11-01', 2, 'x')")
+    conn.commit()
+    conn.close()
+
+    s = Store.open(path)
+    assert s.schema_version == SCHEMA_VERSION
+    sess = s.session_by_name("day-one")
+    assert sess is not None and sess.current_day == 2 and sess.ui_state == {}
+    s.set_triage(sess.id, Finding(check_id="s3.versioning", status=Status.FAIL,
+                                  severity=Severity.MEDIUM, account_id="1", region="r",
+                                  resource_id="b", message="m"), "confirmed", "note")
+    assert s.triage(sess.id)[("s3.versioning", "1", "r", "b")]["mark"] == "confirmed"
+
+
+def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(StoreError, match="newer onboard") as info:
+        Store.open(path)
+    assert "\n" not in str(info.value)
+    assert digest(path) == before
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n")
+    before = digest(path)
+    with pytest.raises(StoreError, match="not an SQLite file"):
+        Store.open(path)
+    assert digest(path) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_read_only_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ro.db"
+    Store.open(path).close()
+    path.chmod(0o400)
+    with pytest.raises(StoreError, match="read-only"):
+        Store.open(path)
+
+
+def test_read_only_location_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Root ignores directory modes, so simulate the kernel's answer instead.
+    def deny(*args: object, **kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(store_mod.os, "open", deny)
+    with pytest.raises(StoreError, match="cannot create the database"):
+        Store.open(tmp_path / "nowhere" / "x.db")
+
+
+def test_read_only_existing_file_detected_via_access(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "ro.db"
+    Store.open(path).close()
+    before = digest(path)
+    monkeypatch.setattr(store_mod.os, "access", lambda p, mode: mode != os.W_OK)
+    with pytest.raises(StoreError, match="read-only"):
+        Store.open(path)
+    assert digest(path) == before
+
+
+def test_directory_instead_of_file(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="directory"):
+        Store.open(tmp_path)
+
+
+def test_most_recent_session_is_resumed(tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "a.db")
+    first = s.create_session("first")
+    second = s.create_session("second")
+    s.conn.execute("UPDATE sessions SET last_opened = '2026-01-01' WHERE id = ?", [second.id])
+    s.conn.commit()
+    assert s.latest_session().name == "first"  # type: ignore[union-attr]
+    s.touch_session(second.id)
+    assert s.latest_session().name == "second"  # type: ignore[union-attr]
+    s.update_session(first.id, ui_state={"screen": "review", "row": 3})
+    s.close()
+    again = Store.open(tmp_path / "a.db")
+    assert again.session_by_name("first").ui_state == {"screen": "review", "row": 3}  # type: ignore[union-attr]
+
+
+def _finding(check: str, rid: str, status: Status = Status.FAIL) -> Finding:
+    return Finding(check_id=check, status=status, severity=Severity.HIGH, account_id="111",
+                   region="us-east-1", resource_id=rid, message=f"{rid} bad")
+
+
+def test_scan_batches_findings_filters_and_diff(tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "a.db")
+    sess = s.create_session("x")
+    one = s.start_scan(sess.id, {"account_id": "111", "arn": "arn"}, ["us-east-1"])
+    s.add_batch(one, [Resource(type="s3.bucket", id="b1", account_id="111",
+                               attrs={"versioning": None})],
+                [CollectError(collector="ec2.network", types=["ec2.vpc"], account_id="111",
+                              region="us-east-1", code="AccessDenied", message="no")])
+    s.replace_findings(one, [_finding("s3.versioning", "b1"), _finding("s3.versioning", "b2"),
+                             _finding("iam.root_mfa", "111", Status.PASS)])
+    s.finish_scan(one, "complete", 12)
+    two = s.start_scan(sess.id, {}, [])
+    s.replace_findings(two, [_finding("s3.versioning", "b2"), _finding("ec2.ssh_open", "sg-1")])
+    s.finish_scan(two, "complete")
+
+    assert s.inventory_counts(one) == {"s3.bucket": 1}
+    assert s.collect_errors(one)[0].code == "AccessDenied"
+    assert s.count_findings(one, status="FAIL") == 2
+    assert [f.resource_id for f in s.findings(one, text="b1")] == ["b1"]
+    assert s.findings(one, limit=1, offset=0)[0].status == Status.FAIL
+    diff = s.diff(two, s.previous_scan(two).id)  # type: ignore[union-attr]
+    assert [f.resource_id for f in diff["new"]] == ["sg-1"]
+    assert [f.resource_id for f in diff["fixed"]] == ["b1"]
+    assert s.scan(one).api_calls == 12
+
+
+def test_interrupted_scan_keeps_batches_and_is_marked_incomplete(tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "a.db")
+    sess = s.create_session("x")
+    scan = s.start_scan(sess.id, {}, [])
+    s.add_batch(scan, [Resource(type="iam.user", id="u", account_id="1")])
+    s.close()  # the process dies here
+    again = Store.open(tmp_path / "a.db")
+    again.mark_interrupted_scans(sess.id)
+    assert again.scan(scan).status == "incomplete"
+    assert again.inventory_counts(scan) == {"iam.user": 1}
+
+
+def test_accounts_upsert_keeps_user_edits(tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "a.db")
+    sess = s.create_session("x")
+    s.upsert_accounts(sess.id, [Account(account_id="111111111111", source="manual",
+                                        known_before=True, environment="prod")])
+    s.upsert_accounts(sess.id, [Account(account_id="111111111111", name="Prod",
+                                        source="organizations", access="ok")])
+    (acc,) = s.accounts(sess.id)
+    assert acc.known_before and acc.environment == "prod" and acc.name == "Prod"
+    assert acc.source == "organizations" and acc.access == "ok"
