@@ -1,0 +1,40 @@
+"""Evaluator for iam.workload_users: programmatic-only IAM users holding active access keys.
+
+In scope: users without a console password (users with one are iam.human_users' business).
+With an active key such a user is a workload's identity with a long-lived secret: FAIL, use an
+IAM role (instance profile, task role, OIDC federation for CI). Without an active key it holds
+no usable long-lived credential, so it PASSes here (an unused leftover is a clean-up item, not
+this risk).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
+
+
+@check("iam.workload_users", needs=("iam.user",))
+def workload_users(inventory: Inventory) -> Iterator[Outcome]:
+    """FAIL per programmatic-only user with an active key; PASS per one without."""
+    for user in inventory.of("iam.user"):
+        password = user.attrs.get("password_enabled")
+        errors = user.attrs.get("errors") or {}
+        if password is True:
+            continue
+        if password is None:
+            yield error(user, f"user {user.id}: cannot tell whether it has a console password "
+                              f"(GetLoginProfile: {errors.get('login_profile', 'unknown')})")
+            continue
+        if "access_keys" in errors:
+            yield error(user, f"user {user.id}: cannot list its access keys "
+                              f"(ListAccessKeys: {errors['access_keys']})")
+            continue
+        active = [k["id"] for k in user.attrs.get("access_keys") or []
+                  if k.get("status") == "Active"]
+        if active:
+            yield fail(user, f"user {user.id} has no console password and {len(active)} active "
+                             f"access key(s) ({', '.join(active)}): looks like a workload's — "
+                             "use an IAM role")
+        else:
+            yield ok(user, f"user {user.id} has no console password and no active access key")

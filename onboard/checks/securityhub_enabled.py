@@ -1,0 +1,17 @@
+"""Evaluator for securityhub.enabled: Security Hub is enabled in each region."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from onboard.checks.base import Inventory, Outcome, check, fail, ok
+
+
+@check("securityhub.enabled", needs=("securityhub.region",))
+def securityhub_enabled(inventory: Inventory) -> Iterator[Outcome]:
+    """One finding per region."""
+    for region in inventory.of("securityhub.region"):
+        if region.attrs.get("enabled"):
+            yield ok(region, f"Security Hub is enabled ({region.attrs.get('hub_arn')})")
+        else:
+            yield fail(region, "Security Hub is not enabled in this region")
