@@ -1,0 +1,76 @@
+"""ec2.sg_open_ports: security groups that open all traffic or admin/data ports to the internet.
+
+Decisions (a security reviewer's reading):
+- tcp/22 is left to ec2.ssh_open; every other port below counts, alone or inside a range.
+- Web ports (80, 443) and alternative web ports (8080, 8443, 8000, 3000) are not flagged:
+  a public web tier or a load balancer listens there by design, and what answers is an
+  application question for the interview, not a network finding.
+- UDP counts only where the service really listens on UDP and is a known abuse target
+  (memcached and CLDAP amplification, SNMP, NetBIOS, the MSSQL browser, TFTP, NFS,
+  portmapper). DNS (53), NTP (123) and IPsec (500/4500) are legitimate public services.
+- ICMP and other protocol numbers (ESP, GRE) are not admin or data ports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from onboard.checks.base import Inventory, Outcome, check, fail, ok
+from onboard.checks.sg_rules import OpenRule, group_label, open_rules, ports_in, usage_note
+from onboard.topology import Topology
+
+RISKY_PORTS: dict[tuple[str, int], str] = {
+    ("tcp", 20): "FTP data", ("tcp", 21): "FTP", ("tcp", 23): "Telnet",
+    ("udp", 69): "TFTP", ("tcp", 111): "portmapper", ("udp", 111): "portmapper",
+    ("tcp", 135): "MS RPC", ("tcp", 137): "NetBIOS", ("udp", 137): "NetBIOS",
+    ("udp", 138): "NetBIOS", ("tcp", 139): "NetBIOS/SMB", ("udp", 161): "SNMP",
+    ("tcp", 389): "LDAP", ("udp", 389): "CLDAP", ("tcp", 445): "SMB",
+    ("tcp", 873): "rsync", ("tcp", 1433): "MSSQL", ("tcp", 1434): "MSSQL",
+    ("udp", 1434): "MSSQL browser", ("tcp", 1521): "Oracle", ("tcp", 2049): "NFS",
+    ("udp", 2049): "NFS", ("tcp", 2375): "Docker API", ("tcp", 2376): "Docker API",
+    ("tcp", 2379): "etcd", ("tcp", 2380): "etcd", ("tcp", 3306): "MySQL",
+    ("tcp", 3389): "RDP", ("udp", 3389): "RDP", ("tcp", 4369): "Erlang epmd",
+    ("tcp", 5432): "PostgreSQL", ("tcp", 5601): "Kibana", ("tcp", 5672): "RabbitMQ",
+    ("tcp", 5900): "VNC", ("tcp", 5984): "CouchDB", ("tcp", 6379): "Redis",
+    ("tcp", 6443): "Kubernetes API", ("tcp", 7000): "Cassandra", ("tcp", 7001): "Cassandra",
+    ("tcp", 8020): "HDFS", ("tcp", 8086): "InfluxDB", ("tcp", 8500): "Consul",
+    ("tcp", 9042): "Cassandra", ("tcp", 9092): "Kafka", ("tcp", 9200): "Elasticsearch",
+    ("tcp", 9300): "Elasticsearch", ("tcp", 10250): "kubelet", ("tcp", 11211): "memcached",
+    ("udp", 11211): "memcached", ("tcp", 15672): "RabbitMQ admin", ("tcp", 2181): "ZooKeeper",
+    ("tcp", 27017): "MongoDB", ("tcp", 27018): "MongoDB", ("tcp", 50070): "HDFS web",
+}
+
+
+def describe(rule: OpenRule) -> str | None:
+    """Evidence for one internet-open rule, or None when it opens no risky port."""
+    if rule.all_traffic:
+        return str(rule)
+    hits = ports_in(rule, RISKY_PORTS)
+    if not hits:
+        return None
+    if len(hits) == 1 and rule.from_port == rule.to_port:
+        return f"{rule} ({hits[0][2]})"
+    named = ", ".join(f"{port} {name}" for _, port, name in hits[:3])
+    more = f" +{len(hits) - 3} more" if len(hits) > 3 else ""
+    return f"{rule} (includes {named}{more})"
+
+
+@check("ec2.sg_open_ports", needs=("ec2.security_group",))
+def evaluate(inv: Inventory) -> Iterator[Outcome]:
+    """FAIL per group that admits all traffic, or any listed admin/data port, from the
+    internet; PASS otherwise, naming what is open (e.g. the web ports)."""
+    topo = Topology(inv)
+    users = topo.interfaces_by_group()
+    for sg in inv.of("ec2.security_group"):
+        label = group_label(sg)
+        note = usage_note(topo, sg, users)
+        rules = open_rules(sg.attrs.get("ingress"))
+        evidence = [e for e in dict.fromkeys(describe(r) for r in rules) if e]
+        if evidence:
+            yield fail(sg, f"{label} allows {'; '.join(evidence)}{note}")
+        elif rules:
+            open_ports = ", ".join(dict.fromkeys(r.ports for r in rules))
+            yield ok(sg, f"{label} opens no admin or data port to the internet "
+                         f"(open: {open_ports}){note}")
+        else:
+            yield ok(sg, f"{label} admits nothing from the internet{note}")
