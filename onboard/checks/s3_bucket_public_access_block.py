@@ -1,0 +1,31 @@
+"""s3.bucket_public_access_block: each bucket's *effective* Block Public Access (bucket OR account).
+
+The talk's finding was "all buckets private, but Block Public Access not enabled": a bucket
+passes when every flag is on at the bucket or at the account level, and the message says
+which level provides it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
+from onboard.checks.s3_access import effective_bpa
+
+
+@check("s3.bucket_public_access_block", needs=("s3.bucket", "s3.account"))
+def evaluate(inv: Inventory) -> Iterator[Outcome]:
+    """One outcome per bucket."""
+    for bucket in inv.of("s3.bucket"):
+        bpa = effective_bpa(inv, bucket)
+        label = f"bucket {bucket.id}"
+        missing, unknown = bpa.missing(), bpa.unknown()
+        if missing:
+            yield fail(bucket, f"{label}: Block Public Access off for {', '.join(missing)} "
+                               f"({bpa.levels()})")
+        elif unknown:
+            yield error(bucket, f"{label}: Block Public Access unknown for "
+                                f"{', '.join(unknown)} ({bpa.levels()})")
+        else:
+            yield ok(bucket, f"{label}: Block Public Access fully on (from the "
+                             f"{bpa.source()})")
