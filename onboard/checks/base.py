@@ -54,18 +54,26 @@ class Inventory:
     errors: list[CollectError] = field(default_factory=list)
     _by_type: dict[str, list[Resource]] = field(default_factory=dict, init=False)
     _by_id: dict[tuple[str, str, str], Resource] = field(default_factory=dict, init=False)
+    _by_region_id: dict[tuple[str, str, str, str], Resource] = field(default_factory=dict,
+                                                                   init=False)
 
     def __post_init__(self) -> None:
         by_type: dict[str, list[Resource]] = defaultdict(list)
         for r in self.resources:
             by_type[r.type].append(r)
-            self._by_id[(r.type, r.account_id, r.id)] = r
+            self._by_id.setdefault((r.type, r.account_id, r.id), r)
+            self._by_region_id[(r.type, r.account_id, r.region, r.id)] = r
         self._by_type = dict(by_type)
 
     def of(self, type_: str) -> list[Resource]:
         return self._by_type.get(type_, [])
 
-    def get(self, type_: str, account_id: str, id_: str) -> Resource | None:
+    def get(self, type_: str, account_id: str, id_: str,
+            region: str | None = None) -> Resource | None:
+        """A resource by id; pass `region` for types whose ids repeat across regions
+        (DB identifiers, load balancer names), else the first one seen is returned."""
+        if region is not None:
+            return self._by_region_id.get((type_, account_id, region, id_))
         return self._by_id.get((type_, account_id, id_))
 
     def accounts(self) -> list[str]:

@@ -76,6 +76,9 @@ def _subnet_group(topo: Topology, r: Resource, kind: str) -> Outcome:
     subnet_ids = list(dict.fromkeys(r.attrs.get("subnet_ids") or []))
     label = f"{kind} {r.id}"
     if not subnet_ids:
+        failed = (r.attrs.get("errors") or {}).get("subnet_group")
+        if failed:
+            return error(r, f"{label}: its subnet group could not be read ({failed})")
         return skipped(r, f"{label} has no subnet group in the inventory")
     public, _private, unknown = topo.split(r.account_id, subnet_ids)
     if public:
