@@ -127,15 +127,26 @@ def _run_job(aws: Aws, job: _Job) -> tuple[list[Resource], CollectError | None]:
     try:
         return job.collector.fn(ctx), None
     except Exception as exc:  # any collector failure becomes an ERROR finding, never a crash
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if isinstance(exc, ClientError):
-            message = exc.response.get("Error", {}).get("Message", "") or message
         return [], CollectError(collector=job.collector.name,
                                 types=list(job.collector.produces),
                                 account_id=job.account_id,
                                 region="global" if job.collector.scope == "global"
                                 else job.region,
-                                code=error_code(exc), message=message[:300])
+                                code=error_code(exc), message=describe_error(exc))
+
+
+def describe_error(exc: BaseException) -> str:
+    """One short line for any failure, including an endpoint's HTML error page."""
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        text = err.get("Message") or text
+        if "<html" in text.lower() or "<!doctype" in text.lower():
+            text = f"HTTP {status}: the endpoint does not implement this API"
+    elif isinstance(exc, NotImplementedError):
+        text = "the endpoint does not implement this API"
+    return " ".join(text.split())[:300]
 
 
 def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptions,

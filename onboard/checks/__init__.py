@@ -46,7 +46,8 @@ def evaluate(inventory: Inventory, severities: Mapping[str, Severity],
             findings.append(Finding(
                 check_id=check_id, status=Status.ERROR, severity=severity,
                 account_id=account_id, region=region, resource_id=_error_resource_id(err),
-                message=f"{err.collector} failed: {err.code}: {err.message}"[:300],
+                message=" ".join(f"{err.collector} failed: {err.code}: {err.message}"
+                                 .split())[:300],
             ))
     return findings
 
@@ -55,4 +56,4 @@ def _finding(check_id: str, severity: Severity, out: Outcome) -> Finding:
     return Finding(check_id=check_id, status=out.status, severity=severity,
                    account_id=out.account_id, region=out.region,
                    resource_id=out.resource_id, resource_arn=out.resource_arn,
-                   resource_type=out.resource_type, message=out.message)
+                   resource_type=out.resource_type, message=" ".join(out.message.split()))

@@ -26,19 +26,17 @@ def run(args: argparse.Namespace) -> int:
         console.print("No sessions yet. `onboard demo` tries the app on an emulated org; "
                       "`onboard` starts your own.")
         return 0
-    table = Table(title=f"Sessions in {store.path}")
-    table.add_column("name")
-    table.add_column("person")
-    table.add_column("started")
-    table.add_column("last opened")
-    for day in catalog.days:
-        table.add_column(f"day {day.day}", justify="right")
-    table.add_column("overall", justify="right")
+    table = Table(title=f"Sessions in {store.path}", title_justify="left")
+    table.add_column("name", no_wrap=True)
+    table.add_column("person", no_wrap=True)
+    table.add_column("started", no_wrap=True)
+    table.add_column("tasks done per day", overflow="fold")
+    table.add_column("overall", justify="right", no_wrap=True)
     for s in sessions:
         days = week.progress(catalog, store, s.id)
         done, total = sum(d.done for d in days), sum(d.total for d in days)
-        table.add_row(s.name, s.person, s.started, s.last_opened.replace("T", " ")[:16],
-                      *(f"{d.done}/{d.total}" for d in days),
+        table.add_row(s.name, s.person, s.started,
+                      "  ".join(f"d{d.day} {d.done}/{d.total}" for d in days),
                       f"{round(100 * done / total) if total else 0}%")
     console.print(table)
     return 0
