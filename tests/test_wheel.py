@@ -39,10 +39,11 @@ def test_wheel_installs_and_runs_sessions(tmp_path: Path) -> None:
     env.pop("ONBOARD_CHECKLISTS", None)
     where = subprocess.run([str(py), "-c", "import onboard, onboard.catalog as c; "
                             "print(onboard.__file__); print(c.default_dir())"],
-                           capture_output=True, text=True, env=env, check=True, timeout=60)
+                           capture_output=True, text=True, env=env, check=True, timeout=60,
+                           cwd=tmp_path)
     assert str(env_dir) in where.stdout.splitlines()[0]
     assert where.stdout.splitlines()[1].endswith("onboard/_checklists")
     out = subprocess.run([str(env_dir / "bin" / "onboard"), "sessions"], capture_output=True,
-                         text=True, env=env, timeout=60)
+                         text=True, env=env, timeout=60, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "No sessions yet" in out.stdout

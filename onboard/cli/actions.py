@@ -4,13 +4,140 @@ from __future__ import annotations
 
 import argparse
 
-from onboard.cli.common import add_common
-from onboard.cli.pending import not_yet
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from onboard import decide, orient
+from onboard.assets import AssetError
+from onboard.catalog import Catalog
+from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.orient import MatrixRow
+from onboard.store import Store
+
+STATUS_STYLE = {"proposed": "dim", "chosen": "bold", "doing": "yellow", "done": "green",
+                "wont": "dim strike"}
+PRIORITY_STYLE = {"P1": "bold red", "P2": "yellow", "P3": "cyan"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("actions", help="suggest, list or choose actions")
     add_common(p)
     p.add_argument("verb", choices=("suggest", "list", "choose"))
-    p.add_argument("ids", nargs="*", metavar="ID", help="with choose: action ids")
-    p.set_defaults(func=not_yet("onboard actions"))
+    p.add_argument("ids", nargs="*", metavar="ID",
+                   help="with choose: suggested action ids (e.g. adopt-identity-center), "
+                        "numbers from `actions list`, or 'all' for every suggestion")
+    p.add_argument("--owner", default=None, help="with choose: who does it")
+    p.add_argument("--due", default=None, metavar="YYYY-MM-DD", help="with choose: due date")
+    p.add_argument("--priority", default=None, choices=("P1", "P2", "P3"),
+                   help="with choose: override the priority derived from the risk")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.verb != "choose":
+        if args.ids:
+            raise UsageError(f"`onboard actions {args.verb}` takes no IDs")
+        given = [f"--{n}" for n in ("owner", "due", "priority") if getattr(args, n, None)]
+        if given:
+            raise UsageError(f"{', '.join(given)} only go with `onboard actions choose`")
+    elif not args.ids:
+        raise UsageError("`onboard actions choose` needs an ID: a suggested action id "
+                         "(see `onboard actions suggest`), an action number, or 'all'")
+    store = open_store(args)
+    catalog = load_catalog(args)
+    session = resolve_session(store, getattr(args, "session", None), create=False)
+    rows = orient.refresh(store, catalog, session.id)
+    console = Console()
+    try:
+        if args.verb == "suggest":
+            return _suggest(console, store, catalog, session.id, rows)
+        if args.verb == "list":
+            return _list(console, store, catalog, session.id, rows)
+        return _choose(console, store, catalog, session.id, rows, args)
+    except (decide.DecideError, orient.OrientError, AssetError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _no_scan_hint(store: Store, session_id: int, session_name: str) -> None:
+    if store.latest_scan(session_id) is None:
+        raise UsageError(f"session {session_name!r} has no scan yet; run `onboard scan` "
+                         "(or `onboard demo --headless`) first")
+
+
+def _observations(rows: dict[int, MatrixRow], ids: list[int]) -> str:
+    return "\n".join(f"[dim]{rid}[/] {escape(rows[rid].observation)}" for rid in ids
+                     if rid in rows)
+
+
+def _suggest(console: Console, store: Store, catalog: Catalog, session_id: int,
+             rows: list[MatrixRow]) -> int:
+    _no_scan_hint(store, session_id, store.session(session_id).name)
+    found = decide.suggestions(store, catalog, session_id, rows)
+    if not found:
+        console.print("Nothing to suggest: the matrix has no open rows a catalog action "
+                      "answers.")
+        return 0
+    by_id = {r.id: r for r in rows}
+    table = Table(title="Suggested actions (highest risk first)", show_lines=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("action")
+    table.add_column("answers matrix rows", overflow="fold")
+    table.add_column("risk", justify="right")
+    table.add_column("priority")
+    table.add_column("effort")
+    table.add_column("status")
+    for s in found:
+        status = f"#{s.action_id} {s.status.label}" if s.action_id and s.status else "—"
+        table.add_row(s.id, escape(s.title), _observations(by_id, s.row_ids),
+                      str(s.best_risk), f"[{PRIORITY_STYLE[s.priority]}]{s.priority}[/]",
+                      s.effort, status)
+    console.print(table)
+    ids = " ".join(s.id for s in found if s.action_id is None)
+    if ids:
+        console.print(f"Choose with: onboard actions choose {ids}")
+    return 0
+
+
+def _list(console: Console, store: Store, catalog: Catalog, session_id: int,
+          rows: list[MatrixRow]) -> int:
+    actions = decide.list_actions(store, catalog, session_id, rows)
+    if not actions:
+        console.print("No actions yet: `onboard actions suggest`, then "
+                      "`onboard actions choose ID`.")
+        return 0
+    by_id = {r.id: r for r in rows}
+    table = Table(title="Decisions", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("action")
+    table.add_column("answers: observation → assumed incident", overflow="fold")
+    table.add_column("priority")
+    table.add_column("owner")
+    table.add_column("due")
+    table.add_column("status")
+    table.add_column("risk", justify="right")
+    for a in actions:
+        answers = "\n".join(f"[dim]{rid}[/] {escape(by_id[rid].observation)} → "
+                            f"{escape(by_id[rid].incident)}" for rid in a.row_ids)
+        table.add_row(str(a.id), escape(a.title), answers or "—",
+                      f"[{PRIORITY_STYLE.get(a.priority, '')}]{a.priority}[/]",
+                      escape(a.owner) or "—", a.due or "—",
+                      f"[{STATUS_STYLE[a.status.value]}]{a.status.label}[/]",
+                      str(a.best_risk or "—"))
+    console.print(table)
+    return 0
+
+
+def _choose(console: Console, store: Store, catalog: Catalog, session_id: int,
+            rows: list[MatrixRow], args: argparse.Namespace) -> int:
+    refs = decide.resolve_refs(store, catalog, session_id, args.ids, rows)
+    if not refs:
+        console.print("Nothing to choose: there are no suggestions.")
+        return 0
+    for ref in refs:
+        action = decide.choose(store, catalog, session_id, ref, owner=args.owner,
+                               due=args.due, priority=args.priority)
+        rows_text = ", ".join(str(i) for i in action.row_ids) or "none"
+        console.print(f"#{action.id} {escape(action.title)}: {action.status.label}, "
+                      f"{action.priority}, answers rows {rows_text}")
+    return 0

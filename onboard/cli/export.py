@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from onboard.cli.common import add_common
-from onboard.cli.pending import not_yet
+from onboard import export as export_mod
+from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -17,4 +19,27 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="only the decision table")
     p.add_argument("-o", "--output", metavar="FILE", default=None,
                    help="write to FILE (default: stdout)")
-    p.set_defaults(func=not_yet("onboard export"))
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.format == "mermaid":
+        raise UsageError("--format mermaid (the architecture diagram) is not yet available "
+                         "in this version of onboard")
+    store = open_store(args)
+    catalog = load_catalog(args)
+    session = resolve_session(store, getattr(args, "session", None), create=False)
+    try:
+        text = export_mod.export(store, catalog, session.id, args.format, args.only)
+    except export_mod.ExportError as exc:
+        raise UsageError(str(exc)) from None
+    if not args.output or args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    path = Path(args.output)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    print(path, file=sys.stderr)
+    return 0

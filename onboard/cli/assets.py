@@ -1,0 +1,100 @@
+"""`onboard assets`: declare information assets and link them to resources (scriptable)."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from onboard import assets as assets_mod
+from onboard.assets import AssetError, AssetIndex
+from onboard.cli.common import UsageError, add_common, open_store, resolve_session
+from onboard.store import Store
+
+VERBS = ("list", "add", "link", "unlink", "remove")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "assets", help="declare information assets (value 1-3) and link them to resources",
+        description="Examples: onboard assets add 'investor cap tables' --value 3 "
+                    "--link 'pattern:cap-table*' --link tag:data=investor; "
+                    "onboard assets link 'investor cap tables' arn:aws:s3:::deal-room; "
+                    "onboard assets list")
+    add_common(p)
+    p.add_argument("verb", choices=VERBS)
+    p.add_argument("name", nargs="?", help="the asset's name (or number)")
+    p.add_argument("links", nargs="*", metavar="LINK",
+                   help="with link/unlink: arn:ARN, pattern:GLOB or tag:KEY=VALUE")
+    p.add_argument("--value", type=int, choices=(1, 2, 3), default=None,
+                   help="with add: how much it would hurt to lose or leak (3 = most)")
+    p.add_argument("--description", default=None, help="with add: what it is")
+    p.add_argument("--link", action="append", default=[], dest="add_links", metavar="LINK",
+                   help="with add: arn:ARN, pattern:GLOB or tag:KEY=VALUE (repeatable)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    session = resolve_session(store, getattr(args, "session", None),
+                              create=args.verb == "add")
+    console = Console()
+    try:
+        if args.verb == "list":
+            return _list(console, store, session.id)
+        if not args.name:
+            raise UsageError(f"`onboard assets {args.verb}` needs the asset's name")
+        if args.verb == "add":
+            if args.value is None:
+                raise UsageError("`onboard assets add` needs --value 1, 2 or 3")
+            asset = assets_mod.add_asset(store, session.id, args.name, args.value,
+                                         args.description or "", args.add_links + args.links)
+            console.print(f"asset {asset.id} {escape(asset.name)} (value {asset.value}), "
+                          f"{len(asset.links)} link(s)")
+            return 0
+        asset = assets_mod.get_asset(store, session.id, args.name)
+        if args.verb == "remove":
+            assets_mod.delete_asset(store, session.id, asset.id)
+            console.print(f"removed asset {escape(asset.name)}")
+            return 0
+        if not args.links:
+            raise UsageError(f"`onboard assets {args.verb}` needs at least one LINK")
+        for text in args.links:
+            kind, value = assets_mod.parse_link(text)
+            if args.verb == "link":
+                assets_mod.link_asset(store, session.id, asset.id, kind, value)
+            else:
+                match = [lk for lk in asset.links if (lk.kind, lk.value) == (kind, value)]
+                if not match:
+                    raise UsageError(f"{escape(asset.name)} has no link {kind}:{value}")
+                assets_mod.unlink_asset(store, session.id, match[0].id)
+        console.print(f"{args.verb}ed {len(args.links)} link(s) on {escape(asset.name)}")
+        return 0
+    except AssetError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _list(console: Console, store: Store, session_id: int) -> int:
+    scan = store.latest_scan(session_id)
+    index = AssetIndex.load(store, session_id, scan.id if scan else None, full=True)
+    if not index.assets:
+        console.print("No information assets yet: `onboard assets add NAME --value 3 "
+                      "--link pattern:GLOB`.")
+        return 0
+    table = Table(title="Information assets")
+    table.add_column("#", justify="right")
+    table.add_column("asset")
+    table.add_column("value", justify="right")
+    table.add_column("description")
+    table.add_column("links")
+    table.add_column("matches in the latest scan", overflow="fold")
+    for a in index.assets:
+        hits = [r.id for r in index.inventory_matches(a)]
+        shown = ", ".join(hits[:5]) + (f" +{len(hits) - 5} more" if len(hits) > 5 else "")
+        table.add_row(str(a.id), escape(a.name), str(a.value), escape(a.description) or "—",
+                      escape("\n".join(lk.label for lk in a.links)) or "—",
+                      escape(shown) or ("—" if scan else "no scan yet"))
+    console.print(table)
+    return 0

@@ -1,0 +1,395 @@
+"""The Decide step: actions that answer matrix rows, with owner, priority, due date, status
+and a remediation plan filled with the real resource names.
+
+Suggested actions come from the catalog (an ActionDef answers check ids; the suggestion
+lists the open rows of those checks); choosing one creates an action with status `chosen`
+linked to those rows. Custom actions are the user's own. The decision table — the talk's
+"observation | assumed incident | reason | action" — is one line per (action, row).
+Core only: the Actions screen and `onboard actions` call these functions; no UI imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from onboard import week
+from onboard.catalog import Catalog
+from onboard.orient import MatrixRow, matrix
+from onboard.remediation import Plan, TfIndex, plan
+from onboard.store import Store
+
+
+class DecideError(ValueError):
+    """Bad action input (unknown id, bad status/priority/date); one line for the user."""
+
+
+class ActionStatus(StrEnum):
+    PROPOSED = "proposed"
+    CHOSEN = "chosen"
+    DOING = "doing"
+    DONE = "done"
+    WONT = "wont"
+
+    @property
+    def label(self) -> str:
+        return {"doing": "in progress", "wont": "won't do"}.get(self.value, self.value)
+
+    @property
+    def decided(self) -> bool:
+        """Everything but `proposed` is a decision and goes into the decision table."""
+        return self is not ActionStatus.PROPOSED
+
+
+PRIORITIES = ("P1", "P2", "P3")
+P1_FROM = 12
+"""Risk at or above which a row makes its action P1 (e.g. value 3 × threat 2 × vuln 2)."""
+P2_FROM = 6
+"""Risk at or above which a row makes its action P2 (e.g. the default 2 × 3 × 1); below: P3."""
+
+
+def priority_for(score: int) -> str:
+    """P1 for risk ≥ 12, P2 for risk ≥ 6, else P3 (risk is 1–27)."""
+    return "P1" if score >= P1_FROM else "P2" if score >= P2_FROM else "P3"
+
+
+class Suggestion(BaseModel):
+    """A catalog action that answers at least one open matrix row."""
+
+    id: str
+    title: str
+    description: str
+    effort: str
+    check_ids: list[str] = Field(description="Answered checks that have open rows.")
+    row_ids: list[int] = Field(description="Open rows it answers, highest risk first.")
+    best_risk: int
+    priority: str
+    action_id: int | None = Field(default=None, description="The action made from it.")
+    status: ActionStatus | None = None
+
+
+class Action(BaseModel):
+    id: int
+    action_def: str | None = Field(default=None, description="Catalog id; None if custom.")
+    title: str
+    owner: str = ""
+    priority: str = Field(description="Effective priority: set by the user or derived.")
+    priority_set: bool = Field(default=False, description="The user set the priority.")
+    due: str = Field(default="", description="ISO date or ''.")
+    status: ActionStatus = ActionStatus.PROPOSED
+    remediation: str = Field(default="", description="The user's own remediation text.")
+    notes: str = ""
+    row_ids: list[int] = Field(default_factory=list, description="In matrix order.")
+    best_risk: int = 0
+
+    @property
+    def custom(self) -> bool:
+        return self.action_def is None
+
+
+class DecisionLine(BaseModel):
+    """One line of the decision table: a row and the action that answers it."""
+
+    action_id: int
+    action: str
+    row_id: int | None = None
+    check_id: str = ""
+    observation: str = ""
+    incident: str = ""
+    reason: str = ""
+    owner: str = ""
+    due: str = ""
+    status: ActionStatus
+    priority: str
+    risk: int | None = None
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def _status(value: Any) -> ActionStatus:
+    text = str(value).strip().lower().replace("'", "").replace("_", " ")
+    aliases = {"in progress": "doing", "wont do": "wont", "won t": "wont", "wont": "wont"}
+    try:
+        return ActionStatus(aliases.get(text, text))
+    except ValueError:
+        raise DecideError(f"status must be one of {', '.join(s.value for s in ActionStatus)}"
+                          f", not {value!r}") from None
+
+
+def _priority(value: Any) -> str:
+    text = str(value or "").strip().upper()
+    if text and text not in PRIORITIES:
+        raise DecideError(f"priority must be P1, P2 or P3 (or empty for derived), not "
+                          f"{value!r}")
+    return text
+
+
+def _due(value: Any) -> str:
+    text = str(value or "").strip()
+    if text:
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise DecideError(f"due date must be an ISO date like 2025-01-31, not "
+                              f"{value!r}") from None
+    return text
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _rows(store: Store, catalog: Catalog, session_id: int,
+          rows: Sequence[MatrixRow] | None) -> list[MatrixRow]:
+    return list(rows) if rows is not None else matrix(store, catalog, session_id)
+
+
+def list_actions(store: Store, catalog: Catalog, session_id: int,
+                 rows: Sequence[MatrixRow] | None = None) -> list[Action]:
+    """All actions, highest risk first (then oldest first)."""
+    rows = _rows(store, catalog, session_id, rows)
+    position = {r.id: i for i, r in enumerate(rows)}
+    scores = {r.id: r.score for r in rows}
+    out = []
+    for a in store.actions(session_id):
+        row_ids = sorted((rid for rid in a["row_ids"] if rid in position),
+                         key=position.__getitem__)
+        best = max((scores[rid] for rid in row_ids), default=0)
+        stored_priority = a["priority"] or ""
+        out.append(Action(id=a["id"], action_def=a["action_def"] or None,
+                          title=a["title"] or "", owner=a["owner"] or "",
+                          priority=stored_priority or priority_for(best),
+                          priority_set=bool(stored_priority), due=a["due"] or "",
+                          status=_status(a["status"] or "proposed"),
+                          remediation=a["remediation"] or "", notes=a["notes"] or "",
+                          row_ids=row_ids, best_risk=best))
+    return sorted(out, key=lambda a: (-a.best_risk, a.id))
+
+
+def get_action(store: Store, catalog: Catalog, session_id: int, action_id: int,
+               rows: Sequence[MatrixRow] | None = None) -> Action:
+    for a in list_actions(store, catalog, session_id, rows):
+        if a.id == action_id:
+            return a
+    raise DecideError(f"no action {action_id}")
+
+
+def suggestions(store: Store, catalog: Catalog, session_id: int,
+                rows: Sequence[MatrixRow] | None = None) -> list[Suggestion]:
+    """Catalog actions answering the open rows, highest risk first (then id)."""
+    rows = [r for r in _rows(store, catalog, session_id, rows) if not r.fixed and not r.custom]
+    existing: dict[str, dict[str, Any]] = {}
+    for a in store.actions(session_id):
+        if a["action_def"]:
+            existing.setdefault(a["action_def"], a)
+    out = []
+    for action_def in catalog.actions.values():
+        answered = [r for r in rows if r.check_id in action_def.answers]
+        if not answered:
+            continue
+        best = max(r.score for r in answered)
+        made = existing.get(action_def.id)
+        out.append(Suggestion(
+            id=action_def.id, title=action_def.title, description=action_def.description,
+            effort=action_def.effort,
+            check_ids=sorted({r.check_id for r in answered}),
+            row_ids=[r.id for r in answered], best_risk=best, priority=priority_for(best),
+            action_id=made["id"] if made else None,
+            status=_status(made["status"]) if made else None))
+    return sorted(out, key=lambda s: (-s.best_risk, s.id))
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _changes(owner: str | None, due: str | None, priority: str | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if owner is not None:
+        out["owner"] = owner.strip()
+    if due is not None:
+        out["due"] = _due(due)
+    if priority is not None:
+        out["priority"] = _priority(priority)
+    return out
+
+
+def choose(store: Store, catalog: Catalog, session_id: int, ref: str | int, *,
+           owner: str | None = None, due: str | None = None, priority: str | None = None,
+           rows: Sequence[MatrixRow] | None = None) -> Action:
+    """Choose a suggested action (by catalog id) or an existing action (by numeric id).
+
+    A suggestion becomes an action with status `chosen` linked to the open rows it answers
+    (or, if it was made before, gains those rows and is set to `chosen` unless work on it
+    has started). An existing action that is proposed or won't-do becomes chosen.
+    """
+    rows = _rows(store, catalog, session_id, rows)
+    fields = _changes(owner, due, priority)
+    text = str(ref).strip()
+    if text.isdigit():
+        action = get_action(store, catalog, session_id, int(text), rows)
+        if action.status in (ActionStatus.PROPOSED, ActionStatus.WONT):
+            fields["status"] = ActionStatus.CHOSEN.value
+        store.save_action(session_id, {"id": action.id, **fields})
+    else:
+        found = {s.id: s for s in suggestions(store, catalog, session_id, rows)}
+        suggestion = found.get(text)
+        if suggestion is None:
+            if text in catalog.actions:
+                raise DecideError(f"{text} answers no open matrix row; "
+                                  "`onboard actions suggest` lists the current suggestions")
+            raise DecideError(f"unknown action {text!r}; `onboard actions suggest` lists "
+                              "suggested ids, `onboard actions list` numbered ones")
+        if suggestion.action_id is not None:
+            action = get_action(store, catalog, session_id, suggestion.action_id, rows)
+            if action.status in (ActionStatus.PROPOSED, ActionStatus.WONT):
+                fields["status"] = ActionStatus.CHOSEN.value
+            ids = sorted(set(action.row_ids) | set(suggestion.row_ids))
+            store.save_action(session_id, {"id": action.id, "row_ids": ids, **fields})
+            action_id = action.id
+        else:
+            action_def = catalog.actions[text]
+            action_id = store.save_action(session_id, {
+                "action_def": action_def.id, "title": action_def.title, "owner": "",
+                "priority": "", "due": "", "status": ActionStatus.CHOSEN.value,
+                "remediation": "", "notes": "", **fields, "row_ids": suggestion.row_ids})
+        action = get_action(store, catalog, session_id, action_id)
+    week.record(store, session_id, "actions_chosen")
+    return get_action(store, catalog, session_id, action.id)
+
+
+def resolve_refs(store: Store, catalog: Catalog, session_id: int, refs: Iterable[str],
+                 rows: Sequence[MatrixRow] | None = None) -> list[str]:
+    """Check every ref before anything is written; 'all' means every current suggestion.
+    Raises DecideError naming the first unknown id."""
+    rows = _rows(store, catalog, session_id, rows)
+    suggested = [s.id for s in suggestions(store, catalog, session_id, rows)]
+    existing = {str(a["id"]) for a in store.actions(session_id)}
+    out: list[str] = []
+    for ref in refs:
+        text = str(ref).strip()
+        wanted = suggested if text.lower() == "all" else [text]
+        for item in wanted:
+            if item.isdigit():
+                if item not in existing:
+                    raise DecideError(f"no action {item}; `onboard actions list` shows them")
+            elif item not in suggested:
+                if item in catalog.actions:
+                    raise DecideError(f"{item} answers no open matrix row; `onboard "
+                                      "actions suggest` lists the current suggestions")
+                raise DecideError(f"unknown action {item!r}; `onboard actions suggest` "
+                                  "lists suggested ids, `onboard actions list` numbered ones")
+            if item not in out:
+                out.append(item)
+    return out
+
+
+def add_action(store: Store, catalog: Catalog, session_id: int, title: str, *,
+               row_ids: Iterable[int] = (), owner: str = "", due: str = "",
+               priority: str = "", status: str = "proposed", remediation: str = "",
+               notes: str = "") -> Action:
+    """A custom action (the user's own idea, or an answer to a custom row)."""
+    if not title.strip():
+        raise DecideError("an action needs a title")
+    known = {r["id"] for r in store.matrix_rows(session_id)}
+    ids = sorted(set(row_ids))
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise DecideError(f"no matrix row {missing[0]}")
+    state = _status(status)
+    action_id = store.save_action(session_id, {
+        "action_def": None, "title": title.strip(), "owner": owner.strip(),
+        "priority": _priority(priority), "due": _due(due), "status": state.value,
+        "remediation": remediation, "notes": notes, "row_ids": ids})
+    if state is not ActionStatus.PROPOSED:
+        week.record(store, session_id, "actions_chosen")
+    return get_action(store, catalog, session_id, action_id)
+
+
+EDITABLE = ("title", "owner", "priority", "due", "status", "remediation", "notes", "row_ids")
+
+
+def update_action(store: Store, catalog: Catalog, session_id: int, action_id: int,
+                  **changes: Any) -> Action:
+    """Change title, owner, priority ('' = derived), due, status, remediation, notes or
+    row_ids (replaces the links)."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise DecideError(f"cannot edit {', '.join(unknown)}; editable: {', '.join(EDITABLE)}")
+    get_action(store, catalog, session_id, action_id)
+    data: dict[str, Any] = {"id": action_id}
+    for name, value in changes.items():
+        if name == "status":
+            data[name] = _status(value).value
+        elif name == "priority":
+            data[name] = _priority(value)
+        elif name == "due":
+            data[name] = _due(value)
+        elif name == "row_ids":
+            known = {r["id"] for r in store.matrix_rows(session_id)}
+            ids = sorted(set(value))
+            if any(i not in known for i in ids):
+                raise DecideError(f"no matrix row {next(i for i in ids if i not in known)}")
+            data[name] = ids
+        elif name == "title" and not str(value).strip():
+            raise DecideError("an action needs a title")
+        else:
+            data[name] = str(value)
+    store.save_action(session_id, data)
+    if data.get("status") in ("chosen", "doing", "done"):
+        week.record(store, session_id, "actions_chosen")
+    return get_action(store, catalog, session_id, action_id)
+
+
+def delete_action(store: Store, catalog: Catalog, session_id: int, action_id: int) -> None:
+    get_action(store, catalog, session_id, action_id)
+    store.delete_action(action_id)
+
+
+# --- the decision table and remediation ---------------------------------------------------
+
+
+def decision_table(store: Store, catalog: Catalog, session_id: int,
+                   rows: Sequence[MatrixRow] | None = None,
+                   include_proposed: bool = False) -> list[DecisionLine]:
+    """One line per (decided action, row it answers), in matrix order (highest risk
+    first); an action that answers no row gets one line with empty row columns."""
+    rows = _rows(store, catalog, session_id, rows)
+    by_id = {r.id: r for r in rows}
+    position = {r.id: i for i, r in enumerate(rows)}
+    lines: list[tuple[tuple[int, int], DecisionLine]] = []
+    for a in list_actions(store, catalog, session_id, rows):
+        if not a.status.decided and not include_proposed:
+            continue
+        common = {"action_id": a.id, "action": a.title, "owner": a.owner, "due": a.due,
+                  "status": a.status, "priority": a.priority}
+        if not a.row_ids:
+            lines.append(((len(rows), a.id), DecisionLine(**common)))
+        for rid in a.row_ids:
+            r = by_id[rid]
+            lines.append(((position[rid], a.id), DecisionLine(
+                row_id=r.id, check_id=r.check_id, observation=r.observation,
+                incident=r.incident, reason=r.reason, risk=r.score, **common)))
+    return [line for _, line in sorted(lines, key=lambda x: x[0])]
+
+
+def plan_for(catalog: Catalog, action: Action, rows: Sequence[MatrixRow],
+             tf: TfIndex) -> Plan:
+    """The action's snippet: its catalog steps plus the fix for every failing resource of
+    the open rows it answers, with Terraform addresses where they are known."""
+    by_id = {r.id: r for r in rows}
+    linked = [by_id[i] for i in action.row_ids if i in by_id and not by_id[i].fixed]
+    action_def = catalog.actions.get(action.action_def or "")
+    return plan(action_def, catalog.checks,
+                [(r.check_id, r.resources) for r in linked if not r.custom], tf,
+                notes=action.remediation)
+
+
+def remediation_plan(store: Store, catalog: Catalog, session_id: int, action: Action,
+                     rows: Sequence[MatrixRow] | None = None) -> Plan:
+    """`plan_for` with the matrix and the imported Terraform state read from the store."""
+    return plan_for(catalog, action, _rows(store, catalog, session_id, rows),
+                    TfIndex(store.tf_resources(session_id)))

@@ -1,0 +1,448 @@
+"""The Orient step: failed findings → matrix rows (observation → assumed incident → reason,
+STRIDE) scored by risk = information asset value × threat likelihood × vulnerability (1–27).
+
+Rows are generated from the latest scan, one per check (or per check × account), and stay
+the user's: every text field and both scores can be edited (the field is then listed in the
+row's `edited` and regeneration leaves it alone), custom rows can be added for what no check
+sees, and a row whose findings are all gone is marked `fixed` instead of being deleted.
+Core only: the Matrix screen and `onboard matrix` call these functions; no UI imports.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from onboard import week
+from onboard.assets import AssetIndex, RowResource
+from onboard.catalog import Catalog
+from onboard.models import STRIDE_NAMES, CheckDef, Finding, Severity, Status
+from onboard.store import Store
+
+DEFAULT_ASSET_VALUE = 2
+"""Asset value of a row whose resources hold no declared information asset."""
+DEFAULT_ASSET_NAME = "unclassified"
+DEFAULT_SCORE = 2
+"""Threat and vulnerability of custom rows (and of checks missing from the catalog)."""
+TEXT_FIELDS = ("observation", "incident", "reason", "stride")
+SCORE_FIELDS = ("threat", "vulnerability")
+EDITABLE_FIELDS = TEXT_FIELDS + SCORE_FIELDS
+EXCLUDED_MARKS = frozenset({"false positive", "accepted risk"})
+"""Triage marks whose findings do not count toward a row."""
+MAX_EXAMPLES = 3
+
+
+class OrientError(ValueError):
+    """Bad matrix input (unknown row, score out of range, bad STRIDE); one line."""
+
+
+class RiskBreakdown(BaseModel):
+    """Why a row scores what it scores: asset value × threat × vulnerability."""
+
+    asset: str = Field(description="The most valuable linked asset, or 'unclassified'.")
+    asset_value: int = Field(ge=1, le=3)
+    assets: list[str] = Field(default_factory=list, description="Every linked asset name.")
+    default_asset: bool = Field(description="No asset linked: the default value was used.")
+    threat: int = Field(ge=1, le=3)
+    vulnerability: int = Field(ge=1, le=3)
+    score: int = Field(ge=1, le=27)
+    explanation: str
+
+
+class MatrixRow(BaseModel):
+    """One matrix row. `check_id` is '' for custom rows; `account_id` '' spans accounts."""
+
+    id: int
+    check_id: str = ""
+    account_id: str = ""
+    observation: str = ""
+    incident: str = ""
+    reason: str = ""
+    stride: str = Field(default="", description="STRIDE letters in S-T-R-I-D-E order.")
+    threat: int = Field(default=DEFAULT_SCORE, ge=1, le=3)
+    vulnerability: int = Field(default=DEFAULT_SCORE, ge=1, le=3)
+    edited: list[str] = Field(default_factory=list)
+    fixed: bool = False
+    custom: bool = False
+    resources: list[RowResource] = Field(default_factory=list)
+    # derived on read, never stored
+    title: str = ""
+    severity: Severity | None = None
+    risk: RiskBreakdown | None = None
+
+    @property
+    def score(self) -> int:
+        return self.risk.score if self.risk else 0
+
+    @property
+    def stride_names(self) -> list[str]:
+        return [STRIDE_NAMES[s] for s in self.stride if s in STRIDE_NAMES]
+
+    def stored(self) -> dict[str, Any]:
+        """The columns the store keeps."""
+        return {"id": self.id or None, "check_id": self.check_id,
+                "account_id": self.account_id, "observation": self.observation,
+                "incident": self.incident, "reason": self.reason, "stride": self.stride,
+                "threat": self.threat, "vulnerability": self.vulnerability,
+                "edited": sorted(set(self.edited)), "fixed": int(self.fixed),
+                "custom": int(self.custom),
+                "resources": [r.model_dump() for r in self.resources]}
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def normalize_stride(value: str | Iterable[str]) -> str:
+    """'E, s' / ['S', 'E'] / 'SE' → 'SE' (STRIDE order); OrientError on anything else."""
+    text = value if isinstance(value, str) else "".join(value)
+    letters = [c.upper() for c in text if c not in " ,;/|-"]
+    bad = sorted({c for c in letters if c not in STRIDE_NAMES})
+    if bad:
+        raise OrientError(f"STRIDE letters are S, T, R, I, D, E; not {''.join(bad)!r}")
+    return "".join(c for c in "STRIDE" if c in letters)
+
+
+def _score(value: Any, name: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        raise OrientError(f"{name} must be 1, 2 or 3, not {value!r}")
+    if not 1 <= number <= 3:
+        raise OrientError(f"{name} must be 1, 2 or 3, not {value!r}")
+    return number
+
+
+def _mark(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+def counted_findings(store: Store, session_id: int, scan_id: int) -> list[Finding]:
+    """FAIL findings of a scan minus those triaged as false positive or accepted risk."""
+    triage = store.triage(session_id)
+    return [f for f in store.findings(scan_id, status="FAIL")
+            if _mark(triage.get(f.key, {}).get("mark", "")) not in EXCLUDED_MARKS]
+
+
+def row_resource(f: Finding) -> RowResource:
+    return RowResource(account_id=f.account_id, region=f.region, resource_id=f.resource_id,
+                       resource_arn=f.resource_arn, resource_type=f.resource_type,
+                       terraform_address=f.terraform_address)
+
+
+def _labels(check: CheckDef | None, resources: list[RowResource],
+            account_names: dict[str, str]) -> list[tuple[str, RowResource]]:
+    """A display label per resource: account-scoped checks show the account's name; an id
+    found in several accounts (a region, a user name) is qualified with the account."""
+    scope = check.scope if check else ""
+    accounts_of: dict[str, set[str]] = defaultdict(set)
+    for r in resources:
+        accounts_of[r.resource_id].add(r.account_id)
+    out = []
+    for r in sorted(resources, key=lambda r: (r.account_id, r.region, r.resource_id)):
+        account = account_names.get(r.account_id) or r.account_id
+        if scope == "account":
+            label = account
+        elif len(accounts_of[r.resource_id]) > 1:
+            label = f"{r.resource_id} ({account})"
+        else:
+            label = r.resource_id
+        out.append((label, r))
+    return out
+
+
+def examples_text(check: CheckDef | None, resources: list[RowResource],
+                  account_names: dict[str, str] | None = None) -> str:
+    """Up to three distinct names, then 'and N more' counting the resources not shown."""
+    labelled = _labels(check, resources, account_names or {})
+    shown: list[str] = []
+    for label, _ in labelled:
+        if label not in shown and len(shown) < MAX_EXAMPLES:
+            shown.append(label)
+    rest = sum(1 for label, _ in labelled if label not in shown)
+    return ", ".join(shown) + (f" and {rest} more" if rest else "")
+
+
+def generated(check_id: str, check: CheckDef | None, resources: list[RowResource],
+              account_names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The catalog's text for a row: observation filled with {count} and {examples}."""
+    shown = examples_text(check, resources, account_names)
+    values = {"count": len(resources), "examples": shown}
+    if check is None:
+        return {"observation": f"{len(resources)} resources fail {check_id}: {shown}",
+                "incident": "", "reason": "", "stride": "", "threat": DEFAULT_SCORE,
+                "vulnerability": DEFAULT_SCORE}
+    try:
+        observation = check.observation.format_map(values)
+    except (KeyError, IndexError, ValueError):  # a team's template with a stray brace
+        observation = f"{check.observation} ({len(resources)}: {shown})"
+    return {"observation": observation, "incident": check.incident, "reason": check.reason,
+            "stride": normalize_stride(check.stride), "threat": check.threat,
+            "vulnerability": check.vulnerability}
+
+
+def _load_rows(store: Store, session_id: int) -> list[MatrixRow]:
+    out = []
+    for r in store.matrix_rows(session_id):
+        out.append(MatrixRow(
+            id=r["id"], check_id=r["check_id"] or "", account_id=r["account_id"] or "",
+            observation=r["observation"] or "", incident=r["incident"] or "",
+            reason=r["reason"] or "", stride=r["stride"] or "",
+            threat=r["threat"] or DEFAULT_SCORE,
+            vulnerability=r["vulnerability"] or DEFAULT_SCORE, edited=r["edited"],
+            fixed=bool(r["fixed"]), custom=bool(r["custom"]),
+            resources=[RowResource.model_validate(x) for x in r["resources"]]))
+    return out
+
+
+# --- regeneration -------------------------------------------------------------------------
+
+
+def refresh(store: Store, catalog: Catalog, session_id: int,
+            per_account: bool | None = None) -> list[MatrixRow]:
+    """Bring the generated rows in line with the latest scan; return the sorted matrix.
+
+    - one row per failing check (per check × account with `per_account`; None keeps the
+      mode the existing rows are in, default one row per check);
+    - unedited fields take the catalog's current text, edited fields are kept;
+    - rows whose check no longer fails are marked fixed (not deleted) — but only after a
+      complete scan, and not where the check errored (it may still fail);
+    - switching `per_account` carries edits and action links over to the new rows.
+    """
+    scan = store.latest_scan(session_id)
+    if scan is None:
+        return matrix(store, catalog, session_id)
+    rows = _load_rows(store, session_id)
+    generated_rows = [r for r in rows if not r.custom]
+    if per_account is None:
+        per_account = _current_mode(generated_rows)
+    account_names = {a.account_id: a.name for a in store.accounts(session_id)}
+
+    groups: dict[tuple[str, str], list[RowResource]] = defaultdict(list)
+    for f in counted_findings(store, session_id, scan.id):
+        groups[(f.check_id, f.account_id if per_account else "")].append(row_resource(f))
+    errored = {(f.check_id, f.account_id)
+               for f in store.findings(scan.id, status=Status.ERROR.value)}
+
+    existing = {(r.check_id, r.account_id): r for r in generated_rows
+                if bool(r.account_id) == per_account}
+    donors: dict[str, list[MatrixRow]] = defaultdict(list)
+    for r in generated_rows:
+        if bool(r.account_id) != per_account:
+            donors[r.check_id].append(r)
+    actions = store.actions(session_id)
+    new_ids: dict[str, list[int]] = defaultdict(list)
+
+    for key in sorted(groups):
+        check_id, account_id = key
+        resources = groups[key]
+        gen = generated(check_id, catalog.checks.get(check_id), resources, account_names)
+        row = existing.get(key)
+        if row is None:
+            row = MatrixRow(id=0, check_id=check_id, account_id=account_id)
+            for donor in sorted(donors.get(check_id, []), key=lambda d: d.id):
+                for name in donor.edited:
+                    if name not in row.edited:
+                        setattr(row, name, getattr(donor, name))
+                        row.edited.append(name)
+        before = row.stored()
+        for name, value in gen.items():
+            if name not in row.edited:
+                setattr(row, name, value)
+        row.resources = resources
+        row.fixed = False
+        if row.stored() != before or not row.id:
+            row.id = store.save_matrix_row(session_id, row.stored())
+        new_ids[check_id].append(row.id)
+
+    def gone(row: MatrixRow) -> bool:
+        """Its findings are gone after a complete scan in which its check ran."""
+        if row.fixed or scan.status != "complete":
+            return False
+        return not (any((row.check_id, r.account_id) in errored for r in row.resources)
+                    or (row.account_id and (row.check_id, row.account_id) in errored))
+
+    for key, row in existing.items():
+        if key not in groups and gone(row):
+            row.fixed = True
+            store.save_matrix_row(session_id, row.stored())
+
+    for check_id, old_rows in donors.items():
+        if check_id not in new_ids:  # nothing fails in the new mode: keep them as history
+            for old in old_rows:
+                if gone(old):
+                    old.fixed = True
+                    store.save_matrix_row(session_id, old.stored())
+            continue
+        for old in old_rows:
+            for action in actions:
+                if old.id in action["row_ids"]:
+                    ids = (set(action["row_ids"]) - {old.id}) | set(new_ids[check_id])
+                    store.save_action(session_id, {"id": action["id"],
+                                                   "row_ids": sorted(ids)})
+                    action["row_ids"] = sorted(ids)
+            store.delete_matrix_row(old.id)
+    return matrix(store, catalog, session_id)
+
+
+def _current_mode(generated_rows: list[MatrixRow]) -> bool:
+    """Split per account? Open rows tell (rows of the other mode left as history are
+    fixed); with none open, the newest row does."""
+    open_rows = [r for r in generated_rows if not r.fixed]
+    if open_rows:
+        return any(r.account_id for r in open_rows)
+    return bool(max(generated_rows, key=lambda r: r.id).account_id) if generated_rows \
+        else False
+
+
+# --- reading and scoring ------------------------------------------------------------------
+
+
+def risk(row: MatrixRow, index: AssetIndex) -> RiskBreakdown:
+    """asset value × threat × vulnerability, with the asset found through the resources."""
+    found: dict[str, tuple[int, list[str]]] = {}
+    for res in row.resources:
+        for asset in index.assets_for(res):
+            found.setdefault(asset.name, (asset.value, []))[1].append(res.resource_id)
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    formula = f"threat {row.threat} × vulnerability {row.vulnerability}"
+    if ranked:
+        name, (value, via) = ranked[0]
+        via_text = ", ".join(sorted(set(via))[:MAX_EXAMPLES])
+        explanation = (f"{name} (value {value}, held by {via_text}) × {formula} = "
+                       f"{value * row.threat * row.vulnerability}")
+        default = False
+    else:
+        name, value = DEFAULT_ASSET_NAME, DEFAULT_ASSET_VALUE
+        explanation = (f"no information asset linked to these resources: default value "
+                       f"{value} ({DEFAULT_ASSET_NAME}) × {formula} = "
+                       f"{value * row.threat * row.vulnerability}")
+        default = True
+    return RiskBreakdown(asset=name, asset_value=value, assets=[n for n, _ in ranked],
+                         default_asset=default, threat=row.threat,
+                         vulnerability=row.vulnerability,
+                         score=value * row.threat * row.vulnerability,
+                         explanation=explanation)
+
+
+def sort_key(row: MatrixRow) -> tuple[Any, ...]:
+    """Open rows first; then risk, severity (custom rows after catalog ones), check id."""
+    rank = row.severity.rank if row.severity else -1
+    return (row.fixed, -row.score, -rank, row.check_id or "~", row.account_id, row.id)
+
+
+def matrix(store: Store, catalog: Catalog, session_id: int,
+           include_fixed: bool = True) -> list[MatrixRow]:
+    """The stored rows with title, severity and risk, sorted by `sort_key`."""
+    scan = store.latest_scan(session_id)
+    index = AssetIndex.load(store, session_id, scan.id if scan else None)
+    out = []
+    for row in _load_rows(store, session_id):
+        if row.fixed and not include_fixed:
+            continue
+        check = catalog.checks.get(row.check_id)
+        row.title = check.title if check else (row.check_id or "custom row")
+        row.severity = check.severity if check else None
+        row.risk = risk(row, index)
+        out.append(row)
+    return sorted(out, key=sort_key)
+
+
+def get_row(store: Store, catalog: Catalog, session_id: int, row_id: int) -> MatrixRow:
+    for row in matrix(store, catalog, session_id):
+        if row.id == row_id:
+            return row
+    raise OrientError(f"no matrix row {row_id}")
+
+
+# --- editing ------------------------------------------------------------------------------
+
+
+def _validated(changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise OrientError(f"cannot edit {', '.join(unknown)}; editable: "
+                          f"{', '.join(EDITABLE_FIELDS)}")
+    out: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "stride":
+            out[name] = normalize_stride(value)
+        elif name in SCORE_FIELDS:
+            out[name] = _score(value, name)
+        else:
+            out[name] = str(value)
+    return out
+
+
+def edit_row(store: Store, catalog: Catalog, session_id: int, row_id: int,
+             **changes: Any) -> MatrixRow:
+    """Change fields of a row (observation, incident, reason, stride, threat,
+    vulnerability); each changed field is listed in `edited` and survives regeneration."""
+    values = _validated(changes)
+    row = get_row(store, catalog, session_id, row_id)
+    for name, value in values.items():
+        setattr(row, name, value)
+        if name not in row.edited:
+            row.edited.append(name)
+    store.save_matrix_row(session_id, row.stored())
+    week.record(store, session_id, "matrix_reviewed")
+    return get_row(store, catalog, session_id, row_id)
+
+
+def reset_fields(store: Store, catalog: Catalog, session_id: int, row_id: int,
+                 *fields: str) -> MatrixRow:
+    """Give fields back to the generator (all edited fields when none are named)."""
+    row = get_row(store, catalog, session_id, row_id)
+    if row.custom:
+        raise OrientError("a custom row has no generated text to go back to")
+    names = set(fields or row.edited)
+    unknown = sorted(names - set(EDITABLE_FIELDS))
+    if unknown:
+        raise OrientError(f"not a matrix field: {', '.join(unknown)}")
+    gen = generated(row.check_id, catalog.checks.get(row.check_id), row.resources,
+                    {a.account_id: a.name for a in store.accounts(session_id)})
+    for name in names:
+        setattr(row, name, gen[name])
+    row.edited = [n for n in row.edited if n not in names]
+    store.save_matrix_row(session_id, row.stored())
+    return get_row(store, catalog, session_id, row_id)
+
+
+def add_custom_row(store: Store, catalog: Catalog, session_id: int, observation: str,
+                   incident: str = "", reason: str = "", stride: str | Iterable[str] = "",
+                   threat: int = DEFAULT_SCORE, vulnerability: int = DEFAULT_SCORE,
+                   resources: Iterable[str] = (), account_id: str = "") -> MatrixRow:
+    """A row for something no check sees (e.g. from an interview). `resources` are ids,
+    names or ARNs, so that asset links can score it."""
+    if not observation.strip():
+        raise OrientError("a matrix row needs an observation")
+    values = _validated({"observation": observation, "incident": incident,
+                         "reason": reason, "stride": stride, "threat": threat,
+                         "vulnerability": vulnerability})
+    res = [RowResource(account_id=account_id, resource_id=name.strip(),
+                       resource_arn=name.strip() if name.strip().startswith("arn:") else None)
+           for name in resources if name.strip()]
+    row = MatrixRow(id=0, custom=True, account_id=account_id, resources=res,
+                    edited=list(EDITABLE_FIELDS), **values)
+    row_id = store.save_matrix_row(session_id, row.stored())
+    week.record(store, session_id, "matrix_reviewed")
+    return get_row(store, catalog, session_id, row_id)
+
+
+def delete_row(store: Store, catalog: Catalog, session_id: int, row_id: int) -> None:
+    """Delete a custom row. Generated rows come back with the next scan: triage their
+    findings as false positive or accepted risk instead."""
+    row = get_row(store, catalog, session_id, row_id)
+    if not row.custom:
+        raise OrientError("only custom rows can be deleted; mark the findings false "
+                          "positive or accepted risk to drop a generated row")
+    store.delete_matrix_row(row.id)
+
+
+def mark_reviewed(store: Store, session_id: int) -> None:
+    """The user went through the matrix (ticks the week plan's task)."""
+    week.record(store, session_id, "matrix_reviewed")
