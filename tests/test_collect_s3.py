@@ -51,7 +51,7 @@ def test_registered_with_every_call_declared() -> None:
     ops = {c.operation for c in buckets.calls}
     assert {"ListBuckets", "GetBucketLocation", "GetPublicAccessBlock", "GetBucketPolicy",
             "GetBucketPolicyStatus", "GetBucketAcl", "GetBucketOwnershipControls",
-            "GetBucketVersioning", "GetBucketEncryption", "GetBucketLogging"} == ops
+            "GetBucketVersioning"} == ops
     account = REGISTRY["s3.account"]
     assert [c.iam_action for c in account.calls] == ["s3:GetAccountPublicAccessBlock"]
 
@@ -128,9 +128,8 @@ def test_bucket_attrs(two_buckets: None, make_ctx: Callable[..., Context]) -> No
     assert a["versioning"] == "Enabled"
     assert a["ownership"] == "BucketOwnerEnforced"
     assert a["acl_grants"] == []  # ACLs disabled: GetBucketAcl is not called
-    assert a["encryption"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    assert "encryption" not in a  # no check needs it: not a call worth making
     assert a["policy"] is None and a["policy_public"] is None
-    assert a["logging_target"] is None
     assert a["created"].startswith("20")
     assert a["errors"] == {}
 
@@ -142,9 +141,7 @@ def test_bucket_attrs(two_buckets: None, make_ctx: Callable[..., Context]) -> No
     assert {"grantee_type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers",
             "id": None, "permission": "READ"} in public["acl_grants"]
     assert public["versioning"] == "Suspended"
-    assert public["logging_target"] == "acme-logs"
     assert public["ownership"] is None
-    assert public["encryption"] is None  # moto: no default SSE-S3 configuration
     assert public["errors"] == {}
 
 
@@ -157,8 +154,8 @@ def test_calls_are_minimal(two_buckets: None, make_ctx: Callable[..., Context]) 
     # Only acme-public has a policy; acme-private has ACLs disabled.
     assert calls.count("s3:GetBucketPolicyStatus") == 1
     assert calls.count("s3:GetBucketAcl") == 2
-    # ListBuckets + 7 per bucket + 1 policy status + 2 ACLs
-    assert len(calls) == 1 + 3 * 7 + 1 + 2
+    # ListBuckets + 5 per bucket + 1 policy status + 2 ACLs
+    assert len(calls) == 1 + 3 * 5 + 1 + 2
 
 
 def test_bucket_region_from_list_buckets_skips_location(
@@ -186,13 +183,13 @@ def test_detail_failures_are_recorded_per_bucket(two_buckets: None,
     def not_implemented(**_: Any) -> None:
         raise NotImplementedError("moto gap")
 
-    session.events.register("before-call.s3.GetBucketLogging", not_implemented)
+    session.events.register("before-call.s3.GetBucketOwnershipControls", not_implemented)
     got = by_id(collect_buckets(make_ctx(session=session)))
     assert got["acme-private"].attrs["errors"] == {"versioning": "AccessDenied",
-                                                   "logging": "NotImplemented"}
+                                                   "ownership": "NotImplemented"}
     public = got["acme-public"].attrs
     assert public["errors"] == {"versioning": "AccessDenied", "policy_status": "AccessDenied",
-                                "logging": "NotImplemented"}
+                                "ownership": "NotImplemented"}
     assert public["versioning"] is None and public["policy_public"] is None
     assert public["policy"] is not None  # the policy itself was still read
 
@@ -217,7 +214,7 @@ def test_bucket_deleted_mid_scan_is_dropped(two_buckets: None,
     calls = record_calls(session)
     assert set(by_id(collect_buckets(make_ctx(session=session)))) == {"acme-private",
                                                                        "acme-public"}
-    assert len(calls) == 1 + 2 * 7 + 1 + 1 + 1  # nothing more asked about acme-logs
+    assert len(calls) == 1 + 2 * 5 + 1 + 1 + 1  # nothing more asked about acme-logs
 
 
 def test_checks_read_what_the_collector_produces(two_buckets: None,

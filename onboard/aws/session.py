@@ -99,6 +99,7 @@ class AccountAccess:
                     client = self.botocore_session.create_client(
                         service, region_name=key[1], config=self.config)
                     self.guard.attach(client)
+                    client.meta.events.register_first("needs-retry.*", _no_retry_html_500)
                     if service == "s3control" and _custom_endpoint():
                         client.meta.events.register("before-send.s3-control",
                                                     _strip_account_host)
@@ -109,6 +110,19 @@ class AccountAccess:
 def _custom_endpoint() -> bool:
     return bool(os.environ.get("AWS_ENDPOINT_URL") or
                 os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL"))
+
+
+def _no_retry_html_500(response: Any = None, **_: Any) -> None:
+    """An HTML error page is not an AWS API error: it comes from something that does not
+    implement the API (an emulator, a misrouted proxy), and retrying it only burns time.
+    Re-labelled 501, the retry policy passes it over and the caller gets the error at once."""
+    if not response:
+        return
+    http = response[0]
+    if getattr(http, "status_code", None) == 500:
+        body = (getattr(http, "content", b"") or b"")[:200].lower()
+        if b"<html" in body or b"<!doctype" in body:
+            http.status_code = 501
 
 
 _ACCOUNT_HOST = re.compile(r"//\d{12}\.")

@@ -17,19 +17,18 @@
                        BucketOwnerEnforced (ACLs are disabled, so GetBucketAcl is skipped)
   versioning           "Enabled" | "Suspended" | None (never enabled)
   mfa_delete           "Enabled" | "Disabled" | None
-  encryption           list of ServerSideEncryptionConfiguration rules, or None
-  logging_target       server access log target bucket, or None
   ownership            "BucketOwnerEnforced" | "BucketOwnerPreferred" | "ObjectWriter" | None
   created              ISO-8601 creation date from ListBuckets
   errors               {<attr name>: <AWS error code>} for every detail call that failed
                        (keys: location, public_access_block, policy, policy_status,
-                       ownership, acl, versioning, encryption, logging)
+                       ownership, acl, versioning)
 
 Calls per account: s3control GetPublicAccessBlock (1), ListBuckets (1 per 10,000 buckets),
-then per bucket up to 8: GetBucketLocation (skipped when ListBuckets carries BucketRegion),
+then per bucket up to 7: GetBucketLocation (skipped when ListBuckets carries BucketRegion),
 GetPublicAccessBlock, GetBucketPolicy, GetBucketPolicyStatus (only when a policy exists),
 GetBucketOwnershipControls, GetBucketAcl (skipped when BucketOwnerEnforced),
-GetBucketVersioning, GetBucketEncryption, GetBucketLogging — fanned out over 8 threads.
+GetBucketVersioning — fanned out over 8 threads. Encryption and server access logging are
+not read: no check needs them, and every per-bucket call costs a round trip.
 """
 
 from __future__ import annotations
@@ -72,13 +71,6 @@ def bucket_region(location: str | None) -> str:
     if location == "EU":
         return "eu-west-1"
     return location
-
-
-def rules_of(enc: dict[str, Any] | None) -> list[dict[str, Any]] | None:
-    """GetBucketEncryption's rules, or None when the bucket has no configuration."""
-    if not enc:
-        return None
-    return list(enc.get("ServerSideEncryptionConfiguration", {}).get("Rules", []))
 
 
 def _grant(g: dict[str, Any]) -> dict[str, Any]:
@@ -127,9 +119,6 @@ def _bucket(ctx: Context, summary: dict[str, Any]) -> Resource | None:
         grants = [_grant(g) for g in (acl or {}).get("Grants", [])]
 
     ver = detail(errors, "versioning", lambda: s3.get_bucket_versioning(Bucket=name)) or {}
-    enc = detail(errors, "encryption", lambda: s3.get_bucket_encryption(Bucket=name),
-                 missing=("ServerSideEncryptionConfigurationNotFoundError",))
-    log = detail(errors, "logging", lambda: s3.get_bucket_logging(Bucket=name)) or {}
     if "NoSuchBucket" in errors.values():
         return None
     created = summary.get("CreationDate")
@@ -143,8 +132,6 @@ def _bucket(ctx: Context, summary: dict[str, Any]) -> Resource | None:
             "acl_grants": grants,
             "versioning": ver.get("Status"),
             "mfa_delete": ver.get("MFADelete"),
-            "encryption": rules_of(enc),
-            "logging_target": log.get("LoggingEnabled", {}).get("TargetBucket"),
             "ownership": ownership,
             "created": created.isoformat() if created else None,
             "errors": errors,
@@ -154,8 +141,7 @@ def _bucket(ctx: Context, summary: dict[str, Any]) -> Resource | None:
 @collector("s3.buckets", scope="global", produces=("s3.bucket",), calls=(
     "s3:ListBuckets", "s3:GetBucketLocation", "s3:GetPublicAccessBlock",
     "s3:GetBucketPolicy", "s3:GetBucketPolicyStatus", "s3:GetBucketOwnershipControls",
-    "s3:GetBucketAcl", "s3:GetBucketVersioning", "s3:GetBucketEncryption",
-    "s3:GetBucketLogging"))
+    "s3:GetBucketAcl", "s3:GetBucketVersioning"))
 def collect_buckets(ctx: Context) -> list[Resource]:
     summaries = list(paginate(ctx.client("s3"), "list_buckets", "Buckets",
                               PaginationConfig={"PageSize": 10000}))
