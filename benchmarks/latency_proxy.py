@@ -93,7 +93,7 @@ class LatencyProxy:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
                 lines = head.decode("latin-1").split("\r\n")
-                method, path = (lines[0].split(" ") + ["", ""])[:2]
+                method, path = ([*lines[0].split(" "), "", ""])[:2]
                 headers = {}
                 for line in lines[1:]:
                     if ":" in line:

@@ -96,8 +96,8 @@ def test_bad_field_names_the_path_and_expectation(tmp_path: Path) -> None:
 def test_missing_section_and_unknown_action(tmp_path: Path) -> None:
     d = _copy(tmp_path)
     (d / "interview.yaml").write_text("questions: []\n")
-    with pytest.raises(CatalogError, match="interview.yaml: expected a mapping with a "
-                                           "top-level 'prompts:' list"):
+    with pytest.raises(CatalogError, match=r"interview\.yaml: expected a mapping with a "
+                                           r"top-level 'prompts:' list"):
         catalog.load(d)
     d = _copy(tmp_path / "2")
     text = (d / "checks.yaml").read_text()

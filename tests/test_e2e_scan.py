@@ -66,7 +66,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoOrg, dict, li
 
 
 def test_json_has_exactly_the_design_shape(scanned) -> None:
-    org, out, _, proc, _ = scanned
+    _org, out, _, proc, _ = scanned
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     assert set(out) == {"session", "scan_id", "started", "finished", "identity", "accounts",
                         "findings", "inventory_counts"}
@@ -133,7 +133,7 @@ def test_everything_sent_was_a_declared_read(scanned) -> None:
 
 
 def test_sessions_lists_the_scanned_session(scanned) -> None:
-    org, _, _, _, tmp = scanned
+    _org, _, _, _, tmp = scanned
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(ONBOARD_DB=str(tmp / "e2e.db"), COLUMNS="120")
     proc = onboard("sessions", env=env)
