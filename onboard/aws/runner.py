@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -116,6 +117,23 @@ def _open_accounts(aws: Aws, accounts: list[Account], options: ScanOptions,
     return {acct: fut.result() for acct, fut in futures.items()}
 
 
+def _plan_jobs(accounts: list[Account], regions_by_account: dict[str, list[str]],
+               collectors: list[Collector]) -> list[_Job]:
+    """Every (collector, account, region) to run, account by account, region by region;
+    within a group the global (often per-resource, slower) collectors first."""
+    jobs: list[_Job] = []
+    for acc in accounts:
+        regions = regions_by_account.get(acc.account_id, [])
+        if acc.access != "ok" or not regions:
+            continue
+        primary = _primary_region(regions)
+        ordered = sorted(collectors, key=lambda c: (c.scope != "global", c.name))
+        for region in [primary, *(r for r in regions if r != primary)]:
+            jobs.extend(_Job(c, acc.account_id, region) for c in ordered
+                        if c.scope == "regional" or region == primary)
+    return jobs
+
+
 def _primary_region(regions: list[str]) -> str:
     return DEFAULT_REGION if DEFAULT_REGION in regions or not regions else regions[0]
 
@@ -177,17 +195,10 @@ def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptio
         regions_by_account = _open_accounts(aws, accounts, options, pool)
         store.upsert_accounts(session_id, accounts)
 
-        jobs: list[_Job] = []
-        for acc in accounts:
-            regions = regions_by_account.get(acc.account_id, [])
-            if acc.access != "ok" or not regions:
-                continue
-            primary = _primary_region(regions)
-            for col in collectors:
-                targets = [primary] if col.scope == "global" else regions
-                jobs.extend(_Job(col, acc.account_id, r) for r in targets)
-        # Slow, per-resource collectors first so they don't become the tail.
-        jobs.sort(key=lambda j: (j.collector.scope != "global", j.collector.name))
+        jobs = _plan_jobs(accounts, regions_by_account, collectors)
+        # Jobs run grouped by (account, region) so each group's clients can be released
+        # when its last collector finishes: memory stays flat however large the org.
+        open_jobs = Counter((j.account_id, j.region) for j in jobs)
 
         total = len(jobs)
         pending: set[Future[tuple[list[Resource], CollectError | None]]] = set()
@@ -221,6 +232,10 @@ def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptio
                 if err:
                     errors.append(err)
                 done += 1
+                group = (job.account_id, job.region)
+                open_jobs[group] -= 1
+                if open_jobs[group] == 0:
+                    aws.access(job.account_id).release(job.region)
                 report(Progress("collect", done, total,
                                 f"{job.collector.name} {job.account_id} {job.region}"))
                 submit_next()

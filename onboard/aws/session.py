@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import botocore.client
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
@@ -106,6 +107,13 @@ class AccountAccess:
                     self._clients[key] = client
         return client
 
+    def release(self, region: str) -> None:
+        """Drop the clients of a region whose collectors have all finished: a large org
+        would otherwise keep thousands of clients (and their connection pools) alive."""
+        with self._lock:
+            for key in [k for k in self._clients if k[1] == region and k[0] != "sts"]:
+                del self._clients[key]
+
 
 def _custom_endpoint() -> bool:
     return bool(os.environ.get("AWS_ENDPOINT_URL") or
@@ -134,6 +142,34 @@ def _strip_account_host(request: Any, **_: Any) -> None:
     request.url = _ACCOUNT_HOST.sub("//", request.url, count=1)
 
 
+def _cache_client_classes() -> None:
+    """botocore builds a new client class, with one method per API operation (EC2 has
+    ~700), for every client it creates. A scan creates one client per account × region ×
+    service — thousands in a large org — so build each service's class once. The class only
+    maps method names to operation names; everything account- or region-specific lives on
+    the instance, so sharing it is safe."""
+    creator = botocore.client.ClientCreator
+    if getattr(creator, "_onboard_cached", False):
+        return
+    original = creator._create_client_class
+    cache: dict[tuple[str, str], type] = {}
+    lock = threading.Lock()
+
+    def cached(self: Any, service_name: str, service_model: Any) -> type:
+        key = (service_name, service_model.api_version)
+        with lock:
+            cls = cache.get(key)
+        if cls is None:
+            cls = original(self, service_name, service_model)
+            with lock:
+                cls = cache.setdefault(key, cls)
+        return cls
+
+    creator._create_client_class = cached  # type: ignore[method-assign]
+    creator._onboard_cached = True  # type: ignore[attr-defined]
+
+
+_cache_client_classes()
 _LOADER_LOCK = threading.Lock()
 _SHARED_LOADER: Any = None
 
