@@ -15,17 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from onboard import decide, orient, week
+from onboard import decide, diagram, orient, terraform, week
 from onboard import mdtext as md
 from onboard.assets import Asset, list_assets
 from onboard.catalog import Catalog
+from onboard.checks.base import Inventory
 from onboard.decide import Action, DecisionLine
-from onboard.models import Account, Finding, ScanInfo, SessionInfo, Status
+from onboard.models import Account, Finding, Resource, ScanInfo, SessionInfo, Status
 from onboard.orient import MatrixRow
 from onboard.remediation import TfIndex
 from onboard.store import Store
 
-FORMATS = ("markdown", "json", "csv")
+FORMATS = ("markdown", "json", "csv", "mermaid")
 FINDING_COLUMNS = ("check_id", "status", "severity", "account_id", "region", "resource_id",
                    "resource_arn", "message", "terraform_address")
 DECISION_COLUMNS = ("observation", "assumed incident", "reason", "action", "priority",
@@ -53,6 +54,8 @@ class Snapshot:
     actions: list[Action]
     decisions: list[DecisionLine]
     answers: dict[str, dict[str, str]]
+    architecture: str = ""  # Mermaid, from the latest scan's inventory
+    unmanaged: dict[str, list[Resource]] | None = None  # None: no Terraform state imported
 
 
 def snapshot(store: Store, catalog: Catalog, session_id: int,
@@ -61,14 +64,28 @@ def snapshot(store: Store, catalog: Catalog, session_id: int,
     rows = (orient.refresh(store, catalog, session_id) if refresh
             else orient.matrix(store, catalog, session_id))
     scan = store.latest_scan(session_id)
+    accounts = store.accounts(session_id)
+    findings = store.findings(scan.id) if scan else []
+    unmanaged = None
+    if scan and len(terraform.managed_index(store, session_id)):
+        unmanaged = terraform.unmanaged(store, session_id, scan.id)
     return Snapshot(
-        session=store.session(session_id), scan=scan,
-        accounts=store.accounts(session_id),
-        findings=store.findings(scan.id) if scan else [],
+        session=store.session(session_id), scan=scan, accounts=accounts, findings=findings,
         rows=rows, assets=list_assets(store, session_id),
         actions=decide.list_actions(store, catalog, session_id, rows),
         decisions=decide.decision_table(store, catalog, session_id, rows),
-        answers=store.answers(session_id))
+        answers=store.answers(session_id),
+        architecture=architecture_mermaid(store, scan, accounts, findings) if scan else "",
+        unmanaged=unmanaged)
+
+
+def architecture_mermaid(store: Store, scan: ScanInfo, accounts: list[Account],
+                         findings: list[Finding]) -> str:
+    """The Mermaid architecture diagram of a scan, resources with FAIL findings marked."""
+    inventory = Inventory(store.resources(scan.id), store.collect_errors(scan.id))
+    failing = diagram.failing_ids([f for f in findings if f.status == Status.FAIL])
+    return diagram.mermaid(inventory, failing=failing,
+                           accounts={a.account_id: a.name for a in accounts if a.name})
 
 
 def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown",
@@ -78,6 +95,17 @@ def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown
         raise ExportError(f"--format {fmt} is not one of {', '.join(FORMATS)}")
     if only not in (None, "decisions"):
         raise ExportError(f"--only {only}: only 'decisions' is supported")
+    if fmt == "mermaid":
+        if only:
+            raise ExportError("--only decisions has no Mermaid form; use markdown, json or csv")
+        scan = store.latest_scan(session_id)
+        if scan is None:
+            raise ExportError("no scan yet: run `onboard scan` (or `onboard demo`) first")
+        accounts = store.accounts(session_id)
+        text = architecture_mermaid(store, scan, accounts,
+                                    store.findings(scan.id, status="FAIL"))
+        week.record(store, session_id, "diagram_exported")
+        return text
     snap = snapshot(store, catalog, session_id)
     if only == "decisions":
         text = {"markdown": lambda: decisions_markdown(snap.decisions) + "\n",
@@ -253,12 +281,33 @@ def _remediation_section(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> list[
     return out[:-1]
 
 
+def _architecture_section(snap: Snapshot) -> list[str]:
+    out = ["## Architecture", ""]
+    if not snap.architecture:
+        return [*out, "No scan yet: the diagram is drawn from the scanned inventory."]
+    return [*out, "Drawn from the latest scan; resources with FAIL findings are red.", "",
+            md.fence(snap.architecture.rstrip("\n"), "mermaid")]
+
+
+def _terraform_section(snap: Snapshot) -> list[str]:
+    out = ["## Made by hand (not in Terraform)", ""]
+    if snap.unmanaged is None:
+        return [*out, "No Terraform state imported (`onboard tf import PATH`)."]
+    names = {a.account_id: a for a in snap.accounts}
+    rows = [[md.cell(_account_label(names, acct)), str(len(res)),
+             md.cell(terraform.summary_counts(res) or "none")]
+            for acct, res in sorted(snap.unmanaged.items())]
+    return [*out, md.table(["account", "unmanaged", "what"], rows)]
+
+
 def report_markdown(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> str:
     sections = [
         _session_section(snap, catalog),
         _accounts_section(snap),
         _interview_section(snap, catalog),
         _findings_section(snap, catalog),
+        _architecture_section(snap),
+        _terraform_section(snap),
         _matrix_section(snap),
         _assets_section(snap),
         ["## Decisions", "", decisions_markdown(snap.decisions) if snap.decisions

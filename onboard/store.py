@@ -112,7 +112,13 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["sessions"].add_column("events", str)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """Terraform rows keyed by (session, state file, address): prod and staging stacks
+    built from the same code have the same addresses."""
+    db["tf_resources"].transform(pk=("session_id", "source", "address"))
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -489,7 +489,6 @@ class FileRead:
 class ImportResult:
     files: list[FileRead]
     total_rows: int
-    replaced: list[str]
     match: Match | None
 
     @property
@@ -502,23 +501,16 @@ def import_files(store: Store, session_id: int, paths: Iterable[str | Path]) -> 
     again replaces its earlier rows), match against the latest scan, record `tf_imported`."""
     files = [FileRead(str(Path(p).resolve()), read(p)) for p in paths]
     new_sources = {f.path for f in files}
-    new_rows: dict[str, dict[str, Any]] = {}
-    replaced: list[str] = []
+    new_rows: dict[tuple[str, str], dict[str, Any]] = {}
     for f in files:
         for r in f.resources:
-            if r.address in new_rows and new_rows[r.address]["source"] != f.path:
-                replaced.append(r.address)
-            new_rows[r.address] = r.row()
-    kept: list[dict[str, Any]] = []
-    for row in store.tf_resources(session_id):
-        if row.get("source") in new_sources:
-            continue
-        if row["address"] in new_rows:
-            replaced.append(row["address"])  # one address per session (the table's key)
-            continue
-        kept.append({k: row.get(k) for k in ("address", "type", "name", "module",
-                                              "index_key", "resource_id", "arn", "source")})
-    rows = kept + sorted(new_rows.values(), key=lambda r: r["address"])
+            new_rows[(f.path, r.address)] = r.row()
+    # Another file may hold the same address (prod and staging built from one module):
+    # both stay, each matched within the accounts its own ARNs name.
+    kept = [{k: row.get(k) for k in ("address", "type", "name", "module", "index_key",
+                                      "resource_id", "arn", "source")}
+            for row in store.tf_resources(session_id) if row.get("source") not in new_sources]
+    rows = kept + [new_rows[k] for k in sorted(new_rows)]
     store.replace_tf_resources(session_id, rows)
     week.record(store, session_id, "tf_imported")
     scan = store.latest_scan(session_id)
@@ -526,7 +518,7 @@ def import_files(store: Store, session_id: int, paths: Iterable[str | Path]) -> 
     if scan is not None:
         result = match(managed_index(store, session_id), store.resources(scan.id),
                        scan_id=scan.id)
-    return ImportResult(files, len(rows), sorted(replaced), result)
+    return ImportResult(files, len(rows), result)
 
 
 def summary_counts(resources: list[Resource]) -> str:

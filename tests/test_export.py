@@ -214,7 +214,8 @@ def test_report_is_valid_gfm_and_shows_user_text_as_typed(store: Store, sid: int
     assert headings.count("h1") == 1
     h2 = [tokens[i + 1].content for i, t in enumerate(tokens)
           if t.type == "heading_open" and t.tag == "h2"]
-    assert h2 == ["Accounts", "Interview notes", "Findings summary", "Risk matrix",
+    assert h2 == ["Accounts", "Interview notes", "Findings summary", "Architecture",
+                  "Made by hand (not in Terraform)", "Risk matrix",
                   "Information assets", "Decisions", "Remediation"]
     assert assert_valid_tables(tokens) == 5
     assert "Devs | share `keys` and ``more``<br>" in html
@@ -334,7 +335,7 @@ def test_cli_export_to_stdout_and_file(store: Store, sid: int, tmp_path: Path,
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["export", "--format", "mermaid"], "not yet available"),
+    (["export", "--format", "mermaid", "--only", "decisions"], "no Mermaid form"),
     (["export", "-o", "/nonexistent-dir/x.md"], "cannot write"),
     (["export", "--session", "nobody"], "no session named 'nobody'"),
 ])

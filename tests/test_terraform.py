@@ -238,16 +238,19 @@ def test_import_files_merges_per_file_and_records_the_week_event(store: Store,
     result = terraform.import_files(store, session.id, [FIXTURES / "show.json"])
     assert result.total_rows == 18  # the other file's rows stay
     again = terraform.import_files(store, session.id, [FIXTURES / "state_v4.json"])
-    assert again.total_rows == 18 and again.replaced == []  # re-import replaces its own
+    assert again.total_rows == 18  # re-import replaces its own
     rows = {r["address"]: r for r in store.tf_resources(session.id)}
     assert rows["module.db.aws_db_instance.this"]["resource_id"] == "staging-db"
-    # the same address in another file: the newer file's row wins, and it is said
+    # the same address in another file (another stack of the same code): both are kept
     clash = tmp_path / "clash.json"
     clash.write_text(json.dumps({"version": 4, "resources": [
         {"mode": "managed", "type": "aws_s3_bucket", "name": "assets",
          "instances": [{"attributes": {"bucket": "other-assets"}}]}]}))
     result = terraform.import_files(store, session.id, [clash])
-    assert result.replaced == ["aws_s3_bucket.assets"] and result.total_rows == 18
+    assert result.total_rows == 19
+    sources = {r["source"] for r in store.tf_resources(session.id)
+               if r["address"] == "aws_s3_bucket.assets"}
+    assert len(sources) == 2
 
 
 def test_a_bad_file_imports_nothing(store: Store) -> None:

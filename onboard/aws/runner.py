@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from onboard import week
+from onboard import terraform, week
 from onboard.aws.collect import all_collectors
 from onboard.aws.collect.base import Collector, Context, error_code
 from onboard.aws.session import DEFAULT_REGION, Aws
@@ -265,16 +265,13 @@ def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptio
 
 
 def attach_terraform(store: Store, session_id: int, findings: list[Finding]) -> list[Finding]:
-    """Fill terraform_address where an imported state manages the finding's resource."""
-    index: dict[str, str] = {}
-    for row in store.tf_resources(session_id):
-        for key in (row.get("arn"), row.get("resource_id")):
-            if key:
-                index.setdefault(key, row["address"])
-    if not index:
+    """Fill terraform_address where an imported state manages the finding's resource
+    (matched by ARN, else by the same inventory type and id in the same account)."""
+    index = terraform.managed_index(store, session_id)
+    if not len(index):
         return findings
     out = []
     for f in findings:
-        address = index.get(f.resource_arn or "") or index.get(f.resource_id)
-        out.append(f.model_copy(update={"terraform_address": address}) if address else f)
+        row = index.lookup(f.resource_type, f.account_id, f.resource_id, f.resource_arn)
+        out.append(f.model_copy(update={"terraform_address": row["address"]}) if row else f)
     return out

@@ -23,9 +23,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.format == "mermaid":
-        raise UsageError("--format mermaid (the architecture diagram) is not yet available "
-                         "in this version of onboard")
     store = open_store(args)
     catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None), create=False)

@@ -42,9 +42,6 @@ def run(args: argparse.Namespace) -> int:
         modules = f" in {f.modules} module{'s' if f.modules != 1 else ''}" if f.modules else ""
         console.print(f"Read {len(f.resources)} AWS resources{modules} from {f.path} "
                       f"({f.known_types} of types onboard inventories).")
-    if result.replaced:
-        console.print(f"Note: {len(result.replaced)} addresses were also in another imported "
-                      f"file and now point to this one (e.g. {result.replaced[0]}).")
     console.print(f"Session {session.name!r} now knows {result.total_rows} Terraform-managed "
                   "resources.")
     m = result.match
