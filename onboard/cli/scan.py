@@ -16,7 +16,7 @@ from onboard.aws.runner import ScanOptions, ScanResult, run_scan
 from onboard.aws.session import AwsSetupError
 from onboard.catalog import Catalog
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
-from onboard.models import Status
+from onboard.models import Finding, Status
 from onboard.summary import rollup, scan_json
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
@@ -116,10 +116,11 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
     table.add_column("PASS", justify="right")
     table.add_column("ERR", justify="right")
     table.add_column("worst resources", overflow="fold")
+    names = {a.account_id: a.name or a.account_id for a in result.accounts}
     for row in rollup(result.findings, catalog):
         fails = [f for f in row.failing if f.status == Status.FAIL]
         errs = [f for f in row.failing if f.status == Status.ERROR]
-        examples = ", ".join(f"{f.resource_id} ({f.account_id})" for f in (fails or errs)[:3])
+        examples = ", ".join(where(f, names) for f in (fails or errs)[:3])
         more = len(fails or errs) - 3
         sev = row.severity.value
         table.add_row(row.check_id, f"[{SEVERITY_STYLE[sev]}]{sev}[/]",
@@ -131,6 +132,14 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
         console.print(f"Since scan {result.previous_scan_id}: [red]{len(result.new)} new[/], "
                       f"[green]{len(result.fixed)} fixed[/]")
         for f in result.new[:10]:
-            console.print(f"  [red]+[/] {f.check_id} {f.resource_id} ({f.account_id})")
+            console.print(f"  [red]+[/] {f.check_id} {where(f, names)}")
         for f in result.fixed[:10]:
-            console.print(f"  [green]-[/] {f.check_id} {f.resource_id} ({f.account_id})")
+            console.print(f"  [green]-[/] {f.check_id} {where(f, names)}")
+
+
+def where(f: Finding, names: dict[str, str]) -> str:
+    """'bucket @ prod', or just the account's name for an account-scoped finding."""
+    account = names.get(f.account_id, f.account_id)
+    if f.resource_id == f.account_id:
+        return account
+    return f"{f.resource_id} @ {account}"
