@@ -12,6 +12,7 @@ from onboard import decide, orient
 from onboard.assets import AssetError
 from onboard.catalog import Catalog
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import console as cli_console
 from onboard.orient import MatrixRow
 from onboard.store import Store
 
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None), create=False)
     rows = orient.refresh(store, catalog, session.id)
-    console = Console()
+    console = cli_console()
     try:
         if args.verb == "suggest":
             return _suggest(console, store, catalog, session.id, rows)
@@ -83,10 +84,10 @@ def _suggest(console: Console, store: Store, catalog: Catalog, session_id: int,
     table.add_column("id", no_wrap=True)
     table.add_column("action")
     table.add_column("answers matrix rows", overflow="fold")
-    table.add_column("risk", justify="right")
-    table.add_column("priority")
-    table.add_column("effort")
-    table.add_column("status")
+    table.add_column("risk", justify="right", no_wrap=True)
+    table.add_column("priority", no_wrap=True)
+    table.add_column("effort", no_wrap=True)
+    table.add_column("status", no_wrap=True)
     for s in found:
         status = f"#{s.action_id} {s.status.label}" if s.action_id and s.status else "—"
         table.add_row(s.id, escape(s.title), _observations(by_id, s.row_ids),
@@ -111,11 +112,11 @@ def _list(console: Console, store: Store, catalog: Catalog, session_id: int,
     table.add_column("#", justify="right")
     table.add_column("action")
     table.add_column("answers: observation → assumed incident", overflow="fold")
-    table.add_column("priority")
+    table.add_column("priority", no_wrap=True)
     table.add_column("owner")
-    table.add_column("due")
-    table.add_column("status")
-    table.add_column("risk", justify="right")
+    table.add_column("due", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("risk", justify="right", no_wrap=True)
     for a in actions:
         answers = "\n".join(f"[dim]{rid}[/] {escape(by_id[rid].observation)} → "
                             f"{escape(by_id[rid].incident)}" for rid in a.row_ids)

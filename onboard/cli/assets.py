@@ -11,6 +11,7 @@ from rich.table import Table
 from onboard import assets as assets_mod
 from onboard.assets import AssetError, AssetIndex
 from onboard.cli.common import UsageError, add_common, open_store, resolve_session
+from onboard.cli.common import console as cli_console
 from onboard.store import Store
 
 VERBS = ("list", "add", "link", "unlink", "remove")
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args)
     session = resolve_session(store, getattr(args, "session", None),
                               create=args.verb == "add")
-    console = Console()
+    console = cli_console()
     try:
         if args.verb == "list":
             return _list(console, store, session.id)

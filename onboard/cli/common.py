@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
+
+from rich.console import Console
 
 from onboard import catalog as catalog_mod
 from onboard.catalog import Catalog
@@ -60,3 +63,12 @@ def _person() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return ""
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console; when output is not a terminal (piped, CI), 120 columns rather than
+    rich's 80, so tables stay readable in files and logs (COLUMNS still wins)."""
+    probe = Console(stderr=stderr)
+    if probe.is_terminal or os.environ.get("COLUMNS"):
+        return probe
+    return Console(stderr=stderr, width=120)

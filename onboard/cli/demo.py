@@ -11,6 +11,7 @@ from rich.console import Console
 
 from onboard.aws.runner import ScanOptions
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import console as cli_console
 from onboard.cli.scan import print_summary, scan_with_progress
 
 DEMO_SESSION = "demo"
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
                           f"({', '.join(org.accounts)}), regions {', '.join(org.regions)}; "
                           f"database {store.path}")
             result = scan_with_progress(store, session.id, catalog, options)
-            print_summary(Console(), result, catalog)
+            print_summary(cli_console(), result, catalog)
             return 1 if result.has_errors else 0
         from onboard.app import run_app
 

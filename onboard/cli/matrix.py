@@ -10,6 +10,7 @@ from rich.table import Table
 
 from onboard import orient
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import console as cli_console
 
 VERBS = ("list", "add", "edit", "reset", "delete")
 
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     session = resolve_session(store, getattr(args, "session", None), create=False)
     changes = {n: getattr(args, n) for n in orient.EDITABLE_FIELDS
                if getattr(args, n, None) is not None}
-    console = Console()
+    console = cli_console()
     try:
         rows = orient.refresh(store, catalog, session.id, per_account=args.per_account)
         if args.verb == "list":

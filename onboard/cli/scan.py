@@ -16,6 +16,7 @@ from onboard.aws.runner import ScanOptions, ScanResult, run_scan
 from onboard.aws.session import AwsSetupError
 from onboard.catalog import Catalog
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import console as cli_console
 from onboard.models import Finding, Status
 from onboard.summary import rollup, scan_json
 
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(scan_json(result, session.name), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print_summary(Console(), result, catalog)
+        print_summary(cli_console(), result, catalog)
     return 1 if result.has_errors else 0
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
 from rich.table import Table
 
 from onboard import week
 from onboard.cli.common import add_common, load_catalog, open_store
+from onboard.cli.common import console as cli_console
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args)
     catalog = load_catalog(args)
     sessions = store.sessions()
-    console = Console()
+    console = cli_console()
     if not sessions:
         console.print("No sessions yet. `onboard demo` tries the app on an emulated org; "
                       "`onboard` starts your own.")

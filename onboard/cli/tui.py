@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from onboard.cli.common import UsageError
+from onboard.aws.runner import ScanOptions
+from onboard.cli.common import load_catalog, open_store, resolve_session
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("the TUI is not yet available in this version of onboard; "
-                     "see `onboard --help`")
+    store = open_store(args)
+    catalog = load_catalog(args)
+    profile = getattr(args, "profile", None) or ""
+    session = resolve_session(store, getattr(args, "session", None), profile=profile)
+    store.mark_interrupted_scans(session.id)
+    from onboard.app import run_app  # textual loads only when the TUI is wanted
+
+    options = ScanOptions(profile=profile or session.profile or None)
+    return run_app(store, catalog, session, options, demo=False, profile=profile)
