@@ -1,0 +1,412 @@
+"""The Textual app: navigation, the scan worker, week state, resume, failure reporting.
+
+The app holds no business logic: it asks the core (store, catalog, week, runner, guide)
+from thread workers and hands typed messages to the screens.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from onboard import guide, week
+from onboard.aws.runner import Progress, ScanOptions, ScanResult, run_scan
+from onboard.catalog import Catalog
+from onboard.models import Account, SessionInfo
+from onboard.screens import SCREENS, spec
+from onboard.screens.base import OnboardScreen
+from onboard.screens.commands import OnboardCommands
+from onboard.store import Store
+
+ScanFn = Callable[..., ScanResult]
+
+
+# --- messages from workers ----------------------------------------------------------------
+
+
+class ScanProgress(Message):
+    """A step of the running scan; a newer one replaces an unprocessed older one."""
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ScanProgress)
+
+
+class AccountsChanged(Message):
+    def __init__(self, account_id: str) -> None:
+        super().__init__()
+        self.account_id = account_id
+
+
+class ScanFinished(Message):
+    def __init__(self, result: ScanResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+@dataclass(frozen=True)
+class WeekSnapshot:
+    states: list[week.TaskState]
+    progress: list[week.DayProgress]
+    day: int
+    identity: str
+
+
+class WeekRefreshed(Message):
+    def __init__(self, snapshot: WeekSnapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+
+
+def _nav_bindings() -> list[BindingType]:
+    out: list[BindingType] = []
+    for s in SCREENS:
+        display = f"{s.key}/{s.mnemonic}" if s.mnemonic else s.key
+        out.append(Binding(s.key, f"go('{s.id}')", s.title, key_display=display,
+                           id=f"go-{s.id}"))
+        if s.mnemonic:
+            out.append(Binding(s.mnemonic, f"go('{s.id}')", s.title, show=False))
+    return out
+
+
+class OnboardApp(App[int]):
+    TITLE = "onboard"
+    CSS_PATH = "screens/app.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {OnboardCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "continue_task", "Continue", id="continue",
+                tooltip="Go to the screen of the first open task of the week"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+        *_nav_bindings(),
+    ]
+
+    session_name: reactive[str] = reactive("")
+    identity: reactive[str] = reactive("not scanned yet")
+    day: reactive[int] = reactive(1)
+    scan_status: reactive[str] = reactive("")
+    scanning: reactive[bool] = reactive(False)
+    snapshot: reactive[WeekSnapshot | None] = reactive(None)
+    progress: reactive[Progress | None] = reactive(None)
+
+    def __init__(self, store: Store, catalog: Catalog, session: SessionInfo,
+                 options: ScanOptions | None = None, demo: bool = False, profile: str = "",
+                 scan_fn: ScanFn = run_scan) -> None:
+        super().__init__()
+        self.store = store
+        self.catalog = catalog
+        self.session = session
+        self.options = options or ScanOptions(profile=profile or None)
+        self.demo = demo
+        self.profile = profile
+        self.scan_fn = scan_fn
+        self.cancel_event = threading.Event()
+        self._stopping = threading.Event()
+        self.last_result: ScanResult | None = None
+        self.ui_state, self._state_warning = guide.load_ui_state(session.ui_state)
+        self._screens: dict[str, OnboardScreen] = {}
+        self._save_timer: Timer | None = None
+        self.session_name = session.name
+
+    # -- start and navigation
+
+    def on_mount(self) -> None:
+        for s in SCREENS:
+            self.add_mode(s.id, self._factory(s.id))
+        self.refresh_week()
+        start = self.ui_state.screen if spec(self.ui_state.screen) else "week"
+        self.switch_mode(start)
+        if self._state_warning:
+            self.notify(self._state_warning, severity="warning")
+
+    def _factory(self, screen_id: str) -> Callable[[], OnboardScreen]:
+        def build() -> OnboardScreen:
+            found = spec(screen_id)
+            assert found is not None
+            screen = found.factory()
+            self._screens[screen_id] = screen
+            return screen
+
+        return build
+
+    def go(self, screen_id: str) -> None:
+        if spec(screen_id) is None:
+            self.notify(f"The {screen_id!r} screen is not in this version of onboard.",
+                        severity="warning")
+            return
+        if self.current_mode != screen_id:
+            self.switch_mode(screen_id)
+        self.remember(screen=screen_id)
+
+    def action_go(self, screen_id: str) -> None:
+        self.go(screen_id)
+
+    def action_continue_task(self) -> None:
+        snap = self.snapshot
+        nxt = next((s for s in snap.states if not s.done), None) if snap else None
+        if nxt is None:
+            self.notify("Every task of the week is done. Well done!")
+            return
+        self.notify(f"Next: {nxt.task.title}", title=f"Day {nxt.day}")
+        if nxt.task.screen:
+            self.remember(task=nxt.task.id)
+            self.go(nxt.task.screen)
+            if nxt.task.screen == "week":
+                self.screen_named("week").focus_task(nxt.task.id)  # type: ignore[attr-defined]
+        else:
+            self.go("week")
+            self.screen_named("week").focus_task(nxt.task.id)  # type: ignore[attr-defined]
+
+    def screen_named(self, screen_id: str) -> OnboardScreen:
+        return self._screens[screen_id]
+
+    def action_help(self) -> None:
+        from onboard.screens.help import HelpModal
+
+        screen = self.screen
+        if isinstance(screen, OnboardScreen):
+            self.push_screen(HelpModal(screen))
+
+    async def action_quit(self) -> None:
+        self.exit(0)
+
+    def exit(self, result: int | None = None, return_code: int = 0,
+             message: Any | None = None) -> None:
+        # Before the loop closes: the scan thread must see the cancel, or closing waits
+        # for the whole scan to finish.
+        self.stop_background()
+        super().exit(result, return_code, message)
+
+    def stop_background(self) -> None:
+        """Stop a running scan (it keeps what it collected) and silence worker messages."""
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        self.cancel_event.set()
+        self.flush_ui_state()
+
+    # -- resume
+
+    def remember(self, **fields: Any) -> None:
+        """Update where the user is; saved shortly after (debounced), and on exit."""
+        review = fields.pop("review", None)
+        data = self.ui_state.model_dump()
+        data.update(fields)
+        if review:
+            data["review"].update(review)
+        self.ui_state = guide.UiState.model_validate(data)
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(0.5, self._save_ui_state)
+
+    def _save_ui_state(self) -> None:
+        self._save_timer = None
+        self._write_ui_state(self.session.id, self.ui_state.model_dump())
+
+    @work(thread=True, exclusive=True, group="ui-state", exit_on_error=False)
+    def _write_ui_state(self, session_id: int, state: dict[str, Any]) -> None:
+        self.store.update_session(session_id, ui_state=state)
+
+    def flush_ui_state(self) -> None:
+        """On exit: one quick direct write, so the last move is never lost."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        self.store.update_session(self.session.id, ui_state=self.ui_state.model_dump())
+
+    # -- week state (task ticks, current day, identity)
+
+    @work(thread=True, exclusive=True, group="week", exit_on_error=False)
+    def refresh_week(self) -> None:
+        sid = self.session.id
+        states = week.task_states(self.catalog, self.store, sid)
+        snap = WeekSnapshot(states, week.progress(self.catalog, self.store, sid),
+                            guide.current_day(self.catalog, self.store, sid),
+                            guide.identity_label(self.store.latest_scan(sid)))
+        if snap.day != self.session.current_day:
+            self.store.update_session(sid, current_day=snap.day)
+        self.post(WeekRefreshed(snap))
+
+    def on_week_refreshed(self, message: WeekRefreshed) -> None:
+        self.snapshot = message.snapshot
+        self.day = message.snapshot.day
+        self.identity = message.snapshot.identity
+
+    @work(thread=True, group="week-write", exit_on_error=False)
+    def set_task_done(self, task_id: str, done: bool) -> None:
+        week.set_done(self.store, self.session.id, task_id, done)
+        self.call_from_thread(self.refresh_week)
+
+    @work(thread=True, group="events", exit_on_error=False)
+    def record_event(self, event: str) -> None:
+        week.record(self.store, self.session.id, event)
+        self.call_from_thread(self.refresh_week)
+
+    # -- scan
+
+    def action_run_scan(self) -> None:
+        if self.scanning:
+            self.notify("A scan is already running (x or Esc on Review cancels it).")
+            return
+        self.cancel_event = threading.Event()
+        self.scanning = True
+        self.scan_status = "scan starting"
+        self.progress = Progress("identity", 0, 1, "starting")
+        self._scan(self.cancel_event)
+
+    def action_cancel_scan(self) -> None:
+        if not self.scanning:
+            return
+        self.cancel_event.set()
+        self.scan_status = "scan stopping"
+        self.notify("Stopping the scan after the running collectors; "
+                    "what was collected is kept.")
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
+    def _scan(self, cancel: threading.Event) -> None:
+        try:
+            result = self.scan_fn(self.store, self.session.id, self.catalog, self.options,
+                                  progress=lambda p: self.post(ScanProgress(p)),
+                                  cancel=cancel)
+        finally:
+            self.call_soon(self._scan_ended)
+        self.post(ScanFinished(result))
+
+    @property
+    def closing(self) -> bool:
+        return self._stopping.is_set()
+
+    def call_soon(self, callback: Callable[[], None]) -> None:
+        """Run callback on the UI thread unless the app is closing."""
+        if not self._stopping.is_set():
+            self.call_from_thread(callback)
+
+    def post(self, message: Message) -> None:
+        """post_message from a worker, unless the app is closing (its loop may be gone)."""
+        if not self._stopping.is_set():
+            self.post_message(message)
+
+    def _scan_ended(self) -> None:
+        self.scanning = False
+        if not self.cancel_event.is_set() or self.scan_status == "scan stopping":
+            self.scan_status = ""
+
+    def on_scan_progress(self, message: ScanProgress) -> None:
+        p = message.progress
+        self.progress = p
+        if p.phase == "collect" and p.total:
+            self.scan_status = f"scanning {100 * p.done // p.total}%"
+        elif p.phase != "done":
+            self.scan_status = f"scan: {p.phase}"
+
+    def on_scan_finished(self, message: ScanFinished) -> None:
+        result = message.result
+        self.last_result = result
+        self.scanning = False
+        self.scan_status = ""
+        fails = sum(1 for f in result.findings if f.status.value == "FAIL")
+        word = "Scan complete" if result.status == "complete" else "Scan stopped early"
+        self.notify(f"{word}: {len(result.accounts)} accounts, {fails} failing checks, "
+                    f"{len(result.new)} new, {len(result.fixed)} fixed.",
+                    severity="information" if result.status == "complete" else "warning")
+        self.refresh_week()
+        for screen in self._screens.values():
+            screen.reload()
+
+    def action_run_scan_here(self) -> None:
+        """From the palette: show Review (where the progress is) and start the scan."""
+        self.go("review")
+        self.action_run_scan()
+
+    # -- accounts (shared by Discovery, Interviews and the palette)
+
+    def action_add_account(self, source: str = "manual", hint: str = "") -> None:
+        from onboard.screens.modals import AccountModal
+
+        def added(account: object) -> None:
+            if account is not None:
+                self.save_account(account)  # type: ignore[arg-type]
+
+        self.push_screen(AccountModal(source=source, hint=hint), added)
+
+    @work(thread=True, group="accounts", exit_on_error=False)
+    def save_account(self, account: Account) -> None:
+        self.store.upsert_accounts(self.session.id, [account])
+        self.post(AccountsChanged(account.account_id))
+
+    def on_accounts_changed(self, message: AccountsChanged) -> None:
+        self.notify(f"Account {message.account_id} saved; it is on Discovery.")
+        if "discovery" in self._screens:
+            self._screens["discovery"].reload()
+
+    # -- sessions
+
+    def action_switch_session(self) -> None:
+        from onboard.screens.modals import SessionModal
+
+        def chosen(result: object) -> None:
+            if isinstance(result, SessionInfo):
+                if result.id != self.session.id:
+                    self._open_session(result.name)
+            elif isinstance(result, str):
+                self._open_session(result)
+
+        self.push_screen(SessionModal(self.store, self.session.id), chosen)
+
+    @work(thread=True, exclusive=True, group="sessions", exit_on_error=False)
+    def _open_session(self, name: str) -> None:
+        found = self.store.session_by_name(name) or self.store.create_session(
+            name, profile=self.profile)
+        self.store.touch_session(found.id)
+        self.call_soon(lambda: self.switch_session(found))
+
+    def switch_session(self, session: SessionInfo) -> None:
+        self.flush_ui_state()
+        self.session = session
+        self.session_name = session.name
+        self.ui_state, warning = guide.load_ui_state(session.ui_state)
+        if warning:
+            self.notify(warning, severity="warning")
+        self.refresh_week()
+        for screen in self._screens.values():
+            screen.reload()
+        self.go(self.ui_state.screen if spec(self.ui_state.screen) else "week")
+        self.notify(f"Switched to session {session.name!r}.")
+
+    # -- the one place worker failures become visible
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state == WorkerState.ERROR:
+            error = worker.error
+            if worker.group == "scan":
+                self.scanning = False
+                self.scan_status = ""
+                self.progress = None
+            name = worker.group or worker.name
+            self.notify(f"{type(error).__name__}: {error}", title=f"{name} failed",
+                        severity="error", timeout=15)
+        elif event.state == WorkerState.CANCELLED and worker.group == "scan":
+            self.scanning = False
+
+
+def run_app(store: Store, catalog: Catalog, session: SessionInfo, options: ScanOptions,
+            demo: bool, profile: str) -> int:
+    """Run the TUI until the user quits; a running scan is stopped and its work kept."""
+    app = OnboardApp(store, catalog, session, options, demo=demo, profile=profile)
+    code = app.run()
+    app.stop_background()
+    return int(code or 0)

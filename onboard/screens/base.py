@@ -1,0 +1,51 @@
+"""The base of every screen: top bar, tabs, body, footer; access to the app's core."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Tabs
+
+from onboard.screens.widgets import NavTabs, TopBar
+
+if TYPE_CHECKING:
+    from onboard.app import OnboardApp
+
+GLOBAL_KEYS = frozenset("123456789wdivcq?")
+"""Keys the app binds everywhere; a screen's own bindings must not reuse them."""
+
+
+class OnboardScreen(Screen[None]):
+    SCREEN_ID: ClassVar[str] = ""
+    HELP: ClassVar[str] = ""
+    """Markdown shown by `?`: what this screen is for and how to use it."""
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        yield NavTabs(self.SCREEN_ID)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    @property
+    def oapp(self) -> OnboardApp:
+        return cast("OnboardApp", self.app)
+
+    def post(self, message: Message) -> None:
+        """post_message from a worker thread, unless the app is closing."""
+        if not self.oapp.closing:
+            self.post_message(message)
+
+    def reload(self) -> None:
+        """Load (again) what the screen shows, e.g. after a scan or a session switch."""
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        target = (event.tab.id or "").removeprefix("tab-")
+        if target and target != self.SCREEN_ID:
+            self.oapp.go(target)

@@ -1,0 +1,224 @@
+"""Discovery: every AWS account, where it came from, whether onboard can get in."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from onboard.guide import ACCESS_LABELS, SOURCE_LABELS
+from onboard.models import Account
+from onboard.screens.base import OnboardScreen
+from onboard.screens.modals import AccountModal
+
+TIP = Text.assemble(
+    ("Speaking only in exact AWS terms may not land. ", ""),
+    ("Instead of ", "dim"),
+    ("“Please give me an IAM user in the Organizations management account”", "italic"),
+    (" (blank look), try:\n", "dim"),
+    ("“There's a kind of parent account over all our AWS accounts, right? The one that "
+     "can see every account's bills. Could I get a user there?”", "bold italic"),
+)
+
+ACCESS_STYLES = {"ok": "#87d787", "denied": "bold #ff5f87", "skipped": "dim"}
+
+
+class AccountsLoaded(Message):
+    def __init__(self, accounts: list[Account], caller: str) -> None:
+        super().__init__()
+        self.accounts = accounts
+        self.caller = caller
+
+
+def is_hidden(account: Account, caller: str = "") -> bool:
+    """Found by Organizations, not known before and not the account you scan from: the
+    talk's management and sandbox accounts."""
+    return (account.source == "organizations" and not account.known_before
+            and account.account_id != caller)
+
+
+class DiscoveryScreen(OnboardScreen):
+    SCREEN_ID = "discovery"
+    CSS_PATH = "discovery.tcss"
+    HELP = """
+## Discovery — which AWS accounts exist?
+You were probably given access to one or two accounts (say production and staging). In
+the talk, the interview and Organizations revealed two more: a **management account**
+(the parent that sees every bill) and a **sandbox**. Every account is in scope.
+
+Accounts come from AWS Organizations (on a scan), from the credentials you scan with
+(*caller*), from you (*added by hand*) or from an interview answer. **★ new** marks
+an account Organizations listed that nobody had told you about (**k**: you knew it).
+*Access* says whether the scan could get in (*denied*: the role to assume is missing
+or not trusted).
+
+Set each account's environment (management / prod / staging / sandbox / dev) with **e**:
+it decides how much each finding matters.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add account"),
+        Binding("e", "edit", "Edit"),
+        Binding("r", "app.run_scan_here", "Run scan"),
+        Binding("k", "toggle_known", "Knew it"),
+        Binding("delete", "delete", "Remove", key_display="del"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.accounts: list[Account] = []
+        self.caller = ""
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="discovery-body"):
+            yield Static(id="discovery-summary")
+            yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="discovery-bottom"):
+                yield Static(id="account-detail")
+                tip = Static(TIP, id="interview-tip", classes="tip")
+                tip.border_title = "Interview tip"
+                yield tip
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("", key="mark", width=5)
+        table.add_column("Account id", key="id", width=14)
+        table.add_column("Name", key="name", width=22)
+        table.add_column("Environment", key="env", width=12)
+        table.add_column("Source", key="source", width=14)
+        table.add_column("Access", key="access", width=10)
+        table.add_column("Email / OU", key="email")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("NavTabs").active = "tab-discovery"  # type: ignore[attr-defined]
+
+    def reload(self) -> None:
+        self._load(self.oapp.session.id)
+
+    @work(thread=True, exclusive=True, group="discovery-load", exit_on_error=False)
+    def _load(self, session_id: int) -> None:
+        store = self.oapp.store
+        scan = store.latest_scan(session_id)
+        caller = scan.identity.get("account_id", "") if scan else ""
+        self.post(AccountsLoaded(store.accounts(session_id), caller))
+
+    def on_accounts_loaded(self, message: AccountsLoaded) -> None:
+        self.accounts, self.caller = message.accounts, message.caller
+        table = self.query_one(DataTable)
+        keep = self.oapp.ui_state.account
+        current = self._current()
+        if current is not None:
+            keep = current.account_id
+        table.clear()
+        for acc in self.accounts:
+            table.add_row(*self._cells(acc), key=acc.account_id)
+        if keep and keep in {a.account_id for a in self.accounts}:
+            table.move_cursor(row=table.get_row_index(keep))
+        hidden = [a for a in self.accounts if is_hidden(a, self.caller)]
+        summary = Text.assemble((f"{len(self.accounts)} accounts", "bold"))
+        if not self.accounts:
+            summary = Text("No accounts yet. First add the accounts you were given (a), then "
+                           "scan (r): Organizations lists the rest, and the ones nobody "
+                           "told you about get a ★.", style="italic")
+        elif hidden:
+            summary.append(f"  ·  ★ {len(hidden)} you were not told about: ", "#ffaf5f")
+            summary.append(", ".join(a.name or a.account_id for a in hidden), "bold #ffaf5f")
+        denied = [a for a in self.accounts if a.access == "denied"]
+        if denied:
+            summary.append(f"  ·  {len(denied)} without access", "#ff5f87")
+        self.query_one("#discovery-summary", Static).update(summary)
+        self._show_detail()
+
+    def _cells(self, acc: Account) -> list[Text | str]:
+        mark = Text("★ new", "bold #ffaf5f") if is_hidden(acc, self.caller) else Text("")
+        env = Text(acc.environment, "bold" if acc.environment == "management" else "")
+        access = Text(ACCESS_LABELS.get(acc.access, acc.access),
+                      ACCESS_STYLES.get(acc.access, ""))
+        extra = " · ".join(x for x in (acc.email, acc.ou) if x)
+        return [mark, acc.account_id, acc.name or Text("(no name)", "dim italic"), env,
+                SOURCE_LABELS.get(acc.source, acc.source), access, extra]
+
+    def _current(self) -> Account | None:
+        table = self.query_one(DataTable)
+        if not self.accounts or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((a for a in self.accounts if a.account_id == key), None)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+        acc = self._current()
+        if acc is not None:
+            self.oapp.remember(account=acc.account_id)
+
+    def _show_detail(self) -> None:
+        acc = self._current()
+        detail = self.query_one("#account-detail", Static)
+        if acc is None:
+            detail.update("")
+            return
+        text = Text.assemble((acc.name or acc.account_id, "bold"), f"  {acc.account_id}\n")
+        if is_hidden(acc, self.caller):
+            text.append("Nobody told you about this one: Organizations found it. Ask who "
+                        "uses it and what runs there (k if you knew it).\n", "#ffaf5f")
+        elif acc.account_id == self.caller:
+            text.append("The account your credentials are in.\n", "dim")
+        if acc.access == "denied":
+            text.append(f"No access: {acc.access_reason or 'the role could not be assumed'}."
+                        " Ask for the audit role in this account.\n", "#ff5f87")
+        elif acc.access == "skipped":
+            text.append("Not scanned yet.\n", "dim")
+        text.append("e edits the name and environment.", "dim")
+        detail.update(text)
+
+    def action_add(self) -> None:
+        self.oapp.action_add_account()
+
+    def action_edit(self) -> None:
+        acc = self._current()
+        if acc is None:
+            return
+
+        def saved(result: object) -> None:
+            if isinstance(result, Account):
+                self.oapp.save_account(result)
+
+        self.app.push_screen(AccountModal(acc), saved)
+
+    def action_toggle_known(self) -> None:
+        acc = self._current()
+        if acc is not None:
+            self._set_known(acc.model_copy(update={"known_before": not acc.known_before}))
+
+    @work(thread=True, group="discovery-write", exit_on_error=False)
+    def _set_known(self, account: Account) -> None:
+        # upsert keeps an existing known_before on purpose (rescans must not reset it),
+        # so the flag changes by replacing the row.
+        store, sid = self.oapp.store, self.oapp.session.id
+        store.delete_account(sid, account.account_id)
+        store.upsert_accounts(sid, [account])
+        self.reload_from_thread()
+
+    def action_delete(self) -> None:
+        acc = self._current()
+        if acc is None:
+            return
+        if acc.source not in ("manual", "interview"):
+            self.notify("Only accounts added by hand or from an interview can be removed; "
+                        "the scan lists the others.", severity="warning")
+            return
+        self._delete(acc.account_id)
+
+    @work(thread=True, group="discovery-write", exit_on_error=False)
+    def _delete(self, account_id: str) -> None:
+        self.oapp.store.delete_account(self.oapp.session.id, account_id)
+        self.reload_from_thread()
+
+    def reload_from_thread(self) -> None:
+        self.oapp.call_soon(self.reload)

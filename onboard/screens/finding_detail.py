@@ -1,0 +1,106 @@
+"""The Review screen's detail pane: one finding, its check, remediation and triage."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static, TabbedContent, TabPane
+
+from onboard import guide
+from onboard.models import STRIDE_NAMES, CheckDef, Finding
+from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES
+
+FIX_TABS = ("fix-console", "fix-cli", "fix-terraform")
+
+
+class FindingDetail(VerticalScroll):
+    """Evidence, description, triage and references above the remediation tabs."""
+
+    can_focus = True
+    BINDINGS: ClassVar = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-head")
+        with TabbedContent(id="fix-tabs"):
+            with TabPane("Fix in the console", id="fix-console"):
+                yield Static(id="fix-console-text")
+            with TabPane("AWS CLI", id="fix-cli"):
+                yield Static(id="fix-cli-text")
+            with TabPane("Terraform", id="fix-terraform"):
+                yield Static(id="fix-terraform-text")
+        yield Static(id="detail-refs")
+
+    def show_empty(self, text: str) -> None:
+        self.query_one("#detail-head", Static).update(Text(text, style="dim italic"))
+        self.query_one("#fix-tabs").display = False
+        self.query_one("#detail-refs", Static).update("")
+
+    def show(self, finding: Finding, check: CheckDef | None, triage: dict[str, str] | None,
+             change: str = "") -> None:
+        head = Text()
+        head.append(f" {finding.status.value} ", f"reverse {STATUS_STYLES[finding.status]}")
+        head.append(" ")
+        head.append(finding.severity.value, SEVERITY_STYLES[finding.severity.value])
+        head.append("  ")
+        head.append(check.title if check else finding.check_id, "bold")
+        head.append(f"  ({finding.check_id})", "dim")
+        if change:
+            head.append(f"  {change}", "bold #ffaf5f")
+        head.append("\n")
+        head.append(f"{finding.resource_id}", "bold")
+        head.append(f"  account {finding.account_id} · {finding.region}", "dim")
+        if finding.terraform_address:
+            head.append(f"  · terraform {finding.terraform_address}", "#87afd7")
+        head.append("\n\n")
+        head.append("Evidence  ", "bold")
+        head.append(finding.message + "\n")
+        if check is not None:
+            head.append("What it means  ", "bold")
+            head.append(check.description.strip() + "\n")
+            head.append("Could lead to  ", "bold")
+            head.append(f"{check.incident}: {check.reason}", "italic")
+            head.append("  [" + ", ".join(STRIDE_NAMES[s] for s in check.stride) + "]\n",
+                        "dim")
+        head.append("Triage  ", "bold")
+        if triage and triage.get("mark"):
+            head.append(triage["mark"], "bold #87d787")
+            if triage.get("note"):
+                head.append(f" · {triage['note']}")
+        else:
+            head.append("not triaged yet", "dim")
+        head.append("   m marks it", "dim")
+        self.query_one("#detail-head", Static).update(head)
+        tabs = self.query_one("#fix-tabs", TabbedContent)
+        tabs.display = check is not None
+        if check is None:
+            self.query_one("#detail-refs", Static).update(
+                Text("This check has no catalog entry (edited checklists?).", style="dim"))
+            return
+        fix = guide.remediation(check, finding)
+        self.query_one("#fix-console-text", Static).update(fix["console"].rstrip())
+        self.query_one("#fix-cli-text", Static).update(
+            Syntax(fix["cli"].rstrip(), "bash", theme="ansi_dark", word_wrap=True,
+                   background_color="default"))
+        self.query_one("#fix-terraform-text", Static).update(
+            Syntax(fix["terraform"].rstrip(), "terraform", theme="ansi_dark",
+                   word_wrap=True, background_color="default"))
+        refs = guide.references(check)
+        ref_text = Text.assemble(("References  ", "bold"))
+        for i, (label, value) in enumerate(refs):
+            if i:
+                ref_text.append("  ·  ", "dim")
+            ref_text.append(f"{label} ", "dim")
+            ref_text.append(value)
+        self.query_one("#detail-refs", Static).update(ref_text)
+
+    def next_fix_tab(self) -> None:
+        tabs = self.query_one("#fix-tabs", TabbedContent)
+        current = tabs.active if tabs.active in FIX_TABS else FIX_TABS[-1]
+        tabs.active = FIX_TABS[(FIX_TABS.index(current) + 1) % len(FIX_TABS)]
+
+    def cli_text(self, finding: Finding, check: CheckDef | None) -> str:
+        return guide.remediation(check, finding)["cli"] if check else ""

@@ -1,0 +1,57 @@
+"""`?`: what the current screen is for, and every key it answers to."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+from onboard.screens.base import OnboardScreen
+
+GENERAL = """
+### Everywhere
+| key | what it does |
+|---|---|
+| `1`–`9`, or the tab | go to a screen (letters: {mnemonics}) |
+| `c` | continue with the next open task of the week |
+| `ctrl+p` | the command palette: every action by name |
+| `?` | this help |
+| `q` | quit (a running scan stops and keeps what it found) |
+"""
+
+
+def _keys_table(screen: OnboardScreen) -> str:
+    rows = []
+    for binding in screen.BINDINGS:
+        if isinstance(binding, Binding) and binding.description:
+            key = binding.key_display or binding.key
+            rows.append(f"| `{key}` | {binding.description} |")
+    if not rows:
+        return ""
+    return "### On this screen\n| key | what it does |\n|---|---|\n" + "\n".join(rows) + "\n"
+
+
+class HelpModal(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close"),
+    ]
+
+    def __init__(self, screen: OnboardScreen) -> None:
+        super().__init__()
+        self.target = screen
+
+    def compose(self) -> ComposeResult:
+        from onboard.screens import SCREENS
+
+        mnemonics = ", ".join(f"`{s.mnemonic}` {s.title}" for s in SCREENS if s.mnemonic)
+        text = (self.target.HELP.strip() + "\n\n" + _keys_table(self.target)
+                + GENERAL.format(mnemonics=mnemonics) + "\n*Esc closes this help.*")
+        with VerticalScroll(id="help-box"):
+            yield Markdown(text)
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)

@@ -1,0 +1,181 @@
+"""Small dialogs: add/edit an account, triage a finding, switch session."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.validation import Regex
+from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Select
+from textual.widgets.option_list import Option
+
+from onboard.guide import SOURCE_LABELS, TRIAGE_MARKS
+from onboard.models import Account, Finding, SessionInfo
+from onboard.store import Store
+
+ENVIRONMENTS = ("management", "prod", "staging", "sandbox", "dev", "other")
+ACCOUNT_ID = Regex(r"^\d{12}$", failure_description="an AWS account id is 12 digits")
+
+
+class _Dialog(ModalScreen[object]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def buttons(self, ok: str) -> ComposeResult:
+        with Horizontal(classes="dialog-buttons"):
+            yield Button(ok, variant="primary", id="ok")
+            yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AccountModal(_Dialog):
+    """Add an account by hand (or as named in an interview), or edit name/environment."""
+
+    def __init__(self, account: Account | None = None, source: str = "manual",
+                 hint: str = "") -> None:
+        super().__init__()
+        self.account = account
+        self.source = source
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        acc = self.account
+        title = "Edit account" if acc else (
+            "Add an account named in the interview" if self.source == "interview"
+            else "Add an account")
+        with Vertical(classes="dialog"):
+            yield Label(title, classes="dialog-title")
+            if self.hint:
+                yield Label(self.hint, classes="dialog-hint")
+            yield Label("Account id (12 digits)")
+            yield Input(acc.account_id if acc else "", id="account-id", max_length=12,
+                        restrict=r"\d*", validators=[ACCOUNT_ID], disabled=acc is not None,
+                        placeholder="123456789012")
+            yield Label("Name")
+            yield Input(acc.name if acc else "", id="account-name",
+                        placeholder="what people call it, e.g. billing / sandbox")
+            yield Label("Environment")
+            yield Select([(e, e) for e in ENVIRONMENTS], id="account-env",
+                         value=acc.environment if acc else "other", allow_blank=False)
+            yield Label("", id="account-error", classes="dialog-error")
+            yield from self.buttons("Save")
+
+    @on(Button.Pressed, "#ok")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        ident = self.query_one("#account-id", Input)
+        result = ident.validate(ident.value)
+        if result is not None and not result.is_valid:
+            self.query_one("#account-error", Label).update(
+                "An AWS account id is exactly 12 digits.")
+            ident.focus()
+            return
+        name = self.query_one("#account-name", Input).value.strip()
+        env = self.query_one("#account-env", Select).value
+        if self.account is not None:
+            account = self.account.model_copy(update={"name": name, "environment": env})
+        else:
+            account = Account(account_id=ident.value, name=name, environment=env,
+                              source=self.source, known_before=True)  # type: ignore[arg-type]
+        self.dismiss(account)
+
+
+class TriageModal(_Dialog):
+    """A mark (confirmed / accepted risk / false positive) and a note for one finding."""
+
+    def __init__(self, finding: Finding, mark: str = "", note: str = "") -> None:
+        super().__init__()
+        self.finding = finding
+        self.mark = mark
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        f = self.finding
+        with Vertical(classes="dialog"):
+            yield Label("Triage this finding", classes="dialog-title")
+            yield Label(f"{f.check_id} · {f.resource_id} · {f.account_id} {f.region}",
+                        classes="dialog-hint")
+            with RadioSet(id="triage-mark"):
+                for mark in TRIAGE_MARKS:
+                    yield RadioButton(mark, value=mark == self.mark, name=mark)
+                yield RadioButton("no mark yet", value=self.mark not in TRIAGE_MARKS,
+                                  name="")
+            yield Label("Note (why, who said so, ticket…)")
+            yield Input(self.note, id="triage-note")
+            yield from self.buttons("Save")
+
+    @on(Button.Pressed, "#ok")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        pressed = self.query_one(RadioSet).pressed_button
+        mark = pressed.name if pressed is not None and pressed.name else ""
+        self.dismiss((mark, self.query_one("#triage-note", Input).value.strip()))
+
+
+class SessionsLoaded(Message):
+    def __init__(self, sessions: list[SessionInfo]) -> None:
+        super().__init__()
+        self.sessions = sessions
+
+
+class SessionModal(_Dialog):
+    """Pick a session, or type a new name. Returns a SessionInfo or a new name (str)."""
+
+    def __init__(self, store: Store, current: int) -> None:
+        super().__init__()
+        self.store = store
+        self.current = current
+        self.sessions: list[SessionInfo] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Switch session", classes="dialog-title")
+            yield OptionList(id="session-list")
+            yield Label("…or start a new one (a name, then Enter)")
+            yield Input(id="session-new", placeholder="e.g. acme-2024")
+            yield from self.buttons("Open")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="sessions", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(SessionsLoaded(self.store.sessions()))
+
+    def on_sessions_loaded(self, message: SessionsLoaded) -> None:
+        self.sessions = message.sessions
+        options = self.query_one(OptionList)
+        for s in self.sessions:
+            mark = "  (open now)" if s.id == self.current else ""
+            options.add_option(Option(f"{s.name}  · started {s.started}{mark}", id=str(s.id)))
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        chosen = next(s for s in self.sessions if str(s.id) == event.option.id)
+        self.dismiss(chosen)
+
+    @on(Button.Pressed, "#ok")
+    @on(Input.Submitted)
+    def _open(self) -> None:
+        name = self.query_one("#session-new", Input).value.strip()
+        if name:
+            self.dismiss(name)
+            return
+        options = self.query_one(OptionList)
+        if options.highlighted is not None and self.sessions:
+            self.dismiss(self.sessions[options.highlighted])
+
+
+def source_label(source: str) -> str:
+    return SOURCE_LABELS.get(source, source)

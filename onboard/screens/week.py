@@ -1,0 +1,208 @@
+"""Week (home): the days of the plan with their tasks, progress, and what to do next."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from rich.progress_bar import ProgressBar as RichBar
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import DescendantFocus
+from textual.widgets import Checkbox, ProgressBar, Static
+
+from onboard.app import WeekSnapshot
+from onboard.models import Task
+from onboard.screens import spec
+from onboard.screens.base import OnboardScreen
+from onboard.screens.widgets import PHASE_COLORS, phase_text
+from onboard.week import DayProgress
+
+
+def widget_id(task_id: str) -> str:
+    return "task-" + re.sub(r"[^A-Za-z0-9_-]", "_", task_id)
+
+
+class TaskBox(Checkbox):
+    """A task's checkbox; remembers which task it is."""
+
+    def __init__(self, task: Task) -> None:
+        super().__init__(task.title, id=widget_id(task.id), classes="task")
+        self.task_def = task
+
+
+def day_bar(p: DayProgress) -> Table:
+    """A day's progress: a small bar and done/total, one line."""
+    color = PHASE_COLORS.get(p.phase, "white")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_row(RichBar(total=p.total or 1, completed=p.done, width=10,
+                         complete_style=color, finished_style="#87d787"),
+                 Text(f"{p.done}/{p.total}", style="bold" if p.done == p.total else "dim"))
+    return grid
+
+
+class NextLine(Static):
+    """What to do next; a click does what `c` does."""
+
+    def on_click(self) -> None:
+        self.app.run_action("continue_task")
+
+
+class WeekScreen(OnboardScreen):
+    SCREEN_ID = "week"
+    CSS_PATH = "week.tcss"
+    HELP = """
+## Week — your first week, day by day
+The plan follows the talk's OODA loop: **Observe** (find every account, interview,
+review resources), **Orient** (what could go wrong, and why), **Decide** (pick actions),
+**Act** (roll them out). Each day lists its tasks; the panel on the right explains the
+focused task and how you know it is done.
+
+Some tasks tick themselves when onboard sees them happen (a finished scan, an interview
+with every question answered, the risky findings triaged). You can tick or untick any
+task yourself. Press **c** (or the *Next* button) to jump to the first open task.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle", "Tick/untick", key_display="space"),
+        Binding("o", "open_task", "Open task", key_display="o"),
+        Binding("down,j", "app.focus_next", "Next", show=False),
+        Binding("up,k", "app.focus_previous", "Previous", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        catalog = self.oapp.catalog
+        with Horizontal(id="week-body"):
+            with VerticalScroll(id="week-plan"):
+                with Horizontal(id="week-top"):
+                    yield Static("", id="overall-label")
+                    yield ProgressBar(total=1, show_eta=False, id="overall-bar")
+                yield NextLine(id="next-task")
+                for day in catalog.days:
+                    with Vertical(classes=f"day phase-{day.phase.value}", id=f"day-{day.day}"):
+                        with Horizontal(classes="day-head"):
+                            yield Static(self._day_title(day.day), classes="day-title")
+                            yield Static("", classes="day-count", id=f"day-count-{day.day}")
+                        yield Static(day.goal, classes="day-goal")
+                        for task in day.tasks:
+                            yield TaskBox(task)
+            with Vertical(id="task-help"):
+                yield Static("", id="help-title")
+                yield Static("", id="help-body")
+
+    def _day_title(self, number: int) -> Text:
+        day = next(d for d in self.oapp.catalog.days if d.day == number)
+        text = Text.assemble((f"Day {day.day}  ", "bold"))
+        title = day.title
+        phase = day.phase.value
+        if not title.lower().startswith(phase):
+            text.append_text(phase_text(phase))
+            text.append("  ")
+        text.append(title, f"bold {PHASE_COLORS.get(phase, '')}")
+        return text
+
+    def on_mount(self) -> None:
+        self.watch(self.oapp, "snapshot", self._render_snapshot)
+        wanted = self.oapp.ui_state.task
+        if wanted and wanted in self.oapp.catalog.tasks:
+            self.focus_task(wanted)
+        else:
+            self.query(TaskBox).first().focus()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("NavTabs").active = "tab-week"  # type: ignore[attr-defined]
+
+    def reload(self) -> None:
+        self.oapp.refresh_week()
+
+    def _render_snapshot(self, snap: WeekSnapshot | None) -> None:
+        if snap is None:
+            return
+        for state in snap.states:
+            box = self.query_one(f"#{widget_id(state.task.id)}", TaskBox)
+            if box.value != state.done:
+                with box.prevent(Checkbox.Changed):
+                    box.value = state.done
+            label = Text(state.task.title)
+            if state.done and state.by_event:
+                label.append("  ✓ ticked by onboard", "dim italic")
+            box.label = label
+        for p in snap.progress:
+            self.query_one(f"#day-count-{p.day}", Static).update(day_bar(p))
+        done, total = sum(p.done for p in snap.progress), sum(p.total for p in snap.progress)
+        self.query_one("#overall-label", Static).update(
+            Text.assemble(("This week ", "bold"), f"{done} of {total} tasks done"))
+        self.query_one("#overall-bar", ProgressBar).update(total=total or 1, progress=done)
+        nxt = next((s for s in snap.states if not s.done), None)
+        line = Text()
+        if nxt is None:
+            line.append("✓ Every task of the week is done.", "bold #87d787")
+        else:
+            line.append(" ▶ Next ", "bold reverse #87d787")
+            line.append(f"  {nxt.task.title}", "bold")
+            line.append(f"   Day {nxt.day} · press c", "dim")
+        self.query_one("#next-task", NextLine).update(line)
+        if isinstance(self.focused, TaskBox):
+            self._show_help(self.focused.task_def)
+
+    def focus_task(self, task_id: str) -> None:
+        found = self.query(f"#{widget_id(task_id)}")
+        if found:
+            found.first().focus()
+            found.first().scroll_visible()
+
+
+    @on(Checkbox.Changed, ".task")
+    def _toggled(self, event: Checkbox.Changed) -> None:
+        box = event.checkbox
+        assert isinstance(box, TaskBox)
+        self.oapp.set_task_done(box.task_def.id, event.value)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if isinstance(event.widget, TaskBox):
+            self._show_help(event.widget.task_def)
+            self.oapp.remember(task=event.widget.task_def.id)
+
+    def _show_help(self, task: Task) -> None:
+        snap = self.oapp.snapshot
+        state = next((s for s in snap.states if s.task.id == task.id), None) if snap else None
+        color = PHASE_COLORS.get(task.phase.value, "white")
+        title = Text(task.title, style=f"bold {color}")
+        body = Text()
+        body.append(task.help.strip() + "\n\n")
+        body.append("Done when ", "bold")
+        body.append(task.done_when.strip() + "\n")
+        if task.auto:
+            body.append("Ticks itself ", "bold")
+            body.append(f"when onboard sees: {task.auto.replace('_', ' ')}\n", "dim")
+        if state is not None:
+            body.append("\nStatus ", "bold")
+            body.append("done" if state.done else "open",
+                        "#87d787" if state.done else "#ffd75f")
+            body.append("\n")
+        target = spec(task.screen) if task.screen else None
+        if target is not None and target.id != self.SCREEN_ID:
+            body.append("\nPress ", "dim")
+            body.append("o", "bold")
+            body.append(f" to open {target.title} ({target.key}), where this is done.",
+                        "dim")
+        elif task.screen and target is None:
+            body.append(f"\nThe {task.screen} screen is not in this version; tick the "
+                        "task yourself when it is done.", "dim")
+        self.query_one("#help-title", Static).update(title)
+        self.query_one("#help-body", Static).update(body)
+
+    def action_toggle(self) -> None:
+        if isinstance(self.focused, TaskBox):
+            self.focused.toggle()
+
+    def action_open_task(self) -> None:
+        if isinstance(self.focused, TaskBox):
+            screen = self.focused.task_def.screen
+            if screen and screen != self.SCREEN_ID:
+                self.oapp.go(screen)
+            else:
+                self.notify("This task is done outside onboard; tick it when it is done.")

@@ -1,0 +1,214 @@
+"""Pilot tests for Review: paging from SQL, filters, detail, triage, diff, the scan worker."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from textual.message import Message
+from textual.widgets import DataTable, Input, RadioSet, Select
+
+from onboard.app import ScanFinished, ScanProgress
+from onboard.models import Severity, Status
+from onboard.screens.finding_detail import FindingDetail
+from onboard.screens.modals import TriageModal
+from onboard.screens.review import PAGE, ReviewScreen
+from tests.test_app_support import asynctest, fake_scan, finding, make_app, seed_scan
+
+SIZE = (120, 40)
+
+
+async def _open(pilot, app) -> ReviewScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("4")
+    await _settle(pilot, app)
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
+
+
+async def _settle(pilot, app, wait: float = 0.2) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause(wait)
+
+
+def _many(n: int) -> list:  # type: ignore[type-arg]
+    sevs = list(Severity)
+    return [finding("s3.versioning" if i % 3 else "ec2.ssh_open", f"res-{i:05d}",
+                    status=Status.FAIL if i % 4 else Status.PASS, severity=sevs[i % 5],
+                    account_id=f"{(i % 7) + 1:012d}", region=("us-east-1", "eu-west-1")[i % 2])
+            for i in range(n)]
+
+
+@asynctest
+async def test_pages_20000_findings_lazily(tmp_path: Path) -> None:
+    app, store = make_app(tmp_path)
+    app.ui_state.review.filters = {}
+    seed_scan(store, app.session.id, _many(20_000))
+    async with app.run_test(size=SIZE) as pilot:
+        started = time.monotonic()
+        screen = await _open(pilot, app)
+        assert time.monotonic() - started < 10
+        table = screen.query_one(DataTable)
+        assert screen.total == 20_000
+        assert table.row_count == PAGE
+        assert "200 of 20,000" in str(screen.query_one("#table-status").render())
+        table.move_cursor(row=PAGE - 5)
+        await _settle(pilot, app)
+        assert table.row_count == 2 * PAGE
+        assert screen.rows[0].status == Status.FAIL  # failing first
+
+
+@asynctest
+async def test_filters_run_in_sql(tmp_path: Path) -> None:
+    app, store = make_app(tmp_path)
+    scan_id = seed_scan(store, app.session.id, _many(2_000))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app)
+        assert screen.total == store.count_findings(scan_id, status="FAIL")  # the default
+        screen.query_one("#f-check_id", Select).value = "ec2.ssh_open"
+        await _settle(pilot, app)
+        assert screen.total == store.count_findings(scan_id, status="FAIL",
+                                                    check_id="ec2.ssh_open")
+        assert {f.check_id for f in screen.rows} == {"ec2.ssh_open"}
+        screen.query_one("#f-status", Select).value = Select.NULL
+        screen.query_one("#f-text", Input).value = "res-0001"
+        await pilot.pause(0.5)
+        await _settle(pilot, app)
+        assert {f.resource_id for f in screen.rows} == {"res-00012", "res-00015",
+                                                        "res-00018"}
+
+
+@asynctest
+async def test_detail_fills_the_remediation_for_the_finding(tmp_path: Path) -> None:
+    app, store = make_app(tmp_path)
+    seed_scan(store, app.session.id, [
+        finding("s3.versioning", "acme-invoices", severity=Severity.MEDIUM,
+                account_id="222222222222", message="versioning is off"),
+    ])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app)
+        detail = screen.query_one(FindingDetail)
+        head = str(detail.query_one("#detail-head").render())
+        assert "versioning is off" in head
+        assert app.catalog.checks["s3.versioning"].title in head
+        cli = screen.query_one(FindingDetail).cli_text(screen.rows[0],
+                                                         app.catalog.checks["s3.versioning"])
+        assert "acme-invoices" in cli
+        assert "{resource_id}" not in cli
+        refs = str(detail.query_one("#detail-refs").render())
+        assert "CIS" in refs or "Prowler" in refs
+
+
+@asynctest
+async def test_triage_marks_and_ticks_the_task(tmp_path: Path) -> None:
+    app, store = make_app(tmp_path)
+    seed_scan(store, app.session.id, [finding("ec2.ssh_open", "sg-1")])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageModal)
+        app.screen.query_one(RadioSet).query("RadioButton").first().value = True
+        app.screen.query_one("#triage-note", Input).value = "bastion is coming"
+        await pilot.click("#ok")
+        await _settle(pilot, app)
+        key = screen.rows[0].key
+        assert store.triage(app.session.id)[key] == {"mark": "confirmed",
+                                                     "note": "bastion is coming"}
+        assert "confirmed" in str(screen.query_one(DataTable).get_row_at(0)[6])
+        assert "findings_triaged" in store.events(app.session.id)
+
+
+@asynctest
+async def test_diff_against_the_previous_scan(tmp_path: Path) -> None:
+    app, store = make_app(tmp_path)
+    seed_scan(store, app.session.id, [finding("s3.versioning", "old"),
+                                      finding("s3.versioning", "kept")])
+    seed_scan(store, app.session.id, [finding("s3.versioning", "kept"),
+                                      finding("s3.versioning", "new-1"),
+                                      finding("s3.versioning", "new-2")])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app)
+        summary = str(screen.query_one("#scan-summary").render())
+        assert "2 new" in summary and "1 fixed" in summary
+        screen.query_one("#f-changes", Select).value = "new"
+        await _settle(pilot, app)
+        assert {f.resource_id for f in screen.rows} == {"new-1", "new-2"}
+        screen.query_one("#f-changes", Select).value = "fixed"
+        await _settle(pilot, app)
+        assert [f.resource_id for f in screen.rows] == ["old"]
+
+
+@asynctest
+async def test_scan_worker_reports_progress_and_finishes(tmp_path: Path) -> None:
+    seen: list[Message] = []
+    app, store = make_app(tmp_path, scan_fn=fake_scan(steps=4))
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        screen = await _open(pilot, app)
+        await pilot.press("r")
+        await _settle(pilot, app, wait=0.3)
+        progress = [m.progress for m in seen if isinstance(m, ScanProgress)]
+        assert progress and progress[-1].phase == "done"  # older ones may have coalesced
+        [done] = [m for m in seen if isinstance(m, ScanFinished)]
+        assert done.result.status == "complete"
+        assert app.scanning is False
+        assert screen.total == 4
+        assert "scan_finished" in store.events(app.session.id)
+
+
+@asynctest
+async def test_scan_can_be_cancelled_and_keeps_what_it_found(tmp_path: Path) -> None:
+    gate = threading.Event()
+    app, store = make_app(tmp_path, scan_fn=fake_scan(steps=50, gate=gate, delay=0.05))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app)
+        await pilot.press("r")
+        await pilot.pause(0.2)
+        assert app.scanning
+        assert screen.query_one("#scan-progress").display
+        gate.set()
+        await pilot.pause(0.5)
+        assert app.progress is not None and app.progress.phase == "collect"
+        assert "collecting" in str(screen.query_one("#scan-message").render())
+        await pilot.press("x")
+        await _settle(pilot, app, wait=0.3)
+        assert app.scanning is False
+        [scan] = store.scans(app.session.id)
+        assert scan.status == "incomplete"
+        assert 0 < store.count_findings(scan.id) < 50
+
+
+@asynctest
+async def test_scan_failure_becomes_a_notification(tmp_path: Path) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("no AWS credentials found")
+
+    app, _ = make_app(tmp_path, scan_fn=broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        await pilot.press("r")
+        await _settle(pilot, app)
+        assert app.scanning is False
+        assert any("no AWS credentials" in n.message for n in app._notifications)
+
+
+@asynctest
+async def test_quitting_mid_scan_stops_it_and_keeps_what_it_found(tmp_path: Path) -> None:
+    gate = threading.Event()
+    app, store = make_app(tmp_path, scan_fn=fake_scan(steps=100, gate=gate, delay=0.05))
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        await pilot.press("r")
+        gate.set()
+        await pilot.pause(0.5)
+        await pilot.press("q")
+    assert app.cancel_event.is_set()
+    for _ in range(100):  # the worker thread winds down after the app is gone
+        scans = store.scans(app.session.id)
+        if scans and scans[0].status != "running":
+            break
+        time.sleep(0.1)
+    [scan] = store.scans(app.session.id)
+    assert scan.status == "incomplete"
+    assert 0 < store.count_findings(scan.id) < 100

@@ -1,0 +1,116 @@
+"""End to end in a real terminal: `onboard demo` in tmux at 120×40, driven by keys.
+
+Starts the demo, walks the screens, runs a scan against the emulated org, quits, and
+starts again to see the app resume on the screen it was left on.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+
+class Tmux:
+    """One private tmux server (its own socket, so it sees this test's environment)."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+        self.session = "onboard-e2e"
+
+    def run(self, *args: str) -> str:
+        out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                             text=True, timeout=30)
+        return out.stdout
+
+    def start(self, command: str) -> None:
+        self.run("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40", command)
+        # Without a client tmux would shrink the window to default-size (80×24) later.
+        self.run("set-option", "-t", self.session, "window-size", "manual")
+        self.run("resize-window", "-t", self.session, "-x", "120", "-y", "40")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.run("send-keys", "-t", self.session, key)
+            time.sleep(0.3)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.session)
+
+    def wait_for(self, *texts: str, timeout: float = 60) -> str:
+        """Poll the screen until every text is on it at once."""
+        deadline = time.monotonic() + timeout
+        seen = ""
+        while time.monotonic() < deadline:
+            seen = self.screen()
+            if all(t in seen for t in texts):
+                return seen
+            time.sleep(0.5)
+        raise AssertionError(f"{texts!r} did not appear within {timeout}s; screen:\n{seen}")
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
+                       timeout=30)
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    term = Tmux(f"onboard-test-{os.getpid()}")
+    try:
+        yield term
+    finally:
+        term.kill()
+
+
+def _command(db: Path) -> str:
+    onboard = [sys.executable, "-m", "onboard", "demo", "--db", str(db)]
+    line = " ".join(shlex.quote(p) for p in onboard)
+    # COLUMNS/LINES inherited from pytest would override the pane's real size.
+    script = f"unset COLUMNS LINES; TERM=xterm-256color {line}; echo EXITED rc=$?; sleep 60"
+    return f"sh -c {shlex.quote(script)}"
+
+
+def test_demo_walkthrough_scan_and_resume(tmux: Tmux, tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    tmux.start(_command(db))
+    tmux.wait_for("▶ Next", "session demo", "not scanned yet", timeout=120)
+
+    tmux.keys("2")
+    tmux.wait_for("Interview tip", "★")
+    tmux.keys("3")
+    tmux.wait_for("In plain words")
+    tmux.keys("4")
+    tmux.wait_for("No scan yet")
+
+    tmux.keys("r")
+    tmux.wait_for("collecting", timeout=60)
+    # the header then shows who scanned, the table the findings, the pane the fix
+    tmux.wait_for("Scan #1 complete", "FAIL", "Fix in the console", "user/", timeout=240)
+
+    tmux.keys("m")
+    tmux.wait_for("Triage this finding")
+    tmux.keys("Escape")
+    time.sleep(0.5)
+    tmux.keys("1")
+    tmux.wait_for("This week", "✓ tick")  # a task the scan ticked (label may be cut)
+
+    tmux.keys("4", "q")
+    tmux.wait_for("EXITED rc=0", timeout=60)
+
+    tmux.kill()
+    tmux.start(_command(db))
+    tmux.wait_for("Scan #1", "r rescans", timeout=120)  # reopened on Review, not on Week
+    tmux.keys("q")
+    tmux.wait_for("EXITED rc=0", timeout=60)
