@@ -8,14 +8,14 @@ from textual.widgets import DataTable, Input, Select
 
 from onboard.screens.discovery import DiscoveryScreen
 from onboard.screens.modals import AccountModal
-from tests.test_app_support import asynctest, make_app, seed_accounts, seed_scan
+from tests.test_app_support import asynctest, make_app, seed_accounts, seed_scan, settle
 
 SIZE = (120, 40)
 
 
 async def _open(pilot, app) -> DiscoveryScreen:  # type: ignore[no-untyped-def]
     await pilot.press("2")
-    await app.workers.wait_for_complete()
+    await settle(app)
     await pilot.pause(0.2)
     assert isinstance(app.screen, DiscoveryScreen)
     return app.screen
@@ -57,9 +57,9 @@ async def test_add_account_by_hand(tmp_path: Path) -> None:
         app.screen.query_one("#account-name", Input).value = "billing"
         app.screen.query_one("#account-env", Select).value = "management"
         await pilot.click("#ok")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.2)
         [acc] = store.accounts(app.session.id)
         assert (acc.account_id, acc.name, acc.environment, acc.source) == (
@@ -80,13 +80,13 @@ async def test_edit_environment_and_mark_known(tmp_path: Path) -> None:
         await pilot.pause()
         app.screen.query_one("#account-env", Select).value = "sandbox"
         await pilot.click("#ok")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.3)
         sandbox = {a.account_id: a for a in store.accounts(app.session.id)}["333333333333"]
         assert sandbox.environment == "sandbox"
         table.move_cursor(row=2)
         await pilot.press("k")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.3)
         sandbox = {a.account_id: a for a in store.accounts(app.session.id)}["333333333333"]
         assert sandbox.known_before is True

@@ -9,14 +9,14 @@ from textual.widgets import Input, OptionList, TextArea
 from onboard import week
 from onboard.screens.interviews import InterviewsScreen
 from onboard.screens.modals import AccountModal
-from tests.test_app_support import asynctest, make_app
+from tests.test_app_support import asynctest, make_app, settle
 
 SIZE = (120, 40)
 
 
 async def _open(pilot, app) -> InterviewsScreen:  # type: ignore[no-untyped-def]
     await pilot.press("3")
-    await app.workers.wait_for_complete()
+    await settle(app)
     await pilot.pause(0.2)
     assert isinstance(app.screen, InterviewsScreen)
     return app.screen
@@ -24,7 +24,7 @@ async def _open(pilot, app) -> InterviewsScreen:  # type: ignore[no-untyped-def]
 
 async def _saved(pilot, app) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause(1.2)  # the autosave debounce
-    await app.workers.wait_for_complete()
+    await settle(app)
     await pilot.pause(0.1)
 
 
@@ -100,7 +100,7 @@ async def test_add_account_named_in_the_interview(tmp_path: Path) -> None:
         app.screen.query_one("#account-id", Input).value = "999988887777"
         app.screen.query_one("#account-name", Input).value = "management (billing)"
         await pilot.click("#ok")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.2)
         [acc] = store.accounts(app.session.id)
         assert (acc.account_id, acc.source) == ("999988887777", "interview")

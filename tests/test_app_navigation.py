@@ -11,7 +11,7 @@ from onboard.screens.interviews import InterviewsScreen
 from onboard.screens.review import ReviewScreen
 from onboard.screens.week import WeekScreen
 from onboard.screens.widgets import TopBar
-from tests.test_app_support import asynctest, make_app, seed_scan
+from tests.test_app_support import asynctest, make_app, seed_scan, settle
 
 SIZE = (120, 40)
 
@@ -132,24 +132,24 @@ async def test_switch_session_to_a_new_one_and_back(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.action_switch_session()
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.2)
         assert isinstance(app.screen, SessionModal)
         app.screen.query_one(Input).value = "second"
         await pilot.click("#ok")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.3)
         assert app.session.name == "second"
         assert "second" in str(app.screen.query_one(TopBar).render())
         app.action_switch_session()
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.2)
         options = app.screen.query_one(OptionList)
         index = next(i for i in range(options.option_count)
                      if "acme" in str(options.get_option_at_index(i).prompt))
         options.highlighted = index
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.3)
         assert app.session.name == "acme"
     assert {s.name for s in store.sessions()} == {"acme", "second"}

@@ -9,14 +9,14 @@ from textual.widgets import DataTable, OptionList, Select
 from onboard.screens.interviews import InterviewsScreen
 from onboard.screens.review import ReviewScreen
 from onboard.screens.week import WeekScreen
-from tests.test_app_support import asynctest, finding, make_app, seed_scan
+from tests.test_app_support import asynctest, finding, make_app, seed_scan, settle
 
 SIZE = (120, 40)
 
 
 async def _settle(pilot, app) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(0.2)
 
 

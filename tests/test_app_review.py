@@ -14,7 +14,7 @@ from onboard.models import Severity, Status
 from onboard.screens.finding_detail import FindingDetail
 from onboard.screens.modals import TriageModal
 from onboard.screens.review import PAGE, ReviewScreen
-from tests.test_app_support import asynctest, fake_scan, finding, make_app, seed_scan
+from tests.test_app_support import asynctest, fake_scan, finding, make_app, seed_scan, settle
 
 SIZE = (120, 40)
 
@@ -28,7 +28,7 @@ async def _open(pilot, app) -> ReviewScreen:  # type: ignore[no-untyped-def]
 
 async def _settle(pilot, app, wait: float = 0.2) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause(wait)
 
 

@@ -8,7 +8,7 @@ import boto3
 from moto import mock_aws
 
 from onboard.screens.review import ReviewScreen
-from tests.test_app_support import asynctest, make_app
+from tests.test_app_support import asynctest, make_app, settle
 
 SIZE = (120, 40)
 
@@ -26,7 +26,7 @@ async def test_scan_from_review_stores_findings(tmp_path: Path) -> None:
                 if not app.scanning:
                     break
             for _ in range(3):
-                await app.workers.wait_for_complete()
+                await settle(app)
                 await pilot.pause(0.2)
             assert app.last_result is not None
             assert app.last_result.status == "complete"

@@ -196,3 +196,16 @@ def asynctest(fn: Any) -> Any:
         return asyncio.run(fn(*args, **kwargs))
 
     return wrapper
+
+
+async def settle(app: Any) -> None:
+    """Wait for the app's workers; an exclusive worker cancelled by a newer one of its
+    group (a page load replaced by the next) is expected, not a failure."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(5):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue

@@ -8,13 +8,13 @@ from onboard import week
 from onboard.screens.discovery import DiscoveryScreen
 from onboard.screens.interviews import InterviewsScreen
 from onboard.screens.week import TaskBox, WeekScreen, widget_id
-from tests.test_app_support import asynctest, make_app
+from tests.test_app_support import asynctest, make_app, settle
 
 SIZE = (120, 40)
 
 
 async def _settle(pilot, app) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
+    await settle(app)
     await pilot.pause(0.2)
 
 
