@@ -314,6 +314,12 @@ class Store:
             out.append(Account.model_validate(r))
         return out
 
+    def set_known_before(self, session_id: int, account_id: str, known: bool) -> None:
+        """The user says whether they knew of an account before discovery."""
+        with self.tx() as db:
+            db.execute("UPDATE accounts SET known_before = ? WHERE session_id = ? AND "
+                       "account_id = ?", [int(known), session_id, account_id])
+
     def delete_account(self, session_id: int, account_id: str) -> None:
         with self.tx() as db:
             db.execute("DELETE FROM accounts WHERE session_id = ? AND account_id = ?",

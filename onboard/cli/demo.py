@@ -13,6 +13,7 @@ from onboard.aws.runner import ScanOptions
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
 from onboard.cli.common import console as cli_console
 from onboard.cli.scan import print_summary, scan_with_progress
+from onboard.models import Account
 
 DEMO_SESSION = "demo"
 
@@ -45,6 +46,13 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     with build_in_process() as org:
         options = ScanOptions(regions=list(org.regions))
+        if not store.accounts(session.id):
+            # The talk's day one: you were given production and staging; Organizations
+            # will show the management and sandbox accounts nobody mentioned.
+            store.upsert_accounts(session.id, [
+                Account(account_id=a.id, name=a.name, source="manual", known_before=True,
+                        environment=a.environment)
+                for a in org.accounts.values() if a.environment in ("prod", "staging")])
         if args.headless:
             console.print(f"Emulated org: {len(org.accounts)} accounts "
                           f"({', '.join(org.accounts)}), regions {', '.join(org.regions)}; "

@@ -198,11 +198,8 @@ it decides how much each finding matters.
 
     @work(thread=True, group="discovery-write", exit_on_error=False)
     def _set_known(self, account: Account) -> None:
-        # upsert keeps an existing known_before on purpose (rescans must not reset it),
-        # so the flag changes by replacing the row.
-        store, sid = self.oapp.store, self.oapp.session.id
-        store.delete_account(sid, account.account_id)
-        store.upsert_accounts(sid, [account])
+        self.oapp.store.set_known_before(self.oapp.session.id, account.account_id,
+                                         account.known_before)
         self.reload_from_thread()
 
     def action_delete(self) -> None:
