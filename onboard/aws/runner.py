@@ -186,6 +186,7 @@ def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptio
     started = store.scan(scan_id).started
 
     collectors = list(all_collectors().values())
+    aws.warm_up(sorted({svc for c in collectors for svc in c.services}))
     resources: list[Resource] = []
     errors: list[CollectError] = []
     status = "complete"

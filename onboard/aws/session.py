@@ -230,6 +230,19 @@ class Aws:
         self._accounts[ident["Account"]] = access
         return self.identity
 
+    def warm_up(self, services: list[str]) -> None:
+        """Load each service's model, paginators and endpoint rules once, before threads
+        start: botocore's loader cache is not locked, so two dozen threads asking at once
+        would each parse the same large JSON (EC2's is megabytes) and the copies would
+        stay in the process's peak memory."""
+        loader = self._base.get_component("data_loader")
+        for service in services:
+            for kind in ("service-2", "paginators-1", "endpoint-rule-set-1"):
+                try:
+                    loader.load_service_model(service, kind)
+                except BotoCoreError:
+                    continue  # not every service ships every kind of file
+
     def _region(self) -> str:
         return self._base.get_config_variable("region") or DEFAULT_REGION
 
