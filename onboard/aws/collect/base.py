@@ -12,12 +12,15 @@ findings); a failure on one resource's detail call is recorded on that resource 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from botocore.exceptions import ClientError
 
 from onboard.models import Resource
+
+T = TypeVar("T")
 
 # The IAM service prefix where it differs from the boto3 client name.
 IAM_PREFIX = {
@@ -157,6 +160,15 @@ def detail(errors: dict[str, str], what: str, call: Callable[[], Any],
     except NotImplementedError:
         errors[what] = "NotImplemented"
         return None
+
+
+def fan_out(fn: Callable[[Any], T], items: list[Any], max_workers: int = 8) -> list[T]:
+    """`fn` over every item on a small thread pool, results in order: for per-resource
+    detail calls (one S3 bucket, one distribution) that no batch API replaces."""
+    if not items:
+        return []
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
+        return list(pool.map(fn, items))
 
 
 def tags_dict(tags: list[dict[str, str]] | None) -> dict[str, str]:

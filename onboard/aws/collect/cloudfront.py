@@ -28,10 +28,9 @@ ACCESS_LOGS source exists.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from onboard.aws.collect.base import Context, collector, detail, paginate
+from onboard.aws.collect.base import Context, collector, detail, fan_out, paginate
 from onboard.models import GLOBAL, Resource
 
 MAX_WORKERS = 8
@@ -112,8 +111,7 @@ def collect(ctx: Context) -> list[Resource]:
         resp = detail(errs, "config", lambda: cf.get_distribution_config(Id=dist_id))
         return (resp.get("DistributionConfig") if resp else None), errs
 
-    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(summaries))) as pool:
-        configs = list(pool.map(config, [s["Id"] for s in summaries]))
+    configs = fan_out(config, [s["Id"] for s in summaries], MAX_WORKERS)
     v2_errors: dict[str, str] = {}
     v2 = _v2_logged(ctx, {s["ARN"] for s in summaries if s.get("ARN")}, v2_errors)
 

@@ -32,23 +32,14 @@ per-target-group calls are fanned out over 8 threads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from onboard.aws.collect.base import Context, collector, detail, paginate
+from onboard.aws.collect.base import Context, collector, detail, fan_out, paginate
 from onboard.models import Resource
 
 MAX_WORKERS = 8
 PAGE = {"PageSize": 400}
 T = TypeVar("T")
-
-
-def _fan_out(fn: Callable[[dict[str, Any]], T], items: list[dict[str, Any]]) -> list[T]:
-    if not items:
-        return []
-    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(items))) as pool:
-        return list(pool.map(fn, items))
 
 
 def _attr_map(attrs: list[dict[str, str]] | None) -> dict[str, str]:
@@ -98,7 +89,7 @@ def collect_v2(ctx: Context) -> list[Resource]:
                 "errors": errors,
             })
 
-    return _fan_out(one, lbs)
+    return fan_out(one, lbs)
 
 
 @collector("elb.classic_load_balancers", scope="regional", produces=("elb.load_balancer",),
@@ -136,7 +127,7 @@ def collect_classic(ctx: Context) -> list[Resource]:
                 "errors": errors,
             })
 
-    return _fan_out(one, lbs)
+    return fan_out(one, lbs)
 
 
 @collector("elb.target_groups", scope="regional", produces=("elb.target_group",),
@@ -166,4 +157,4 @@ def collect_target_groups(ctx: Context) -> list[Resource]:
                 "errors": errors,
             })
 
-    return _fan_out(one, groups)
+    return fan_out(one, groups)

@@ -34,10 +34,9 @@ not read: no check needs them, and every per-bucket call costs a round trip.
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from onboard.aws.collect.base import Context, collector, detail, paginate
+from onboard.aws.collect.base import Context, collector, detail, fan_out, paginate
 from onboard.models import GLOBAL, Resource
 
 BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
@@ -147,5 +146,5 @@ def collect_buckets(ctx: Context) -> list[Resource]:
                               PaginationConfig={"PageSize": 10000}))
     if not summaries:
         return []
-    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(summaries))) as pool:
-        return [r for r in pool.map(lambda s: _bucket(ctx, s), summaries) if r is not None]
+    found = fan_out(lambda s: _bucket(ctx, s), summaries, MAX_WORKERS)
+    return [r for r in found if r is not None]
