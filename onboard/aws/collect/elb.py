@@ -32,14 +32,13 @@ per-target-group calls are fanned out over 8 threads.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from onboard.aws.collect.base import Context, collector, detail, fan_out, paginate
 from onboard.models import Resource
 
 MAX_WORKERS = 8
 PAGE = {"PageSize": 400}
-T = TypeVar("T")
 
 
 def _attr_map(attrs: list[dict[str, str]] | None) -> dict[str, str]:
