@@ -282,11 +282,11 @@ class _Seeder:
                                     aws_access_key_id=ak["AccessKeyId"],
                                     aws_secret_access_key=ak["SecretAccessKey"]).list_buckets()
             self.key_ages[(acct.id, name)] = key_age
-            # iam.user_access_keys: never used counts after a 7-day grace, age after 90 days;
-            # keys are only old when the in-process backend tweak backdates them.
+            # iam.user_access_keys: a key never used fails at any age, a used one after 90
+            # days; keys are only old when the in-process backend tweak backdates them.
             age = key_age if self.tweaks else 0
             if key != "inactive":
-                key_failed = age > 90 or (key == "unused" and age > 7)
+                key_failed = age > 90 or key == "unused"
                 if key == "used" or key_failed:
                     self.judge("iam.user_access_keys", acct, name, key_failed)
         self.user_ages[(acct.id, name)] = max(key_age, 60)

@@ -157,9 +157,9 @@ def test_user_mfa_ignores_programmatic_users() -> None:
      ["key AKIANEVER was never used (created 30 days ago)"]),
     (user("ci", keys=[key("AKIAOLDNEVER", age=120, used=None)]), Status.FAIL,
      ["AKIAOLDNEVER is 120 days old (never used)"]),
-    # a key created yesterday has not had the chance to be used: no alarm
-    (user("ci", keys=[key("AKIANEW", age=1, used=None)]), Status.PASS,
-     ["key AKIANEW is 1 day old (never used)"]),
+    # never used is a FAIL whatever the age (DESIGN.md's definition); the age is said
+    (user("ci", keys=[key("AKIANEW", age=1, used=None)]), Status.FAIL,
+     ["key AKIANEW was never used (created 1 day ago)"]),
     (user("ci", keys=[key("AKIAOK", age=89, used=2)]), Status.PASS,
      ["key AKIAOK is 89 days old (last used"]),
     # the inactive old key does not count

@@ -330,12 +330,14 @@ def test_accessanalyzer_parses_analyzers(make_ctx: Callable[..., Context]) -> No
 
 def test_inspector(aws: None, make_ctx: Callable[..., Context]) -> None:
     rec = one(inspector.collect_inspector(make_ctx()), "inspector.region")
-    # moto lists no account before enable (AWS would say DISABLED): recorded, not guessed.
-    assert rec.attrs == {"account_state": None, "resource_state": {},
-                         "errors": {"account_status": "NotReturned"}}
+    # moto lists no account before enable (AWS says DISABLED): no status means not enabled,
+    # and the record says the answer was empty.
+    assert rec.attrs == {"account_state": "NOT_ENABLED", "resource_state": {},
+                         "status_returned": False, "errors": {}}
     boto3.client("inspector2").enable(accountIds=[ACCOUNT], resourceTypes=["ECR"])
     rec = one(inspector.collect_inspector(make_ctx()), "inspector.region")
     assert rec.attrs["account_state"] == "ENABLED" and rec.attrs["errors"] == {}
+    assert rec.attrs["status_returned"] is True
     assert rec.attrs["resource_state"]["ecr"] == "ENABLED"
     assert rec.attrs["resource_state"]["ec2"] == "DISABLED"
 

@@ -434,10 +434,9 @@ def test_seed_in_the_aws_fixture_without_tweaks(aws: None,
     sandbox = org.accounts["sandbox"].id
     assert Expect("iam.root_access_keys", sandbox, sandbox) in org.good
     assert not [e for e in org.expected + org.good if e.check_id == "sso.enabled"]
-    # fresh keys: a used one passes, a never-used one is inside the 7-day grace (unlisted)
+    # fresh keys: a used one passes, a never-used one fails at any age
     assert Expect("iam.user_access_keys", prod, "app-server") in org.good
-    assert not [e for e in org.expected + org.good
-                if e.check_id == "iam.user_access_keys" and e.resource_id == "haruka.sato"]
+    assert Expect("iam.user_access_keys", mgmt, "haruka.sato") in org.expected
     summary = boto3.client("iam").get_account_summary()["SummaryMap"]
     assert summary["AccountMFAEnabled"] == 0
 

@@ -3,9 +3,10 @@
 Per IAM user with at least one active key (inactive keys cannot sign requests and are ignored;
 users without an active key get no finding). A key FAILs when it is older than MAX_AGE_DAYS
 (rotation is overdue — this also covers a key last used long ago, which is necessarily older),
-or when it has never been used and was created more than NEVER_USED_GRACE_DAYS ago: a key
-created minutes before the scan has not had the chance to be used yet (and the credential
-report AWS serves may be hours old), so flagging it would be a false alarm.
+or when it has never been used, whatever its age, as DESIGN.md's catalog defines it: an
+active key nobody uses is a long-lived credential with no reason to exist. A key made on
+purpose minutes ago is rare during an audit, and the message gives its age so the user can
+mark it "accepted risk".
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Any
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
 
 MAX_AGE_DAYS = 90
-NEVER_USED_GRACE_DAYS = 7
 
 
 def _when(value: str | None) -> datetime | None:
@@ -56,7 +56,7 @@ def assess(key: dict[str, Any], errors: dict[str, str], now: datetime
     if not last_known:
         return "error", (f"key {key_id} is {_days(age)} old; last use unknown "
                          f"(GetAccessKeyLastUsed: {errors[f'last_used:{key_id}']})")
-    if not key.get("last_used") and age > NEVER_USED_GRACE_DAYS:
+    if not key.get("last_used"):
         return "fail", f"key {key_id} was never used (created {_days(age)} ago)"
     return "pass", f"key {key_id} is {_days(age)} old ({_used(key)})"
 

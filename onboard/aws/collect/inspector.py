@@ -2,14 +2,16 @@
 
 `inspector.status` (regional) makes one call, inspector2 BatchGetAccountStatus with
 accountIds=[the scanned account] (moto fails without accountIds). AWS lists an account that
-never enabled Inspector as DISABLED; an account missing from both `accounts` and
-`failedAccounts` is recorded as an error ("NotReturned"), never read as "off".
+never enabled Inspector as DISABLED. An account in `failedAccounts` is an error (its
+errorCode); an answer that lists the account nowhere has no status to report, which is what
+"never enabled" means, so it is read as NOT_ENABLED (`status_returned` False says so).
 
 `inspector.region` (region = the region, id = the region name); attrs:
   account_state   "ENABLED" | "ENABLING" | "DISABLED" | "DISABLING" | "SUSPENDED" |
                   "SUSPENDING" | None (unknown)
   resource_state  {scan type: status} for ec2, ecr, lambda, lambdaCode, codeRepository, …
-  errors          {"account_status": error code (a failedAccounts errorCode or NotReturned)}
+  status_returned False when the answer did not list the account at all
+  errors          {"account_status": a failedAccounts errorCode}
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ def collect_inspector(ctx: Context) -> list[Resource]:
     elif failed:
         errors["account_status"] = str(failed[0].get("errorCode") or "Failed")
     else:
-        errors["account_status"] = "NotReturned"
+        account_state = "NOT_ENABLED"
     return [Resource(type="inspector.region", id=ctx.region, account_id=ctx.account_id,
                      region=ctx.region, name=ctx.region,
                      attrs={"account_state": account_state, "resource_state": resource_state,
-                            "errors": errors})]
+                            "status_returned": bool(mine or failed), "errors": errors})]
