@@ -100,6 +100,36 @@ def test_cloudtrail_member_alone_is_error_not_pass() -> None:
     assert out.status == Status.ERROR and "organization trail org" in out.message
 
 
+def org_account(account_id: str, org: str = "o-abc") -> Resource:
+    return Resource(type="org.account", id=account_id, account_id=account_id,
+                    attrs={"in_organization": True, "organization_id": org,
+                           "management_account_id": MGMT, "is_management": account_id == MGMT})
+
+
+def test_organization_trail_covers_members_that_do_not_list_it() -> None:
+    """The management account's logging organization trail covers every member of the same
+    organization, even when the member's DescribeTrails does not show it."""
+    org_trail = trail("org-trail", org=True)
+    outs = {o.account_id: o for o in run(
+        cloudtrail_enabled, marker(), org_trail, org_account(MGMT), marker(MEMBER),
+        org_account(MEMBER), marker("333333333333"), org_account("333333333333", "o-other"))}
+    assert outs[MEMBER].status == Status.PASS
+    assert outs[MEMBER].message == ("covered by organization trail org-trail of account "
+                                    f"{MGMT} (home us-east-1), which is logging")
+    assert outs["333333333333"].status == Status.FAIL  # another organization
+    # a plain (non-organization) trail in the management account covers nobody else
+    plain = trail("main")
+    outs = {o.account_id: o for o in run(cloudtrail_enabled, marker(), plain, org_account(MGMT),
+                                          marker(MEMBER), org_account(MEMBER))}
+    assert outs[MEMBER].status == Status.FAIL
+    # a stopped organization trail covers nobody
+    org_trail.attrs["is_logging"] = False
+    outs = {o.account_id: o for o in run(cloudtrail_enabled, marker(), org_trail,
+                                          org_account(MGMT), marker(MEMBER),
+                                          org_account(MEMBER))}
+    assert outs[MEMBER].status == Status.FAIL and outs[MGMT].status == Status.FAIL
+
+
 def test_cloudtrail_needs_the_marker() -> None:
     """Without the account marker (collector not run) there is no finding at all."""
     assert run(cloudtrail_enabled, trail("main")) == []
