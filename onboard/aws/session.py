@@ -89,21 +89,27 @@ class AccountAccess:
     partition: str = "aws"
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _key_locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
 
     def client(self, service: str, region: str | None = None) -> Any:
+        """One client per (service, region), created once. Creation takes milliseconds, so
+        it holds a lock for its own key only: other services' threads are not kept waiting."""
         key = (service, region or DEFAULT_REGION)
         client = self._clients.get(key)
-        if client is None:
-            with self._lock:
-                client = self._clients.get(key)
-                if client is None:
-                    client = self.botocore_session.create_client(
-                        service, region_name=key[1], config=self.config)
-                    self.guard.attach(client)
-                    client.meta.events.register_first("needs-retry.*", _no_retry_html_500)
-                    if service == "s3control" and _custom_endpoint():
-                        client.meta.events.register("before-send.s3-control",
-                                                    _strip_account_host)
+        if client is not None:
+            return client
+        with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self.botocore_session.create_client(
+                    service, region_name=key[1], config=self.config)
+                self.guard.attach(client)
+                client.meta.events.register_first("needs-retry.*", _no_retry_html_500)
+                if service == "s3control" and _custom_endpoint():
+                    client.meta.events.register("before-send.s3-control", _strip_account_host)
+                with self._lock:
                     self._clients[key] = client
         return client
 
@@ -113,6 +119,7 @@ class AccountAccess:
         with self._lock:
             for key in [k for k in self._clients if k[1] == region and k[0] != "sts"]:
                 del self._clients[key]
+                self._key_locks.pop(key, None)
 
 
 def _custom_endpoint() -> bool:
