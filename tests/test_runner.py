@@ -277,3 +277,20 @@ def test_second_scan_reports_new_and_fixed(aws: None, store: Store,
 def test_aws_profile_not_found_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(AwsSetupError, match="profile 'nope' not found"):
         Aws(profile="nope").whoami()
+
+
+def test_regions_not_enabled_are_skipped_not_errors(aws: None, store: Store,
+                                                    catalog: catalog_mod.Catalog,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """An opt-in region the account has not enabled is skipped and said, never an ERROR."""
+    original = session_mod.Aws.enabled_regions
+    monkeypatch.setattr(session_mod.Aws, "enabled_regions",
+                        lambda self, acct: [r for r in original(self, acct)
+                                            if r != "ap-east-1"])
+    sess = store.create_session("t")
+    result = run_scan(store, sess.id, catalog,
+                      ScanOptions(regions=["us-east-1", "ap-east-1"], workers=4))
+    assert result.skipped_regions == {"123456789012": ["ap-east-1"]}
+    assert {f.region for f in result.findings} <= {"us-east-1", "global"}
+    assert not [f for f in result.findings if f.status == Status.ERROR
+                and f.check_id != "accessanalyzer.enabled"]

@@ -62,6 +62,7 @@ class ScanResult:
     new: list[Finding] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
     previous_scan_id: int | None = None
+    skipped_regions: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
@@ -97,8 +98,10 @@ def _resolve_accounts(aws: Aws, options: ScanOptions) -> list[Account]:
 
 
 def _open_accounts(aws: Aws, accounts: list[Account], options: ScanOptions,
-                   pool: ThreadPoolExecutor) -> dict[str, list[str]]:
-    """Assume into every account (in parallel) and find its enabled regions."""
+                   pool: ThreadPoolExecutor, skipped: dict[str, list[str]]
+                   ) -> dict[str, list[str]]:
+    """Assume into every account (in parallel) and find its enabled regions; regions asked
+    for but not enabled in an account (opt-in regions) go to `skipped`, not to errors."""
 
     def open_one(acc: Account) -> list[str]:
         try:
@@ -110,6 +113,9 @@ def _open_accounts(aws: Aws, accounts: list[Account], options: ScanOptions,
             return []
         acc.access, acc.access_reason = "ok", ""
         if options.regions:
+            off = [r for r in options.regions if r not in enabled]
+            if off:
+                skipped[acc.account_id] = off
             return [r for r in options.regions if r in enabled]
         return enabled
 
@@ -193,7 +199,8 @@ def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptio
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="onboard-scan") as pool:
         report(Progress("accounts", 0, 1, "discovering accounts"))
         accounts = _resolve_accounts(aws, options)
-        regions_by_account = _open_accounts(aws, accounts, options, pool)
+        skipped_regions: dict[str, list[str]] = {}
+        regions_by_account = _open_accounts(aws, accounts, options, pool, skipped_regions)
         store.upsert_accounts(session_id, accounts)
 
         jobs = _plan_jobs(accounts, regions_by_account, collectors)
@@ -262,6 +269,7 @@ def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptio
         api_calls=aws.guard.total, started=started, finished=info.finished or "",
         seconds=time.monotonic() - t0, new=diff["new"], fixed=diff["fixed"],
         previous_scan_id=previous.id if previous else None,
+        skipped_regions=skipped_regions,
     )
 
 

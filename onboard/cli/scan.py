@@ -106,6 +106,9 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
                   f"{sum(result.inventory_counts.values())} resources, "
                   f"{result.api_calls} API calls, {result.seconds:.1f} s"
                   + ("" if result.status == "complete" else " [yellow](incomplete)[/]"))
+    for acct, regions in sorted(result.skipped_regions.items()):
+        console.print(f"  [dim]skipped in {acct}: {', '.join(regions)} (not enabled in that "
+                      "account)[/]")
     for acc in result.accounts:
         if acc.access != "ok":
             console.print(f"  [red]account {acc.account_id} {acc.name}: {acc.access}[/] "
