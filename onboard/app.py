@@ -71,12 +71,29 @@ class WeekRefreshed(Message):
         self.snapshot = snapshot
 
 
+SCREEN_STATE_KEY = "screens"
+"""ui_state key of the newer screens' selections (screen id → a row/asset/action/node id);
+kept beside guide.UiState, whose model ignores keys it does not know."""
+
+
+def screen_state(raw: dict[str, Any]) -> dict[str, str | int]:
+    """The saved selections, dropping anything that is not a plain id (bad state never
+    crashes a start)."""
+    found = raw.get(SCREEN_STATE_KEY) if isinstance(raw, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): v for k, v in found.items()
+            if isinstance(v, str | int) and not isinstance(v, bool)}
+
+
 def _nav_bindings() -> list[BindingType]:
+    # Not in the footer: eight screens do not fit beside a screen's own keys, and the tab
+    # bar already shows each number (`?` lists the letters).
     out: list[BindingType] = []
     for s in SCREENS:
         display = f"{s.key}/{s.mnemonic}" if s.mnemonic else s.key
         out.append(Binding(s.key, f"go('{s.id}')", s.title, key_display=display,
-                           id=f"go-{s.id}"))
+                           id=f"go-{s.id}", show=False))
         if s.mnemonic:
             out.append(Binding(s.mnemonic, f"go('{s.id}')", s.title, show=False))
     return out
@@ -117,6 +134,7 @@ class OnboardApp(App[int]):
         self._stopping = threading.Event()
         self.last_result: ScanResult | None = None
         self.ui_state, self._state_warning = guide.load_ui_state(session.ui_state)
+        self.screen_state = screen_state(session.ui_state)
         self._screens: dict[str, OnboardScreen] = {}
         self._save_timer: Timer | None = None
         self.session_name = session.name
@@ -203,6 +221,7 @@ class OnboardApp(App[int]):
     def remember(self, **fields: Any) -> None:
         """Update where the user is; saved shortly after (debounced), and on exit."""
         review = fields.pop("review", None)
+        self.screen_state.update(fields.pop(SCREEN_STATE_KEY, None) or {})
         data = self.ui_state.model_dump()
         data.update(fields)
         if review:
@@ -214,7 +233,7 @@ class OnboardApp(App[int]):
 
     def _save_ui_state(self) -> None:
         self._save_timer = None
-        self._write_ui_state(self.session.id, self.ui_state.model_dump())
+        self._write_ui_state(self.session.id, self._ui_state_dict())
 
     @work(thread=True, exclusive=True, group="ui-state", exit_on_error=False)
     def _write_ui_state(self, session_id: int, state: dict[str, Any]) -> None:
@@ -225,7 +244,10 @@ class OnboardApp(App[int]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        self.store.update_session(self.session.id, ui_state=self.ui_state.model_dump())
+        self.store.update_session(self.session.id, ui_state=self._ui_state_dict())
+
+    def _ui_state_dict(self) -> dict[str, Any]:
+        return {**self.ui_state.model_dump(), SCREEN_STATE_KEY: dict(self.screen_state)}
 
     # -- week state (task ticks, current day, identity)
 
@@ -378,6 +400,7 @@ class OnboardApp(App[int]):
         self.session = session
         self.session_name = session.name
         self.ui_state, warning = guide.load_ui_state(session.ui_state)
+        self.screen_state = screen_state(session.ui_state)
         if warning:
             self.notify(warning, severity="warning")
         self.refresh_week()

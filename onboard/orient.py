@@ -212,7 +212,16 @@ def refresh(store: Store, catalog: Catalog, session_id: int,
     - rows whose check no longer fails are marked fixed (not deleted) — but only after a
       complete scan, and not where the check errored (it may still fail);
     - switching `per_account` carries edits and action links over to the new rows.
+
+    Runs under the store's lock: two refreshes at once (the TUI reloads several screens
+    after a scan) would otherwise both insert the same new rows.
     """
+    with store.lock:
+        return _refresh(store, catalog, session_id, per_account)
+
+
+def _refresh(store: Store, catalog: Catalog, session_id: int,
+             per_account: bool | None) -> list[MatrixRow]:
     scan = store.latest_scan(session_id)
     if scan is None:
         return matrix(store, catalog, session_id)

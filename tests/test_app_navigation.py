@@ -117,7 +117,7 @@ async def test_palette_lists_every_action(tmp_path: Path) -> None:
 async def test_unknown_task_screen_is_a_warning_not_a_crash(tmp_path: Path) -> None:
     app, _ = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        app.go("actions")
+        app.go("no-such-screen")
         await pilot.pause()
         assert isinstance(app.screen, WeekScreen)
 

@@ -1,6 +1,6 @@
 """The TUI's screens, and the one place that registers them for navigation.
 
-To add a screen (Matrix, Assets, Actions, ...): write `onboard/screens/NAME.py` with a
+To add a screen: write `onboard/screens/NAME.py` with a
 subclass of `OnboardScreen`, then append a `ScreenSpec` to `SCREENS` below. The app builds
 its tab bar, number keys, mnemonic keys, command-palette entries and the targets of week
 tasks (`task.screen`) from this tuple; nothing else needs to change.
@@ -58,6 +58,33 @@ def _review() -> OnboardScreen:
     return ReviewScreen()
 
 
+def _matrix() -> OnboardScreen:
+    from onboard.screens.matrix import MatrixScreen
+
+    return MatrixScreen()
+
+
+def _assets() -> OnboardScreen:
+    from onboard.screens.assets import AssetsScreen
+
+    return AssetsScreen()
+
+
+def _actions() -> OnboardScreen:
+    from onboard.screens.actions import ActionsScreen
+
+    return ActionsScreen()
+
+
+def _architecture() -> OnboardScreen:
+    from onboard.screens.architecture import ArchitectureScreen
+
+    return ArchitectureScreen()
+
+
+# In the order of the week (observe → orient → decide). Letters: a screen's own keys
+# shadow the app's, so a mnemonic must be free on every screen (a, e, f, j, k, l, m, n,
+# o, r, s, u, x, y are screen keys somewhere).
 SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec("week", "Week", "1", "w", Phase.OBSERVE, _week,
                "the plan for the week: what to do today"),
@@ -67,8 +94,22 @@ SCREENS: tuple[ScreenSpec, ...] = (
                "questions for the person who knows the AWS setup"),
     ScreenSpec("review", "Review", "4", "v", Phase.OBSERVE, _review,
                "scan the accounts and read the findings"),
+    ScreenSpec("architecture", "Architecture", "5", "h", Phase.OBSERVE, _architecture,
+               "the architecture as a tree, inside and outside the VPCs"),
+    ScreenSpec("assets", "Assets", "6", "b", Phase.ORIENT, _assets,
+               "the information assets: what would hurt if it leaked or was lost"),
+    ScreenSpec("matrix", "Matrix", "7", "t", Phase.ORIENT, _matrix,
+               "observation → assumed incident → reason, ranked by risk"),
+    ScreenSpec("actions", "Actions", "8", "p", Phase.DECIDE, _actions,
+               "choose actions for the risky rows; the plan and the decision table"),
 )
 
 
 def spec(screen_id: str) -> ScreenSpec | None:
     return next((s for s in SCREENS if s.id == screen_id), None)
+
+
+def where(screen_id: str) -> str:
+    """'Assets (6)': how to name another screen in a hint."""
+    found = spec(screen_id)
+    return f"{found.title} ({found.key})" if found else screen_id

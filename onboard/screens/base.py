@@ -14,7 +14,7 @@ from onboard.screens.widgets import NavTabs, TopBar
 if TYPE_CHECKING:
     from onboard.app import OnboardApp
 
-GLOBAL_KEYS = frozenset("123456789wdivcq?")
+GLOBAL_KEYS = frozenset("123456789wdivhbtpcq?")
 """Keys the app binds everywhere; a screen's own bindings must not reuse them."""
 
 

@@ -1,0 +1,696 @@
+"""Actions (Decide): the catalog's suggestions for the open matrix rows and the actions
+chosen, with owner, priority, due date, status, the remediation plan for the real
+resources, and the decision table export."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import (
+    Button,
+    DataTable,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TabbedContent,
+)
+
+from onboard import decide
+from onboard import export as export_mod
+from onboard.catalog import Catalog
+from onboard.decide import Action, ActionStatus, Suggestion
+from onboard.orient import MatrixRow
+from onboard.remediation import Plan
+from onboard.screens import where
+from onboard.screens.base import OnboardScreen
+from onboard.screens.finding_detail import FindingDetail
+from onboard.screens.matrix import ConfirmModal, current_rows, risk_style
+from onboard.screens.modals import _Dialog
+from onboard.store import Store
+
+STATUS_STYLES = {"suggested": "italic #d787ff", "proposed": "#d787ff", "chosen": "bold #d787ff",
+                 "doing": "bold #ffd75f", "done": "#87d787", "wont": "dim"}
+CYCLE = (ActionStatus.PROPOSED, ActionStatus.CHOSEN, ActionStatus.DOING, ActionStatus.DONE,
+         ActionStatus.WONT)
+ANSWERING = frozenset({ActionStatus.CHOSEN, ActionStatus.DOING, ActionStatus.DONE})
+"""Statuses that answer a row (won't-do is a decision too, but leaves the risk open)."""
+PRIORITY_STYLES = {"P1": "bold #ff5f87", "P2": "#ffd75f", "P3": "#87afd7"}
+
+
+def row_list(rows: list[MatrixRow], style: str = "") -> Table:
+    """Matrix rows one line each: risk, then the observation cut to the width."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(min_width=2, justify="right", no_wrap=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    for r in rows:
+        grid.add_row(Text(str(r.score), style or risk_style(r.score)),
+                     Text(r.observation + ("  (fixed)" if r.fixed else ""),
+                          style or ("dim" if r.fixed else "")))
+    return grid
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "session"
+
+
+# --- data and messages --------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One line of the table: an action, or a suggestion nobody has made an action of."""
+
+    key: str
+    title: str
+    status: str
+    priority: str
+    risk: int
+    row_ids: list[int]
+    plan: Plan
+    action: Action | None = None
+    suggestion: Suggestion | None = None
+    new_rows: list[int] = field(default_factory=list)
+    """Open rows its suggestion answers that the action is not linked to yet."""
+
+    @property
+    def group(self) -> int:
+        """Work to do first, then what is on offer, then what is settled."""
+        if self.status in ("chosen", "doing"):
+            return 0
+        return 1 if self.status in ("suggested", "proposed") else 2
+
+
+@dataclass
+class ActionsData:
+    rows: list[MatrixRow] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    unanswered: list[MatrixRow] = field(default_factory=list)
+    accepted: list[MatrixRow] = field(default_factory=list)
+    decided: int = 0
+    exported: bool = False
+
+
+def read_actions(store: Store, catalog: Catalog, session_id: int) -> ActionsData:
+    rows = current_rows(store, catalog, session_id)
+    actions = decide.list_actions(store, catalog, session_id, rows)
+    suggestions = decide.suggestions(store, catalog, session_id, rows)
+    by_action = {s.action_id: s for s in suggestions if s.action_id is not None}
+    entries = []
+    for a in actions:
+        s = by_action.get(a.id)
+        plan = decide.remediation_plan(store, catalog, session_id, a, rows)
+        entries.append(Entry(f"a{a.id}", a.title, a.status.value, a.priority, a.best_risk,
+                             a.row_ids, plan, action=a, suggestion=s,
+                             new_rows=[r for r in (s.row_ids if s else []) if r not in
+                                       a.row_ids]))
+    for s in suggestions:
+        if s.action_id is None:
+            probe = Action(id=0, action_def=s.id, title=s.title, priority=s.priority,
+                           row_ids=s.row_ids, best_risk=s.best_risk)
+            plan = decide.remediation_plan(store, catalog, session_id, probe, rows)
+            entries.append(Entry(f"s:{s.id}", s.title, "suggested", s.priority, s.best_risk,
+                                 s.row_ids, plan, suggestion=s))
+    entries.sort(key=lambda e: (e.group, -e.risk, e.key))
+    answered = {r for a in actions if a.status in ANSWERING for r in a.row_ids}
+    wont = {r for a in actions if a.status is ActionStatus.WONT for r in a.row_ids}
+    open_rows = [r for r in rows if not r.fixed]
+    return ActionsData(
+        rows=rows, entries=entries,
+        unanswered=[r for r in open_rows if r.id not in answered and r.id not in wont],
+        accepted=[r for r in open_rows if r.id not in answered and r.id in wont],
+        decided=sum(1 for a in actions if a.status.decided),
+        exported="decisions_exported" in store.events(session_id))
+
+
+class ActionsLoaded(Message):
+    def __init__(self, data: ActionsData, select: str | None = None, note: str = "") -> None:
+        super().__init__()
+        self.data = data
+        self.select = select
+        self.note = note
+
+
+class Exported(Message):
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__()
+        self.path = path
+        self.what = what
+
+
+# --- the dialog ---------------------------------------------------------------------------
+
+
+@dataclass
+class ActionEdit:
+    title: str
+    owner: str
+    priority: str
+    due: str
+    status: str
+    notes: str
+    row_ids: list[int]
+
+
+class ActionModal(_Dialog):
+    """Owner, priority, due date, status, notes and the rows an action answers."""
+
+    def __init__(self, entry: Entry | None, rows: list[MatrixRow]) -> None:
+        super().__init__()
+        self.entry = entry
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        e = self.entry
+        a = e.action if e else None
+        if e is None:
+            title, hint = "Add your own action", ("Something the catalog does not suggest, "
+                                                  "e.g. the answer to a row you added.")
+        elif a is None:
+            title, hint = f"Choose: {e.title}", "It becomes an action with these details."
+        else:
+            title, hint = f"Action {a.id}", ("From the catalog." if a.action_def else
+                                             "Your own action.")
+        status = a.status.value if a else ("chosen" if e else "proposed")
+        with VerticalScroll(classes="dialog action-dialog"):
+            yield Label(title, classes="dialog-title")
+            yield Label(hint, classes="dialog-hint")
+            yield Label("", id="action-error", classes="dialog-error")
+            yield Label("Title")
+            yield Input(e.title if e else "", id="action-title",
+                        placeholder="e.g. Rotate the shared deploy key")
+            with Horizontal(classes="action-pair"):
+                with Vertical():
+                    yield Label("Owner")
+                    yield Input(a.owner if a else "", id="action-owner",
+                                placeholder="who does it")
+                with Vertical():
+                    yield Label("Priority")
+                    derived = decide.priority_for(e.risk) if e else "P3"
+                    yield Select([(f"from the risk ({derived})", ""),
+                                  *((p, p) for p in decide.PRIORITIES)],
+                                 value=a.priority if a and a.priority_set else "",
+                                 id="action-priority", allow_blank=False)
+            with Horizontal(classes="action-pair"):
+                with Vertical():
+                    yield Label("Due (YYYY-MM-DD)")
+                    yield Input(a.due if a else "", id="action-due",
+                                placeholder="YYYY-MM-DD, or empty", max_length=10)
+                with Vertical():
+                    yield Label("Status")
+                    yield Select([(s.label, s.value) for s in ActionStatus], value=status,
+                                 id="action-status", allow_blank=False)
+            yield Label("Notes (your own remediation steps, links, tickets)")
+            yield Input(a.notes if a else "", id="action-notes")
+            yield Label("Matrix rows it answers")
+            linked = set(e.row_ids) if e else set()
+            choices = sorted((r for r in self.rows if not r.fixed or r.id in linked),
+                             key=lambda r: r.id not in linked)  # linked first, then by risk
+            yield SelectionList[int](
+                *((Text.assemble((f"{r.score:>2} ", risk_style(r.score)), r.observation),
+                   r.id, r.id in linked) for r in choices), id="action-rows")
+            yield from self.buttons("Save" if a or e is None else "Choose")
+
+    def on_mount(self) -> None:
+        target = self.query("#action-title" if self.entry is None else "#action-owner")
+        if target:  # else pushed while the app was closing
+            target.first().focus()
+
+    @on(Button.Pressed, "#ok")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        error = self.query_one("#action-error", Label)
+        title = self.query_one("#action-title", Input).value.strip()
+        if not title:
+            error.update("An action needs a title.")
+            self.query_one("#action-title", Input).focus()
+            return
+        due = self.query_one("#action-due", Input).value.strip()
+        if due:
+            try:
+                due = date.fromisoformat(due).isoformat()
+            except ValueError:
+                error.update("The due date is a date like 2025-01-31 (or empty).")
+                self.query_one("#action-due", Input).focus()
+                return
+        self.dismiss(ActionEdit(
+            title=title, owner=self.query_one("#action-owner", Input).value.strip(),
+            priority=str(self.query_one("#action-priority", Select).value or ""), due=due,
+            status=str(self.query_one("#action-status", Select).value),
+            notes=self.query_one("#action-notes", Input).value.strip(),
+            row_ids=sorted(self.query_one("#action-rows", SelectionList).selected)))
+
+
+# --- the plan pane ------------------------------------------------------------------------
+
+
+class PlanDetail(FindingDetail):
+    """Review's finding pane, showing an action: what it answers, then its plan."""
+
+    def show_entry(self, entry: Entry, catalog: Catalog, rows: list[MatrixRow]) -> None:
+        head = Text()
+        head.append(f" {entry.status if entry.action else 'suggested'} ",
+                    f"reverse {STATUS_STYLES.get(entry.status, '')}")
+        head.append("  ")
+        head.append(entry.title, "bold")
+        head.append("  ")
+        head.append(entry.priority, PRIORITY_STYLES.get(entry.priority, ""))
+        a = entry.action
+        if a is not None and not a.priority_set:
+            head.append(" (from the risk)", "dim")
+        definition = catalog.actions.get((a.action_def if a else None) or (
+            entry.suggestion.id if entry.suggestion else ""))
+        if definition is not None:
+            head.append(f"  · effort {definition.effort}", "dim")
+        head.append("\n")
+        if a is not None:
+            head.append("Owner ", "bold")
+            head.append(a.owner or "nobody yet", "" if a.owner else "#ffaf5f")
+            head.append("   Due ", "bold")
+            head.append(a.due or "no date", "" if a.due else "dim")
+            if a.notes:
+                head.append("   Notes ", "bold")
+                head.append(a.notes)
+            head.append("\n")
+        if definition is not None:
+            head.append(definition.description.strip() + "\n", "italic")
+        by_id = {r.id: r for r in rows}
+        head.append(f"Answers {len(entry.row_ids)} row{'s' if len(entry.row_ids) != 1 else ''}",
+                    "bold")
+        answered = row_list([by_id[rid] for rid in entry.row_ids if rid in by_id])
+        tail = Text()
+        if entry.new_rows:
+            tail.append(f"+ {len(entry.new_rows)} more open row"
+                        f"{'s' if len(entry.new_rows) > 1 else ''} it could answer: space "
+                        "links them\n", "#ffaf5f")
+        tail.append("space chooses it · e chooses with owner and due date" if a is None else
+                    "s moves the status on · e edits owner, priority, due date", "dim")
+        tail.append("   f: console / CLI / Terraform", "dim")
+        self.query_one("#detail-head", Static).update(Group(head, answered, tail))
+        plan = entry.plan
+        tabs = self.query_one("#fix-tabs", TabbedContent)
+        tabs.display = True
+        console = plan.console.strip()
+        if plan.resources:
+            names = ", ".join(dict.fromkeys(s.resource.resource_id for s in plan.resources))
+            console += ("\n\n" if console else "") + f"Resources it fixes: {names}"
+        if plan.notes.strip():
+            console += ("\n\n" if console else "") + f"Your notes: {plan.notes.strip()}"
+        self.query_one("#fix-console-text", Static).update(
+            console or Text("No catalog steps for a custom action: put yours in its notes "
+                            "(e).", style="dim italic"))
+        for name, text, lexer in (("cli", plan.all_cli, "bash"),
+                                  ("terraform", plan.all_terraform, "terraform")):
+            self.query_one(f"#fix-{name}-text", Static).update(
+                Syntax(text.rstrip(), lexer, theme="ansi_dark", word_wrap=True,
+                       background_color="default") if text.strip()
+                else Text("Nothing to run for this one.", style="dim italic"))
+        self.query_one("#detail-refs", Static).update("")
+
+
+# --- the screen ---------------------------------------------------------------------------
+
+
+class ActionsScreen(OnboardScreen):
+    SCREEN_ID = "actions"
+    CSS_PATH = "actions.tcss"
+    HELP = """
+## Actions — what to do about the risky rows (Decide)
+The table lists the actions chosen so far and, below them, the catalog's **suggestions**
+for the open matrix rows, highest risk first. The talk chose four: adopt AWS SSO (IAM
+Identity Center) for the developers' IAM users, an IAM role for EC2, S3 Block Public
+Access, S3 versioning. Prefer few, high-value actions over a long list.
+
+**space** chooses the selected suggestion: it becomes an action with status *chosen*,
+linked to the rows it answers. **e** (or Enter) sets the owner, priority (derived from
+the risk unless you set it), due date, status and notes, and which rows it answers;
+**s** moves the status on (proposed → chosen → in progress → done → won't do). **a**
+adds your own action (e.g. for a row you added on the Matrix), **del** deletes one.
+
+The right-hand list shows the open rows no chosen action answers yet; a row whose only
+action is *won't do* counts as an accepted risk. The pane below shows the plan for the
+real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies the CLI).
+
+**x** writes the decision table (observation | assumed incident | reason | action) to
+`onboard-decisions-SESSION.md` in the current directory, to share with whoever owns AWS;
+**X** writes the full report (accounts, interviews, findings, matrix, diagram, fixes).
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "choose", "Choose"),
+        Binding("e", "edit", "Edit"),
+        Binding("s", "cycle_status", "Status"),
+        Binding("a", "add", "Add action"),
+        Binding("x", "export", "Export decisions"),
+        Binding("delete", "delete", "Delete", key_display="del", show=False),
+        Binding("f", "next_fix", "Fix tab: console / CLI / Terraform", show=False),
+        Binding("y", "copy_cli", "Copy the CLI lines", show=False),
+        Binding("X", "export_report", "Export the full report", key_display="X",
+                show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = ActionsData()
+        wanted = self.oapp.screen_state.get("actions")
+        self._wanted: str | None = wanted if isinstance(wanted, str) else None
+        self._loaded = False
+        self._in_dialog = False
+        self._action_width = 0
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="actions-body"):
+            yield Static(id="actions-summary")
+            yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="actions-bottom"):
+                yield PlanDetail(id="plan-detail")
+                with VerticalScroll(id="unanswered") as side:
+                    side.border_title = "Open rows without an action"
+                    yield Static(id="unanswered-text")
+
+    def on_mount(self) -> None:
+        self._add_columns()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("NavTabs").active = "tab-actions"  # type: ignore[attr-defined]
+        if self._in_dialog:
+            self._in_dialog = False
+            return
+        self.reload()
+
+    def on_resize(self) -> None:
+        if self._title_width() != self._action_width:
+            self._add_columns()
+            self._fill()
+
+    # -- loading
+
+    def reload(self) -> None:
+        self._load(self.oapp.session.id)
+
+    @work(thread=True, exclusive=True, group="actions-load", exit_on_error=False)
+    def _load(self, session_id: int) -> None:
+        self.post(ActionsLoaded(read_actions(self.oapp.store, self.oapp.catalog, session_id)))
+
+    @work(thread=True, group="actions-write", exit_on_error=False)
+    def _write(self, session_id: int, op: Callable[[Store, Catalog, int], str | None],
+               note: str) -> None:
+        store, catalog = self.oapp.store, self.oapp.catalog
+        selected = op(store, catalog, session_id)
+        self.post(ActionsLoaded(read_actions(store, catalog, session_id), selected, note))
+
+    def on_actions_loaded(self, message: ActionsLoaded) -> None:
+        current = self.current()
+        keep = message.select or (current.key if current else None)
+        if not self._loaded:
+            keep = keep or self._wanted
+            self._loaded = True
+        self.data = message.data
+        self._fill(keep)
+        self._show_summary()
+        self._show_unanswered()
+        if message.note:
+            self.notify(message.note, timeout=5)
+            self.oapp.refresh_week()
+
+    # -- the table
+
+    def _title_width(self) -> int:
+        return max(24, max(self.size.width, 100) - 2 - (11 + 3 + 4 + 12 + 12 + 10 + 6)
+                   - 8 * 2 - 3)
+
+    def _add_columns(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        self._action_width = self._title_width()
+        table.add_column("Status", key="status", width=11)
+        table.add_column("Pri", key="priority", width=3)
+        table.add_column("Risk", key="risk", width=4)
+        table.add_column("Action", key="title", width=self._action_width)
+        table.add_column("Answers", key="answers", width=12)
+        table.add_column("Owner", key="owner", width=12)
+        table.add_column("Due", key="due", width=10)
+        table.add_column("Effort", key="effort", width=6)
+
+    def _fill(self, keep: str | None = None) -> None:
+        table = self.query_one(DataTable)
+        if keep is None and self.current() is not None:
+            keep = self.current().key  # type: ignore[union-attr]
+        table.clear()
+        for entry in self.data.entries:
+            table.add_row(*self._cells(entry), key=entry.key)
+        if self.data.entries:
+            index = next((i for i, e in enumerate(self.data.entries) if e.key == keep), 0)
+            table.move_cursor(row=index, animate=False)
+        self._show_detail()
+
+    def _cells(self, e: Entry) -> list[Text]:
+        label = "suggested" if e.action is None else ActionStatus(e.status).label
+        a = e.action
+        answers = Text(f"{len(e.row_ids)} row{'s' if len(e.row_ids) != 1 else ''}")
+        if e.new_rows:
+            answers.append(f" +{len(e.new_rows)} new", "#ffaf5f")
+        definition = self.oapp.catalog.actions.get(
+            (a.action_def if a else None) or (e.suggestion.id if e.suggestion else ""))
+        settled = e.group == 2
+        return [Text(label, STATUS_STYLES.get(e.status, "")),
+                Text(e.priority, "dim" if settled else PRIORITY_STYLES.get(e.priority, "")),
+                Text(f"{e.risk:>3}", "dim" if settled else risk_style(e.risk)),
+                Text(e.title, "dim" if settled else ("bold" if a else "")),
+                answers,
+                Text(a.owner if a and a.owner else "—", "" if a and a.owner else "dim"),
+                Text(a.due if a and a.due else "—", "" if a and a.due else "dim"),
+                Text(definition.effort if definition else "—", "dim")]
+
+    def current(self) -> Entry | None:
+        row = self.query_one(DataTable).cursor_row
+        entries = self.data.entries
+        return entries[row] if entries and 0 <= row < len(entries) else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+        entry = self.current()
+        if entry is not None:
+            self.oapp.remember(screens={"actions": entry.key})
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    # -- summary, detail, unanswered rows
+
+    def _show_summary(self) -> None:
+        data, text = self.data, Text()
+        suggested = sum(1 for e in data.entries if e.action is None)
+        if not data.rows:
+            text.append("Nothing to decide yet. ", "bold")
+            text.append(f"Scan on {where('review')} and look at {where('matrix')}: the "
+                        "actions follow from its rows. a adds your own.", "italic")
+        else:
+            text.append(f"{data.decided} decided", "bold")
+            text.append(f" · {suggested} suggested")
+            high = [r for r in data.unanswered if r.score >= decide.P1_FROM]
+            text.append(" · ")
+            text.append(f"{len(data.unanswered)} open rows without an action",
+                        "#ffaf5f" if data.unanswered else "#87d787")
+            if high:
+                text.append(f" ({len(high)} high risk)", "bold #ff5f87")
+            text.append("  ·  ")
+            if data.exported:
+                text.append("decision table exported ✓", "#87d787")
+            else:
+                text.append("x exports the decision table", "dim")
+        self.query_one("#actions-summary", Static).update(text)
+
+    def _show_unanswered(self) -> None:
+        data = self.data
+        if not data.unanswered and not data.accepted:
+            self.query_one("#unanswered-text", Static).update(Text(
+                "Every open row has a chosen action." if data.rows else "No matrix rows yet.",
+                style="#87d787" if data.rows else "dim"))
+            return
+        parts: list[RenderableType] = []
+        if data.unanswered:
+            parts.append(row_list(data.unanswered))
+        if data.accepted:
+            parts += [Text("\nAccepted (won't do)", "bold dim"), row_list(data.accepted, "dim")]
+        self.query_one("#unanswered-text", Static).update(Group(*parts))
+
+    def _show_detail(self) -> None:
+        detail = self.query_one(PlanDetail)
+        entry = self.current()
+        if entry is None:
+            detail.show_empty("No actions or suggestions yet: they follow from the open "
+                              "matrix rows.")
+            return
+        detail.show_entry(entry, self.oapp.catalog, self.data.rows)
+
+    # -- keys
+
+    def action_choose(self) -> None:
+        entry = self.current()
+        if entry is None:
+            return
+        a = entry.action
+        if a is not None and a.status not in (ActionStatus.PROPOSED, ActionStatus.WONT) \
+                and not entry.new_rows:
+            self.notify(f"Already {a.status.label}; s moves the status on.", timeout=3)
+            return
+        ref = entry.suggestion.id if entry.suggestion and (a is None or entry.new_rows) \
+            else str(a.id if a else "")
+        # Stay in the list of suggestions (the chosen one moves up to the chosen ones), so
+        # space, down, space… walks through them.
+        entries = self.data.entries
+        index = entries.index(entry)
+        after = next((e.key for e in entries[index + 1:] if e.action is None), None)
+
+        def op(store: Store, catalog: Catalog, sid: int) -> str:
+            made = decide.choose(store, catalog, sid, ref)
+            return after if a is None and after else f"a{made.id}"
+
+        self._write(self.oapp.session.id, op, f"Chosen: {entry.title}.")
+
+    def action_cycle_status(self) -> None:
+        entry = self.current()
+        if entry is None:
+            return
+        a = entry.action
+        if a is None:
+            self.action_choose()
+            return
+        status = CYCLE[(CYCLE.index(a.status) + 1) % len(CYCLE)]
+
+        def op(store: Store, catalog: Catalog, sid: int) -> str:
+            decide.update_action(store, catalog, sid, a.id, status=status.value)
+            return entry.key
+
+        self._write(self.oapp.session.id, op, f"{a.title}: {status.label}.")
+
+    def action_edit(self) -> None:
+        entry = self.current()
+        if entry is None:
+            self.action_add()
+            return
+
+        def saved(result: object) -> None:
+            if not isinstance(result, ActionEdit):
+                self._in_dialog = False
+                return
+            self._write(self.oapp.session.id, self._save_op(entry, result),
+                        f"{result.title} saved.")
+
+        self._in_dialog = True
+        self.app.push_screen(ActionModal(entry, self.data.rows), saved)
+
+    @staticmethod
+    def _save_op(entry: Entry, edit: ActionEdit) -> Callable[[Store, Catalog, int], str]:
+        def op(store: Store, catalog: Catalog, sid: int) -> str:
+            a = entry.action
+            if a is None:
+                assert entry.suggestion is not None
+                a = decide.choose(store, catalog, sid, entry.suggestion.id)
+            old = {"title": a.title, "owner": a.owner,
+                   "priority": a.priority if a.priority_set else "", "due": a.due,
+                   "status": a.status.value, "notes": a.notes, "row_ids": sorted(a.row_ids)}
+            new = {"title": edit.title, "owner": edit.owner, "priority": edit.priority,
+                   "due": edit.due, "status": edit.status, "notes": edit.notes,
+                   "row_ids": edit.row_ids}
+            changes = {k: v for k, v in new.items() if v != old[k]}
+            if changes:
+                decide.update_action(store, catalog, sid, a.id, **changes)
+            return f"a{a.id}"
+
+        return op
+
+    def action_add(self) -> None:
+        def added(result: object) -> None:
+            if not isinstance(result, ActionEdit):
+                self._in_dialog = False
+                return
+
+            def op(store: Store, catalog: Catalog, sid: int) -> str:
+                made = decide.add_action(store, catalog, sid, result.title,
+                                         row_ids=result.row_ids, owner=result.owner,
+                                         due=result.due, priority=result.priority,
+                                         status=result.status, notes=result.notes)
+                return f"a{made.id}"
+
+            self._write(self.oapp.session.id, op, f"Added: {result.title}.")
+
+        self._in_dialog = True
+        self.app.push_screen(ActionModal(None, self.data.rows), added)
+
+    def action_delete(self) -> None:
+        entry = self.current()
+        if entry is None or entry.action is None:
+            self.notify("A suggestion is not an action yet; there is nothing to delete.",
+                        severity="warning")
+            return
+        action_id = entry.action.id
+
+        def confirmed(result: object) -> None:
+            if result is not True:
+                self._in_dialog = False
+                return
+
+            def op(store: Store, catalog: Catalog, sid: int) -> None:
+                decide.delete_action(store, catalog, sid, action_id)
+
+            self._write(self.oapp.session.id, op, f"Deleted: {entry.title}.")
+
+        self._in_dialog = True
+        extra = " It goes back to the suggestions." if entry.action.action_def else ""
+        self.app.push_screen(ConfirmModal(f"Delete the action “{entry.title}”?{extra}"),
+                             confirmed)
+
+    def action_next_fix(self) -> None:
+        self.query_one(PlanDetail).next_fix_tab()
+
+    def action_copy_cli(self) -> None:
+        entry = self.current()
+        if entry is None or not entry.plan.all_cli.strip():
+            self.notify("No AWS CLI lines for this one.", severity="warning")
+            return
+        self.app.copy_to_clipboard(entry.plan.all_cli)
+        self.notify("AWS CLI lines copied (where the terminal allows it).", timeout=3)
+
+    # -- export
+
+    def action_export(self) -> None:
+        if not self.data.decided:
+            self.notify("No decisions yet: choose an action (space) first; the table "
+                        "lists the chosen ones.", severity="warning")
+            return
+        self._export(self.oapp.session.id, self.oapp.session_name, "decisions")
+
+    def action_export_report(self) -> None:
+        self._export(self.oapp.session.id, self.oapp.session_name, None)
+
+    @work(thread=True, exclusive=True, group="actions-export", exit_on_error=False)
+    def _export(self, session_id: int, session_name: str, only: str | None) -> None:
+        text = export_mod.export(self.oapp.store, self.oapp.catalog, session_id,
+                                 "markdown", only=only)
+        kind = "decisions" if only else "report"
+        path = Path.cwd() / f"onboard-{kind}-{slug(session_name)}.md"
+        path.write_text(text, encoding="utf-8")
+        self.post(Exported(path, "Decision table" if only else "Full report"))
+
+    def on_exported(self, message: Exported) -> None:
+        self.notify(f"{message.what} written to {message.path}", title="Exported",
+                    timeout=10)
+        self.oapp.refresh_week()
+        self.reload()

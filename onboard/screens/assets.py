@@ -1,0 +1,578 @@
+"""Assets (Orient): the information that would hurt if it leaked or was lost, its value 1–3,
+and the links (ARN, name pattern, tag) that tie it to the resources holding it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from onboard import assets as assets_mod
+from onboard.assets import Asset, AssetError, AssetIndex
+from onboard.catalog import Catalog
+from onboard.models import Resource
+from onboard.screens import where
+from onboard.screens.base import OnboardScreen
+from onboard.screens.matrix import ConfirmModal, Fields, current_rows, risk_style
+from onboard.screens.modals import _Dialog
+from onboard.store import Store
+
+DATA_TYPES = ("s3.bucket", "rds.db_cluster", "rds.db_instance", "dynamodb.table",
+              "elasticache.cluster")
+"""Where information lives: the resources worth linking to an asset."""
+TYPE_LABELS = {"s3.bucket": "S3", "rds.db_cluster": "RDS", "rds.db_instance": "RDS",
+               "dynamodb.table": "DynamoDB", "elasticache.cluster": "cache"}
+VALUE_OPTIONS = [("3 · high: customer or investor data", 3),
+                 ("2 · medium: internal, hurts if lost", 2),
+                 ("1 · low: public anyway", 1)]
+VALUE_WORDS = {3: "high", 2: "medium", 1: "low"}
+VALUE_STYLES = {3: "bold #ff5f87", 2: "#ffd75f", 1: "#87afd7"}
+MAX_SHOWN = 10
+
+
+def value_text(value: int) -> Text:
+    return Text(f"{value} {VALUE_WORDS.get(value, '')}", VALUE_STYLES.get(value, ""))
+
+
+# --- data and messages --------------------------------------------------------------------
+
+
+@dataclass
+class AssetsData:
+    assets: list[Asset] = field(default_factory=list)
+    matches: dict[int, list[Resource]] = field(default_factory=dict)
+    """Asset id → the inventory resources its links hit."""
+    rows: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    """Asset name → (risk, observation) of the open matrix rows that hold it."""
+    stores: list[Resource] = field(default_factory=list)
+    """Data-holding resources of the latest scan."""
+    covered: set[tuple[str, str, str]] = field(default_factory=set)
+    inventory: list[Resource] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    scanned: bool = False
+
+    def uncovered(self) -> list[Resource]:
+        return [r for r in self.stores if (r.type, r.account_id, r.id) not in self.covered]
+
+
+def read_assets(store: Store, catalog: Catalog, session_id: int) -> AssetsData:
+    scan = store.latest_scan(session_id)
+    index = AssetIndex.load(store, session_id, scan.id if scan else None, full=True)
+    matches = {a.id: index.inventory_matches(a) for a in index.assets}
+    rows: dict[str, list[tuple[int, str]]] = {}
+    for row in current_rows(store, catalog, session_id):
+        if row.fixed or row.risk is None:
+            continue
+        for name in row.risk.assets:
+            rows.setdefault(name, []).append((row.score, row.observation))
+    stores = sorted((r for r in index.inventory if r.type in DATA_TYPES),
+                    key=lambda r: (r.type != "s3.bucket", r.type, r.id, r.account_id))
+    covered = {(r.type, r.account_id, r.id) for hits in matches.values() for r in hits}
+    return AssetsData(assets=index.assets, matches=matches, rows=rows, stores=stores,
+                      covered=covered, inventory=index.inventory,
+                      names={a.account_id: a.name for a in store.accounts(session_id)
+                             if a.name},
+                      scanned=scan is not None)
+
+
+class AssetsLoaded(Message):
+    def __init__(self, data: AssetsData, select: int | None = None, note: str = "") -> None:
+        super().__init__()
+        self.data = data
+        self.select = select
+        self.note = note
+
+
+class PreviewReady(Message):
+    def __init__(self, text: Text) -> None:
+        super().__init__()
+        self.text = text
+
+
+# --- the dialog ---------------------------------------------------------------------------
+
+
+@dataclass
+class AssetEdit:
+    name: str
+    value: int
+    description: str
+    links: list[tuple[str, str]]
+
+
+class AssetModal(_Dialog):
+    """Add or edit an asset; links one per line, with a live count of what they hit and a
+    list of the data stores the scan found to pick from."""
+
+    def __init__(self, asset: Asset | None, data: AssetsData, focus_links: bool = False) -> None:
+        super().__init__()
+        self.asset = asset
+        self.data = data
+        self.focus_links = focus_links
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        a = self.asset
+        with Vertical(classes="dialog asset-dialog"):
+            yield Label(f"Edit {a.name}" if a else "Declare an information asset",
+                        classes="dialog-title")
+            yield Label("What would hurt if it leaked or was lost: e.g. investor cap "
+                        "tables (3), user accounts (3), product analytics (2).",
+                        classes="dialog-hint")
+            yield Label("", id="asset-error", classes="dialog-error")
+            with Horizontal(classes="asset-row"):
+                with Vertical(classes="asset-name"):
+                    yield Label("Name")
+                    yield Input(a.name if a else "", id="asset-name",
+                                placeholder="e.g. investor cap tables")
+                with Vertical(classes="asset-value"):
+                    yield Label("Value")
+                    yield Select(VALUE_OPTIONS, value=a.value if a else 3, id="asset-value",
+                                 allow_blank=False)
+            yield Label("Description")
+            yield Input(a.description if a else "", id="asset-description",
+                        placeholder="what it is, who would be hurt")
+            with Horizontal(classes="asset-links-row"):
+                with Vertical():
+                    yield Label("Links, one per line")
+                    yield TextArea("\n".join(lk.label for lk in a.links) if a else "",
+                                   id="asset-links", soft_wrap=True,
+                                   placeholder="pattern:cap-table*  (names, any case)\n"
+                                   "tag:data=investor\narn:aws:s3:::exact-bucket")
+                with Vertical():
+                    yield Label("Data stores the scan found (Enter adds)")
+                    picker = OptionList(id="asset-picker")
+                    yield picker
+            yield Label("", id="asset-preview", classes="dialog-hint")
+            yield from self.buttons("Save" if a else "Declare")
+
+    def on_mount(self) -> None:
+        if not self.query("#asset-picker"):  # pushed while the app was closing
+            return
+        picker = self.query_one("#asset-picker", OptionList)
+        uncovered = self.data.uncovered()
+        first = {(r.type, r.account_id, r.id) for r in uncovered}
+        ordered = uncovered + [r for r in self.data.stores
+                               if (r.type, r.account_id, r.id) not in first]
+        for r in ordered:
+            label = Text(r.id)
+            label.append(f"  {TYPE_LABELS.get(r.type, r.type)} · "
+                         f"{self.data.names.get(r.account_id, r.account_id)}", "dim")
+            if (r.type, r.account_id, r.id) not in first:
+                label.stylize("dim")
+                label.append("  linked", "dim italic")
+            picker.add_option(Option(label, id=f"{r.type}|{r.account_id}|{r.id}"))
+        if not self.data.stores:
+            picker.add_option(Option(Text("no scan yet: type the links", "dim"),
+                                     disabled=True))
+        target = "#asset-picker" if self.focus_links and self.data.stores else (
+            "#asset-links" if self.focus_links else "#asset-name")
+        self.query_one(target).focus()
+        self._preview_now()
+
+    @on(OptionList.OptionSelected, "#asset-picker")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        _, _, name = (event.option.id or "").split("|", 2)
+        area = self.query_one("#asset-links", TextArea)
+        line = f"pattern:{name}"
+        lines = [x for x in area.text.splitlines() if x.strip()]
+        if line not in lines:
+            area.text = "\n".join([*lines, line])
+        self._preview_now()
+
+    @on(TextArea.Changed, "#asset-links")
+    def _links_changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(0.3, self._preview_now)
+
+    def _parse(self) -> list[tuple[str, str]]:
+        text = self.query_one("#asset-links", TextArea).text
+        return [assets_mod.parse_link(line) for line in text.splitlines() if line.strip()]
+
+    def _preview_now(self) -> None:
+        self._timer = None
+        try:
+            links = self._parse()
+        except AssetError as exc:
+            self.query_one("#asset-preview", Label).update(Text(str(exc), "#ffaf5f"))
+            return
+        self._preview(links)
+
+    @work(thread=True, exclusive=True, group="asset-preview", exit_on_error=False)
+    def _preview(self, links: list[tuple[str, str]]) -> None:
+        probe = Asset(id=0, name="probe", value=1, links=[
+            assets_mod.AssetLink(id=i, kind=k, value=v)  # type: ignore[arg-type]
+            for i, (k, v) in enumerate(links)])
+        hits = AssetIndex([probe], self.data.inventory).inventory_matches(probe)
+        text = Text()
+        if not links:
+            text.append("No links yet: without them the asset cannot score any row.")
+        elif not hits:
+            text.append("The links hit nothing in the latest scan.", "#ffaf5f")
+        else:
+            text.append(f"The links hit {len(hits)} resource{'s' if len(hits) > 1 else ''}: ",
+                        "#87d787")
+            text.append(", ".join(r.id for r in hits[:4]) + (" …" if len(hits) > 4 else ""))
+        self.post_message(PreviewReady(text))
+
+    def on_preview_ready(self, message: PreviewReady) -> None:
+        self.query_one("#asset-preview", Label).update(message.text)
+
+    @on(Button.Pressed, "#ok")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        error = self.query_one("#asset-error", Label)
+        name = self.query_one("#asset-name", Input).value.strip()
+        if not name:
+            error.update("An asset needs a name.")
+            self.query_one("#asset-name", Input).focus()
+            return
+        taken = {a.name for a in self.data.assets if not self.asset or a.id != self.asset.id}
+        if name in taken:
+            error.update(f"An asset named {name!r} already exists.")
+            return
+        try:
+            links = self._parse()
+        except AssetError as exc:
+            error.update(str(exc))
+            self.query_one("#asset-links", TextArea).focus()
+            return
+        value = self.query_one("#asset-value", Select).value
+        self.dismiss(AssetEdit(name, value if isinstance(value, int) else 2,
+                               self.query_one("#asset-description", Input).value.strip(),
+                               list(dict.fromkeys(links))))
+
+
+# --- the screen ---------------------------------------------------------------------------
+
+
+class AssetsScreen(OnboardScreen):
+    SCREEN_ID = "assets"
+    CSS_PATH = "assets.tcss"
+    HELP = """
+## Assets — what would hurt if it leaked or was lost (Orient)
+Threat modelling starts from the **information assets**: for a platform used by
+startups and investors, cap tables, financials and investor reports (value **3**), user
+accounts (**3**), product analytics (**2**), the marketing site (**1**).
+
+Declare each one with **a** and link it to the resources that hold it, one link per
+line: `pattern:cap-table*` (bucket, database or table names, any case), `tag:data=investor`
+(a tag key and value; the value may use `*`), or an exact `arn:aws:s3:::bucket`. The dialog
+counts what the links hit as you type, and lists the data stores the scan found: Enter
+on one adds it.
+
+The Matrix's risk score is **asset value × threat × vulnerability**: a row whose
+resources hold a declared asset takes its value (the highest one), the others count as
+*unclassified* (2). The right-hand list shows the data stores no asset covers yet.
+
+**e** (or Enter) edits the selected asset, **l** jumps straight to its links (delete a
+line to unlink), **del** deletes it. Linking the first asset ticks the week's task.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add asset"),
+        Binding("e", "edit", "Edit"),
+        Binding("l", "links", "Links"),
+        Binding("delete", "delete", "Delete", key_display="del"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = AssetsData()
+        wanted = self.oapp.screen_state.get("assets")
+        self._wanted: int | None = wanted if isinstance(wanted, int) else None
+        self._loaded = False
+        self._in_dialog = False
+        self._widths: tuple[int, int] = (0, 0)
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="assets-body"):
+            with Vertical(id="assets-main"):
+                yield Static(id="assets-summary")
+                yield DataTable(id="assets", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="asset-detail"):
+                    yield Static(id="asset-detail-text")
+            with VerticalScroll(id="assets-side") as side:
+                side.border_title = "Where data lives"
+                yield Static(id="assets-side-text")
+
+    def on_mount(self) -> None:
+        self._add_columns()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        if self._column_widths() != self._widths:
+            self._add_columns()
+            self._fill()
+
+    def _column_widths(self) -> tuple[int, int]:
+        """Description and links share what the fixed columns leave."""
+        free = max(self.size.width, 100) - 44 - 4 - (20 + 8 + 4) - 5 * 2 - 2
+        return max(12, free * 45 // 100), max(14, free - free * 45 // 100)
+
+    def _add_columns(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        self._widths = description, links = self._column_widths()
+        table.add_column("Name", key="name", width=20)
+        table.add_column("Value", key="value", width=8)
+        table.add_column("Description", key="description", width=description)
+        table.add_column("Links", key="links", width=links)
+        table.add_column("Hits", key="hits", width=4)
+
+    def on_screen_resume(self) -> None:
+        self.query_one("NavTabs").active = "tab-assets"  # type: ignore[attr-defined]
+        if self._in_dialog:
+            self._in_dialog = False
+            return
+        self.reload()
+
+    # -- loading
+
+    def reload(self) -> None:
+        self._load(self.oapp.session.id)
+
+    @work(thread=True, exclusive=True, group="assets-load", exit_on_error=False)
+    def _load(self, session_id: int) -> None:
+        self.post(AssetsLoaded(read_assets(self.oapp.store, self.oapp.catalog, session_id)))
+
+    @work(thread=True, group="assets-write", exit_on_error=False)
+    def _write(self, session_id: int, op: Callable[[Store, int], int | None],
+               note: str) -> None:
+        store = self.oapp.store
+        selected = op(store, session_id)
+        data = read_assets(store, self.oapp.catalog, session_id)
+        if selected is not None:
+            asset = next((a for a in data.assets if a.id == selected), None)
+            if asset is not None:
+                hits, rows = len(data.matches.get(asset.id, [])), len(data.rows.get(asset.name,
+                                                                                   []))
+                note += (f" Its links hit {hits} resource{'s' if hits != 1 else ''}; "
+                         f"{rows} open matrix row{'s' if rows != 1 else ''} now score "
+                         "with it.")
+        self.post(AssetsLoaded(data, selected, note))
+
+    def on_assets_loaded(self, message: AssetsLoaded) -> None:
+        keep = message.select or (self.current().id if self.current() else None)
+        if not self._loaded:
+            keep = keep or self._wanted
+            self._loaded = True
+        self.data = message.data
+        self._fill(keep)
+        self._show_summary()
+        self._show_side()
+        if message.note:
+            self.notify(message.note, timeout=6)
+            self.oapp.refresh_week()
+
+    def _fill(self, keep: int | None = None) -> None:
+        table = self.query_one(DataTable)
+        if keep is None and self.current() is not None:
+            keep = self.current().id  # type: ignore[union-attr]
+        table.clear()
+        for a in self.data.assets:
+            table.add_row(*self._cells(a), key=str(a.id))
+        if self.data.assets:
+            index = next((i for i, a in enumerate(self.data.assets) if a.id == keep), 0)
+            table.move_cursor(row=index, animate=False)
+        self._show_detail()
+
+    def _cells(self, a: Asset) -> list[Text | str]:
+        hits = len(self.data.matches.get(a.id, []))
+        links = ", ".join(lk.label for lk in a.links)
+        return [Text(a.name, "bold"), value_text(a.value),
+                Text(a.description or "—", "" if a.description else "dim"),
+                Text(links or "no links yet", "" if links else "italic #ffaf5f"),
+                Text(f"{hits:>4}", "" if hits else "#ffaf5f")]
+
+    def current(self) -> Asset | None:
+        row = self.query_one(DataTable).cursor_row
+        assets = self.data.assets
+        return assets[row] if assets and 0 <= row < len(assets) else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+        asset = self.current()
+        if asset is not None:
+            self.oapp.remember(screens={"assets": asset.id})
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    # -- summary, detail, side
+
+    def _show_summary(self) -> None:
+        data, text = self.data, Text()
+        if not data.assets:
+            text.append("No information assets yet. ", "bold")
+            text.append("Press a to declare what would hurt if it leaked or was lost, and "
+                        "link it to the buckets and databases that hold it.", "italic")
+        else:
+            linked = sum(1 for a in data.assets if a.links)
+            many = len(data.assets) != 1
+            text.append(f"{len(data.assets)} asset{'s' if many else ''}", "bold")
+            text.append(f" · {linked} linked")
+            left = len(data.uncovered())
+            if data.stores:
+                text.append(f" · {left} of {len(data.stores)} data stores not covered",
+                            "#ffaf5f" if left else "#87d787")
+            text.append(f"  ·  {where('matrix')} scores by them", "dim")
+        self.query_one("#assets-summary", Static).update(text)
+
+    def _show_side(self) -> None:
+        data, text = self.data, Text()
+        if not data.scanned:
+            text.append("No scan yet: the buckets, databases and tables it finds are "
+                        "listed here.", "dim italic")
+        elif not data.stores:
+            text.append("The latest scan found no buckets, databases or tables.", "dim")
+        else:
+            left = data.uncovered()
+            if left:
+                text.append(f"Not covered by an asset ({len(left)})\n", "bold #ffaf5f")
+                text.append_text(self._by_account(left, ""))
+                text.append("a or l: pick from these in the dialog.\n", "dim italic")
+            keys = {(r.type, r.account_id, r.id) for r in left}
+            covered = [r for r in data.stores if (r.type, r.account_id, r.id) not in keys]
+            if covered:
+                text.append(f"\nCovered ({len(covered)})\n", "bold #87d787")
+                text.append_text(self._by_account(covered, "dim"))
+        self.query_one("#assets-side-text", Static).update(text)
+
+    def _by_account(self, resources: list[Resource], style: str) -> Text:
+        text = Text()
+        by_account: dict[str, list[Resource]] = {}
+        for r in resources:
+            by_account.setdefault(r.account_id, []).append(r)
+        for account_id, group in sorted(by_account.items(),
+                                        key=lambda kv: self.data.names.get(kv[0], kv[0])):
+            text.append(self.data.names.get(account_id, account_id) + "\n", "italic")
+            for r in group:
+                text.append(f"  {TYPE_LABELS.get(r.type, r.type)} ", "dim")
+                text.append(f"{r.id}\n", style)
+        return text
+
+    def _show_detail(self) -> None:
+        target = self.query_one("#asset-detail-text", Static)
+        asset = self.current()
+        if asset is None:
+            target.update(Text.assemble(
+                ("Declare an asset (a) to see what its links hit. ", "italic"),
+                ("For a platform used by startups and investors: cap tables, financials and "
+                 "investor reports (3), user accounts (3), product analytics (2), the "
+                 "marketing site (1).", "dim")))
+            return
+        fields = Fields()
+        head = Text(asset.name, "bold")
+        head.append("  value ")
+        head.append_text(value_text(asset.value))
+        fields.add("Asset", head)
+        if asset.description:
+            fields.add("Description", asset.description)
+        hits = self.data.matches.get(asset.id, [])
+        if not asset.links:
+            fields.add("Links", "none yet: l adds one, so the asset can score the rows of "
+                       "its resources", "italic #ffaf5f")
+        for i, link in enumerate(asset.links):
+            probe = asset.model_copy(update={"links": [link]})
+            count = len(AssetIndex([probe], hits).inventory_matches(probe))
+            line = Text(link.label)
+            line.append(f"  hits {count}", "#87d787" if count else "#ffaf5f")
+            fields.add("Links" if i == 0 else "", line)
+        if hits:
+            shown = Text(", ".join(r.id for r in hits[:MAX_SHOWN]))
+            if len(hits) > MAX_SHOWN:
+                shown.append(f" and {len(hits) - MAX_SHOWN} more", "dim")
+            fields.add(f"Resources ({len(hits)})", shown)
+        rows = self.data.rows.get(asset.name, [])
+        for i, (score, observation) in enumerate(rows[:MAX_SHOWN]):
+            line = Text(f"{score:>2} ", risk_style(score))
+            line.append(observation)
+            fields.add(f"Matrix rows ({len(rows)})" if i == 0 else "", line)
+        if not rows and asset.links:
+            fields.add("Matrix rows", "no open row is about these resources", "dim")
+        target.update(fields.grid)
+
+    # -- keys
+
+    def _dialog(self, asset: Asset | None, focus_links: bool = False) -> None:
+        old = asset
+
+        def saved(result: object) -> None:
+            if not isinstance(result, AssetEdit):
+                self._in_dialog = False
+                return
+            self._write(self.oapp.session.id, self._save_op(old, result),
+                        f"{result.name} saved.")
+
+        self._in_dialog = True
+        self.app.push_screen(AssetModal(asset, self.data, focus_links), saved)
+
+    @staticmethod
+    def _save_op(old: Asset | None, edit: AssetEdit) -> Callable[[Store, int], int]:
+        def op(store: Store, sid: int) -> int:
+            links = [f"{kind}:{value}" for kind, value in edit.links]
+            if old is None:
+                return assets_mod.add_asset(store, sid, edit.name, edit.value,
+                                            edit.description, links).id
+            assets_mod.update_asset(store, sid, old.id, name=edit.name, value=edit.value,
+                                    description=edit.description)
+            wanted = set(edit.links)
+            for link in old.links:
+                if (link.kind, link.value) not in wanted:
+                    assets_mod.unlink_asset(store, sid, link.id)
+            have = {(lk.kind, lk.value) for lk in old.links}
+            for kind, value in edit.links:
+                if (kind, value) not in have:
+                    assets_mod.link_asset(store, sid, old.id, kind, value)
+            return old.id
+
+        return op
+
+    def action_add(self) -> None:
+        self._dialog(None)
+
+    def action_edit(self) -> None:
+        asset = self.current()
+        if asset is None:
+            self.action_add()
+            return
+        self._dialog(asset)
+
+    def action_links(self) -> None:
+        asset = self.current()
+        if asset is None:
+            self.notify("Declare an asset first (a).", severity="warning")
+            return
+        self._dialog(asset, focus_links=True)
+
+    def action_delete(self) -> None:
+        asset = self.current()
+        if asset is None:
+            return
+        asset_id = asset.id
+
+        def confirmed(result: object) -> None:
+            if result is not True:
+                self._in_dialog = False
+                return
+
+            def op(store: Store, sid: int) -> None:
+                assets_mod.delete_asset(store, sid, asset_id)
+
+            self._write(self.oapp.session.id, op, f"{asset.name} deleted.")
+
+        self._in_dialog = True
+        self.app.push_screen(ConfirmModal(
+            f"Delete the asset “{asset.name}” and its {len(asset.links)} links? The "
+            "matrix rows it scored go back to unclassified."), confirmed)
