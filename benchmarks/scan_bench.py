@@ -42,10 +42,12 @@ MIN_PER_ACCOUNT = {
 MIN_PER_REGION = {
     # vpcs, subnets, route tables, flow logs, security groups, interfaces, instances
     "ec2": 7, "rds": 2, "elasticache": 1, "elbv2": 1, "elb": 1,
-    "config": 2, "securityhub": 1, "guardduty": 1, "accessanalyzer": 1,
-    "inspector2": 1, "sso-admin": 1,
+    "config": 2, "securityhub": 1, "guardduty": 1, "accessanalyzer": 1, "inspector2": 1,
 }
-MIN_PER_BUCKET = 4  # versioning, public access block, policy status (or policy), ACL
+MIN_PER_MANAGEMENT_REGION = 1  # sso-admin ListInstances: only the management account is judged
+# versioning, public access block, policy status (or policy), ACL — plus the bucket's region,
+# which AWS returns in ListBuckets but the emulator does not (GetBucketLocation).
+MIN_PER_BUCKET = 5
 MIN_PER_LOAD_BALANCER = 1  # attributes (access logs)
 
 
@@ -153,6 +155,7 @@ def minimum_calls(accounts: int, regions: int, result: dict[str, object]) -> int
     assert isinstance(inventory, dict)
     return (accounts * sum(MIN_PER_ACCOUNT.values())
             + accounts * regions * sum(MIN_PER_REGION.values())
+            + regions * MIN_PER_MANAGEMENT_REGION
             + MIN_PER_BUCKET * int(inventory.get("s3.bucket", 0))
             + MIN_PER_LOAD_BALANCER * int(inventory.get("elb.load_balancer", 0)))
 

@@ -285,10 +285,12 @@ def test_elbv2_load_balancers(load_balancers: dict[str, Any],
     session = boto3.Session()
     calls = record_calls(session)
     got = {r.id: r for r in elb.collect_v2(make_ctx(session=session))}
-    # gateway LB: neither attributes nor listeners are read
+    # gateway LB: neither attributes nor listeners are read; target groups once, with
+    # one health call per group
     assert sorted(calls) == sorted(["DescribeLoadBalancers",
                                     *["DescribeLoadBalancerAttributes"] * 2,
-                                    *["DescribeListeners"] * 2])
+                                    *["DescribeListeners"] * 2,
+                                    "DescribeTargetGroups", "DescribeTargetHealth"])
     web, tcp, gw = got["web"], got["tcp"], got["inspect"]
     assert web.type == "elb.load_balancer" and web.arn == load_balancers["alb"]["LoadBalancerArn"]
     assert web.vpc_id == load_balancers["vpc"]
@@ -352,6 +354,13 @@ def test_target_groups(load_balancers: dict[str, Any],
     assert tg.attrs["errors"] == {}
 
 
+def test_target_groups_come_with_the_load_balancers(load_balancers: dict[str, Any],
+                                                    make_ctx: Callable[..., Context]) -> None:
+    found = elb.collect_v2(make_ctx())
+    assert {r.type for r in found} == {"elb.load_balancer", "elb.target_group"}
+    assert [r.id for r in found if r.type == "elb.target_group"] == ["web-tg"]
+
+
 def test_target_health_failure_is_recorded(load_balancers: dict[str, Any],
                                            make_ctx: Callable[..., Context]) -> None:
     session = boto3.Session()
@@ -361,7 +370,7 @@ def test_target_health_failure_is_recorded(load_balancers: dict[str, Any],
 
 
 @pytest.mark.parametrize("name", ["elb.load_balancers", "elb.classic_load_balancers",
-                                  "elb.target_groups", "elasticache.clusters",
+                                  "elasticache.clusters",
                                   "cloudfront.distributions"])
 def test_registered(name: str) -> None:
     spec = REGISTRY[name]

@@ -553,7 +553,7 @@ def test_diagram_of_a_moto_estate(aws: None, make_ctx: Callable[..., Context]) -
         AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}])
 
     ctx = make_ctx()
-    wanted = ("ec2.network", "ec2.instances", "elb.load_balancers", "elb.target_groups",
+    wanted = ("ec2.network", "ec2.instances", "elb.load_balancers",
               "s3.buckets", "dynamodb.tables", "lambda.functions", "route53.zones")
     collectors = all_collectors()
     inv = Inventory([r for name in wanted for r in collectors[name].fn(ctx)])

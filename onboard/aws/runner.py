@@ -133,7 +133,9 @@ def _plan_jobs(accounts: list[Account], regions_by_account: dict[str, list[str]]
         if acc.access != "ok" or not regions:
             continue
         primary = _primary_region(regions)
-        ordered = sorted(collectors, key=lambda c: (c.scope != "global", c.name))
+        member = acc.source == "organizations" and acc.environment != "management"
+        ordered = sorted((c for c in collectors if not (c.management_only and member)),
+                         key=lambda c: (c.scope != "global", c.name))
         for region in [primary, *(r for r in regions if r != primary)]:
             jobs.extend(_Job(c, acc.account_id, region) for c in ordered
                         if c.scope == "regional" or region == primary)

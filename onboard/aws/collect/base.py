@@ -110,6 +110,8 @@ class Collector:
     produces: tuple[str, ...]
     calls: tuple[Api, ...]
     fn: CollectFn = field(compare=False)
+    management_only: bool = False  # skip organization members that are not the management
+
 
     @property
     def services(self) -> set[str]:
@@ -120,13 +122,18 @@ REGISTRY: dict[str, Collector] = {}
 
 
 def collector(name: str, *, scope: Literal["global", "regional"], produces: tuple[str, ...],
-              calls: tuple[str, ...]) -> Callable[[CollectFn], CollectFn]:
-    """Register a collector function under `name` (e.g. 's3.buckets')."""
+              calls: tuple[str, ...], management_only: bool = False
+              ) -> Callable[[CollectFn], CollectFn]:
+    """Register a collector function under `name` (e.g. 's3.buckets').
+
+    `management_only`: its checks judge only an organization's management account (and
+    accounts outside any organization), so members of a discovered organization skip it."""
 
     def register(fn: CollectFn) -> CollectFn:
         if name in REGISTRY:
             raise ValueError(f"collector {name} registered twice")
-        REGISTRY[name] = Collector(name, scope, produces, tuple(api(c) for c in calls), fn)
+        REGISTRY[name] = Collector(name, scope, produces, tuple(api(c) for c in calls), fn,
+                                   management_only)
         return fn
 
     return register

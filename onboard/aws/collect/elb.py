@@ -45,10 +45,15 @@ def _attr_map(attrs: list[dict[str, str]] | None) -> dict[str, str]:
     return {a["Key"]: a.get("Value", "") for a in attrs or [] if "Key" in a}
 
 
-@collector("elb.load_balancers", scope="regional", produces=("elb.load_balancer",),
+@collector("elb.load_balancers", scope="regional",
+           produces=("elb.load_balancer", "elb.target_group"),
            calls=("elbv2:DescribeLoadBalancers", "elbv2:DescribeLoadBalancerAttributes",
-                  "elbv2:DescribeListeners"))
+                  "elbv2:DescribeListeners", "elbv2:DescribeTargetGroups",
+                  "elbv2:DescribeTargetHealth"))
 def collect_v2(ctx: Context) -> list[Resource]:
+    """ALB/NLB/GWLB records, and — only where load balancers exist — their target groups
+    (a target group with no load balancer routes nothing, so an empty region costs one
+    call, not two)."""
     client = ctx.client("elbv2")
     lbs = list(paginate(client, "describe_load_balancers", "LoadBalancers",
                         PaginationConfig=PAGE))
@@ -88,7 +93,14 @@ def collect_v2(ctx: Context) -> list[Resource]:
                 "errors": errors,
             })
 
-    return fan_out(one, lbs)
+    found = fan_out(one, lbs)
+    if not lbs:
+        return found
+    errors: dict[str, str] = {}
+    groups = detail(errors, "target_groups", lambda: collect_target_groups(ctx))
+    for lb in found:
+        lb.attrs["errors"].update(errors)
+    return found + (groups or [])
 
 
 @collector("elb.classic_load_balancers", scope="regional", produces=("elb.load_balancer",),
@@ -129,9 +141,8 @@ def collect_classic(ctx: Context) -> list[Resource]:
     return fan_out(one, lbs)
 
 
-@collector("elb.target_groups", scope="regional", produces=("elb.target_group",),
-           calls=("elbv2:DescribeTargetGroups", "elbv2:DescribeTargetHealth"))
 def collect_target_groups(ctx: Context) -> list[Resource]:
+    """Every target group with its targets' health (called by collect_v2)."""
     client = ctx.client("elbv2")
     groups = list(paginate(client, "describe_target_groups", "TargetGroups",
                            PaginationConfig=PAGE))

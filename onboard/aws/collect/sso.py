@@ -16,7 +16,7 @@ from onboard.models import Resource
 
 
 @collector("sso.instances", scope="regional", produces=("sso.region",),
-           calls=("sso-admin:ListInstances",))
+           calls=("sso-admin:ListInstances",), management_only=True)
 def collect_sso_instances(ctx: Context) -> list[Resource]:
     """One sso.region record listing the region's Identity Center instances."""
     client = ctx.client("sso-admin")
