@@ -87,8 +87,8 @@ def test_demo_walkthrough_scan_and_resume(tmux: Tmux, tmp_path: Path) -> None:
     tmux.start(_command(db))
     tmux.wait_for("▶ Next", "session demo", "not scanned yet", timeout=120)
 
-    tmux.keys("2")
-    tmux.wait_for("Interview tip", "★")
+    tmux.keys("2")  # day one: the accounts you were given, and how to ask for the rest
+    tmux.wait_for("Interview tip", "DealLink Production", "added by hand")
     tmux.keys("3")
     tmux.wait_for("In plain words")
     tmux.keys("4")
@@ -99,6 +99,10 @@ def test_demo_walkthrough_scan_and_resume(tmux: Tmux, tmp_path: Path) -> None:
     # the header then shows who scanned, the table the findings, the pane the fix
     tmux.wait_for("Scan #1 complete", "FAIL", "Fix in the console", "user/", timeout=240)
 
+    tmux.keys("2")  # discovery found the sandbox account nobody mentioned
+    tmux.wait_for("★ new", "DealLink Sandbox", "Organizations", timeout=120)
+    tmux.keys("4")
+    tmux.wait_for("Scan #1 complete")
     tmux.keys("m")
     tmux.wait_for("Triage this finding")
     tmux.keys("Escape")
