@@ -35,8 +35,21 @@ class Tmux:
                              text=True, timeout=30)
         return out.stdout
 
+    def alive(self) -> bool:
+        out = subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", self.session],
+                             capture_output=True, timeout=30)
+        return out.returncode == 0
+
     def start(self, command: str) -> None:
-        self.run("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40", command)
+        # A server that is still shutting down (right after kill) can swallow new-session:
+        # retry until the session really exists.
+        for _ in range(20):
+            self.run("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40", command)
+            if self.alive():
+                break
+            time.sleep(0.5)
+        else:
+            raise AssertionError("tmux did not start the session")
         # Without a client tmux would shrink the window to default-size (80×24) later.
         self.run("set-option", "-t", self.session, "window-size", "manual")
         self.run("resize-window", "-t", self.session, "-x", "120", "-y", "40")
@@ -63,6 +76,9 @@ class Tmux:
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
                        timeout=30)
+        deadline = time.monotonic() + 10
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
 
 
 @pytest.fixture
