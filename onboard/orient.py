@@ -167,11 +167,24 @@ def examples_text(check: CheckDef | None, resources: list[RowResource],
     return ", ".join(shown) + (f" and {rest} more" if rest else "")
 
 
+class Plural:
+    """`{p:bucket is|buckets are}` in an observation template: the first form for one,
+    the second for any other count."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def __format__(self, spec: str) -> str:
+        one, _, many = spec.partition("|")
+        return one if self.count == 1 else (many or one)
+
+
 def generated(check_id: str, check: CheckDef | None, resources: list[RowResource],
               account_names: dict[str, str] | None = None) -> dict[str, Any]:
-    """The catalog's text for a row: observation filled with {count} and {examples}."""
+    """The catalog's text for a row: observation filled with {count}, {examples} and
+    {p:singular|plural}."""
     shown = examples_text(check, resources, account_names)
-    values = {"count": len(resources), "examples": shown}
+    values = {"count": len(resources), "examples": shown, "p": Plural(len(resources))}
     if check is None:
         return {"observation": f"{len(resources)} resources fail {check_id}: {shown}",
                 "incident": "", "reason": "", "stride": "", "threat": DEFAULT_SCORE,

@@ -95,7 +95,10 @@ def test_one_row_per_failing_check_with_the_catalog_text(store: Store, sid: int,
     human = rows["iam.human_users"]
     check = cat.checks["iam.human_users"]
     assert human.observation == check.observation.format(
-        count=4, examples="haruka.sato, kenji.ito, mei.tanaka and 1 more")
+        count=4, examples="haruka.sato, kenji.ito, mei.tanaka and 1 more",
+        p=orient.Plural(4))
+    assert human.observation.startswith("4 developers sign in as IAM users: ")
+
     assert human.incident == check.incident and human.reason == check.reason
     assert human.stride == "".join(c for c in "STRIDE" if c in check.stride)
     assert (human.threat, human.vulnerability) == (check.threat, check.vulnerability)
@@ -464,3 +467,12 @@ def test_cli_matrix(run, store: Store, sid: int, cat: Catalog,
                           (["matrix", "edit", "999", "--reason", "x"], "no matrix row 999")):
         assert run(*argv) == 2
         assert message in capsys.readouterr().err
+
+
+def test_observation_agrees_with_the_count() -> None:
+    one = orient.Plural(1)
+    many = orient.Plural(3)
+    template = "{count} {p:bucket is|buckets are} open in {count} {p:account|accounts}"
+    assert template.format(count=1, p=one) == "1 bucket is open in 1 account"
+    assert template.format(count=3, p=many) == "3 buckets are open in 3 accounts"
+    assert f"{orient.Plural(2):only}" == "only"  # one form given: used for every count
