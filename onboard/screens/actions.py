@@ -38,8 +38,8 @@ from onboard.decide import Action, ActionStatus, Suggestion
 from onboard.orient import MatrixRow
 from onboard.remediation import Plan
 from onboard.screens import where
-from onboard.screens.base import OnboardScreen
 from onboard.screens.finding_detail import FindingDetail
+from onboard.screens.listing import ListingScreen
 from onboard.screens.matrix import ConfirmModal, current_rows, risk_style
 from onboard.screens.modals import _Dialog
 from onboard.store import Store
@@ -326,7 +326,7 @@ class PlanDetail(FindingDetail):
 # --- the screen ---------------------------------------------------------------------------
 
 
-class ActionsScreen(OnboardScreen):
+class ActionsScreen(ListingScreen):
     SCREEN_ID = "actions"
     CSS_PATH = "actions.tcss"
     HELP = """
@@ -366,10 +366,6 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
     def __init__(self) -> None:
         super().__init__()
         self.data = ActionsData()
-        wanted = self.oapp.screen_state.get("actions")
-        self._wanted: str | None = wanted if isinstance(wanted, str) else None
-        self._loaded = False
-        self._in_dialog = False
         self._action_width = 0
 
     def compose_body(self) -> ComposeResult:
@@ -386,17 +382,10 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         self._add_columns()
         self.query_one(DataTable).focus()
 
-    def on_screen_resume(self) -> None:
-        self.query_one("NavTabs").active = "tab-actions"  # type: ignore[attr-defined]
-        if self._in_dialog:
-            self._in_dialog = False
-            return
-        self.reload()
-
     def on_resize(self) -> None:
         if self._title_width() != self._action_width:
             self._add_columns()
-            self._fill()
+            self.fill()
 
     # -- loading
 
@@ -415,13 +404,9 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         self.post(ActionsLoaded(read_actions(store, catalog, session_id), selected, note))
 
     def on_actions_loaded(self, message: ActionsLoaded) -> None:
-        current = self.current()
-        keep = message.select or (current.key if current else None)
-        if not self._loaded:
-            keep = keep or self._wanted
-            self._loaded = True
+        keep = self.keep_after_load(message.select)
         self.data = message.data
-        self._fill(keep)
+        self.fill(keep)
         self._show_summary()
         self._show_unanswered()
         if message.note:
@@ -447,19 +432,13 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         table.add_column("Due", key="due", width=10)
         table.add_column("Effort", key="effort", width=6)
 
-    def _fill(self, keep: str | None = None) -> None:
-        table = self.query_one(DataTable)
-        if keep is None and self.current() is not None:
-            keep = self.current().key  # type: ignore[union-attr]
-        table.clear()
-        for entry in self.data.entries:
-            table.add_row(*self._cells(entry), key=entry.key)
-        if self.data.entries:
-            index = next((i for i, e in enumerate(self.data.entries) if e.key == keep), 0)
-            table.move_cursor(row=index, animate=False)
-        self._show_detail()
+    def records(self) -> list[Entry]:
+        return self.data.entries
 
-    def _cells(self, e: Entry) -> list[Text]:
+    def record_key(self, record: Entry) -> str:  # type: ignore[override]
+        return record.key
+
+    def cells(self, e: Entry) -> list[Text]:
         label = "suggested" if e.action is None else ActionStatus(e.status).label
         a = e.action
         answers = Text(f"{len(e.row_ids)} row{'s' if len(e.row_ids) != 1 else ''}")
@@ -476,20 +455,6 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
                 Text(a.owner if a and a.owner else "—", "" if a and a.owner else "dim"),
                 Text(a.due if a and a.due else "—", "" if a and a.due else "dim"),
                 Text(definition.effort if definition else "—", "dim")]
-
-    def current(self) -> Entry | None:
-        row = self.query_one(DataTable).cursor_row
-        entries = self.data.entries
-        return entries[row] if entries and 0 <= row < len(entries) else None
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
-        entry = self.current()
-        if entry is not None:
-            self.oapp.remember(screens={"actions": entry.key})
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.action_edit()
 
     # -- summary, detail, unanswered rows
 
@@ -530,7 +495,7 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
             parts += [Text("\nAccepted (won't do)", "bold dim"), row_list(data.accepted, "dim")]
         self.query_one("#unanswered-text", Static).update(Group(*parts))
 
-    def _show_detail(self) -> None:
+    def show_detail(self) -> None:
         detail = self.query_one(PlanDetail)
         entry = self.current()
         if entry is None:

@@ -22,7 +22,7 @@ from onboard.assets import Asset, AssetError, AssetIndex
 from onboard.catalog import Catalog
 from onboard.models import Resource
 from onboard.screens import where
-from onboard.screens.base import OnboardScreen
+from onboard.screens.listing import ListingScreen
 from onboard.screens.matrix import ConfirmModal, Fields, current_rows, risk_style
 from onboard.screens.modals import _Dialog
 from onboard.store import Store
@@ -257,7 +257,7 @@ class AssetModal(_Dialog):
 # --- the screen ---------------------------------------------------------------------------
 
 
-class AssetsScreen(OnboardScreen):
+class AssetsScreen(ListingScreen):
     SCREEN_ID = "assets"
     CSS_PATH = "assets.tcss"
     HELP = """
@@ -289,10 +289,6 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
     def __init__(self) -> None:
         super().__init__()
         self.data = AssetsData()
-        wanted = self.oapp.screen_state.get("assets")
-        self._wanted: int | None = wanted if isinstance(wanted, int) else None
-        self._loaded = False
-        self._in_dialog = False
         self._widths: tuple[int, int] = (0, 0)
 
     def compose_body(self) -> ComposeResult:
@@ -313,7 +309,7 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
     def on_resize(self) -> None:
         if self._column_widths() != self._widths:
             self._add_columns()
-            self._fill()
+            self.fill()
 
     def _column_widths(self) -> tuple[int, int]:
         """Description and links share what the fixed columns leave."""
@@ -329,13 +325,6 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
         table.add_column("Description", key="description", width=description)
         table.add_column("Links", key="links", width=links)
         table.add_column("Hits", key="hits", width=4)
-
-    def on_screen_resume(self) -> None:
-        self.query_one("NavTabs").active = "tab-assets"  # type: ignore[attr-defined]
-        if self._in_dialog:
-            self._in_dialog = False
-            return
-        self.reload()
 
     # -- loading
 
@@ -363,51 +352,28 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
         self.post(AssetsLoaded(data, selected, note))
 
     def on_assets_loaded(self, message: AssetsLoaded) -> None:
-        keep = message.select or (self.current().id if self.current() else None)
-        if not self._loaded:
-            keep = keep or self._wanted
-            self._loaded = True
+        keep = self.keep_after_load(message.select)
         self.data = message.data
-        self._fill(keep)
+        self.fill(keep)
         self._show_summary()
         self._show_side()
         if message.note:
             self.notify(message.note, timeout=6)
             self.oapp.refresh_week()
 
-    def _fill(self, keep: int | None = None) -> None:
-        table = self.query_one(DataTable)
-        if keep is None and self.current() is not None:
-            keep = self.current().id  # type: ignore[union-attr]
-        table.clear()
-        for a in self.data.assets:
-            table.add_row(*self._cells(a), key=str(a.id))
-        if self.data.assets:
-            index = next((i for i, a in enumerate(self.data.assets) if a.id == keep), 0)
-            table.move_cursor(row=index, animate=False)
-        self._show_detail()
+    def records(self) -> list[Asset]:
+        return self.data.assets
 
-    def _cells(self, a: Asset) -> list[Text | str]:
+    def record_key(self, record: Asset) -> int:  # type: ignore[override]
+        return record.id
+
+    def cells(self, a: Asset) -> list[Text | str]:
         hits = len(self.data.matches.get(a.id, []))
         links = ", ".join(lk.label for lk in a.links)
         return [Text(a.name, "bold"), value_text(a.value),
                 Text(a.description or "—", "" if a.description else "dim"),
                 Text(links or "no links yet", "" if links else "italic #ffaf5f"),
                 Text(f"{hits:>4}", "" if hits else "#ffaf5f")]
-
-    def current(self) -> Asset | None:
-        row = self.query_one(DataTable).cursor_row
-        assets = self.data.assets
-        return assets[row] if assets and 0 <= row < len(assets) else None
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
-        asset = self.current()
-        if asset is not None:
-            self.oapp.remember(screens={"assets": asset.id})
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.action_edit()
 
     # -- summary, detail, side
 
@@ -462,7 +428,7 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
                 text.append(f"{r.id}\n", style)
         return text
 
-    def _show_detail(self) -> None:
+    def show_detail(self) -> None:
         target = self.query_one("#asset-detail-text", Static)
         asset = self.current()
         if asset is None:

@@ -22,7 +22,7 @@ from onboard.catalog import Catalog
 from onboard.models import STRIDE_NAMES
 from onboard.orient import MatrixRow, OrientError
 from onboard.screens import where
-from onboard.screens.base import OnboardScreen
+from onboard.screens.listing import ListingScreen
 from onboard.screens.modals import _Dialog
 from onboard.screens.widgets import SEVERITY_STYLES
 from onboard.store import Store
@@ -291,7 +291,7 @@ class MatrixRowModal(_Dialog):
 # --- the screen ---------------------------------------------------------------------------
 
 
-class MatrixScreen(OnboardScreen):
+class MatrixScreen(ListingScreen):
     SCREEN_ID = "matrix"
     CSS_PATH = "matrix.tcss"
     HELP = """
@@ -331,10 +331,6 @@ agree with the top rows: the week's review task ticks.
         self.rows: list[MatrixRow] = []
         saved = self.oapp.screen_state.get("matrix_sort")
         self.sort = saved if isinstance(saved, str) and saved in SORTS else "risk"
-        wanted = self.oapp.screen_state.get("matrix")
-        self._wanted: int | None = wanted if isinstance(wanted, int) else None
-        self._loaded = False
-        self._in_dialog = False
         self._widths: tuple[int, int, int] = (0, 0, 0)
 
     def compose_body(self) -> ComposeResult:
@@ -348,17 +344,10 @@ agree with the top rows: the week's review task ticks.
         self._add_columns()
         self.query_one(DataTable).focus()
 
-    def on_screen_resume(self) -> None:
-        self.query_one("NavTabs").active = "tab-matrix"  # type: ignore[attr-defined]
-        if self._in_dialog:  # back from our own dialog: the write reloads
-            self._in_dialog = False
-            return
-        self.reload()  # assets, actions or triage may have changed on another screen
-
     def on_resize(self) -> None:
         if self._column_widths() != self._widths:
             self._add_columns()
-            self._fill()
+            self.fill()
 
     # -- loading
 
@@ -377,12 +366,9 @@ agree with the top rows: the week's review task ticks.
         self.post(MatrixLoaded(read_matrix(store, catalog, session_id), selected, note))
 
     def on_matrix_loaded(self, message: MatrixLoaded) -> None:
-        keep = message.select or (self.current().id if self.current() else None)
-        if not self._loaded:
-            keep = keep or self._wanted
-            self._loaded = True
+        keep = self.keep_after_load(message.select)
         self.data = message.data
-        self._fill(keep)
+        self.fill(keep)
         self._show_summary()
         if message.note:
             self.notify(message.note, timeout=4)
@@ -422,20 +408,16 @@ agree with the top rows: the week's review task ticks.
             return sorted(rows, key=lambda r: (getattr(r, self.sort).lower() or "~"))
         return rows
 
-    def _fill(self, keep: int | None = None) -> None:
-        table = self.query_one(DataTable)
-        if keep is None and self.current() is not None:
-            keep = self.current().id  # type: ignore[union-attr]
+    def before_fill(self) -> None:
         self.rows = self._sorted()
-        table.clear()
-        for row in self.rows:
-            table.add_row(*self._cells(row), key=str(row.id))
-        if self.rows:
-            index = next((i for i, r in enumerate(self.rows) if r.id == keep), 0)
-            table.move_cursor(row=index, animate=False)
-        self._show_detail()
 
-    def _cells(self, row: MatrixRow) -> list[Text]:
+    def records(self) -> list[MatrixRow]:
+        return self.rows
+
+    def record_key(self, record: MatrixRow) -> int:  # type: ignore[override]
+        return record.id
+
+    def cells(self, row: MatrixRow) -> list[Text]:
         dim = "dim" if row.fixed else ""
         observation = Text(style=dim)  # marks first: a long observation is cut at the right
         if row.custom:
@@ -447,20 +429,6 @@ agree with the top rows: the week's review task ticks.
         return [Text(f"{row.score:>3}", "dim" if row.fixed else risk_style(row.score)),
                 observation, Text(row.incident, style=dim), Text(row.reason, style=dim),
                 Text(row.stride, style=dim or "bold"), status]
-
-    def current(self) -> MatrixRow | None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        return self.rows[row] if self.rows and 0 <= row < len(self.rows) else None
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
-        row = self.current()
-        if row is not None:
-            self.oapp.remember(screens={"matrix": row.id})
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.action_edit()
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         self._set_sort(str(event.column_key.value))
@@ -475,7 +443,7 @@ agree with the top rows: the week's review task ticks.
         self.sort = sort
         self.oapp.remember(screens={"matrix_sort": sort})
         self._add_columns()
-        self._fill()
+        self.fill()
 
     # -- summary and detail
 
@@ -510,7 +478,7 @@ agree with the top rows: the week's review task ticks.
                 text.append("not reviewed yet: m when you agree", "#ffaf5f")
         self.query_one("#matrix-summary", Static).update(text)
 
-    def _show_detail(self) -> None:
+    def show_detail(self) -> None:
         target = self.query_one("#matrix-detail-text", Static)
         row = self.current()
         if row is None:
