@@ -50,6 +50,9 @@ class Tmux:
             time.sleep(0.5)
         else:
             raise AssertionError("tmux did not start the session")
+        # tmux waits escape-time (500 ms) after Esc for a key sequence: a key sent within
+        # that window would arrive as Alt+key instead of two keys.
+        self.run("set-option", "-s", "escape-time", "0")
         # Without a client tmux would shrink the window to default-size (80×24) later.
         self.run("set-option", "-t", self.session, "window-size", "manual")
         self.run("resize-window", "-t", self.session, "-x", "120", "-y", "40")
@@ -72,6 +75,14 @@ class Tmux:
                 return seen
             time.sleep(0.5)
         raise AssertionError(f"{texts!r} did not appear within {timeout}s; screen:\n{seen}")
+
+    def wait_gone(self, text: str, timeout: float = 30) -> None:
+        """Poll the screen until `text` is no longer on it."""
+        deadline = time.monotonic() + timeout
+        while text in self.screen():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} still on screen after {timeout}s")
+            time.sleep(0.3)
 
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
@@ -122,7 +133,7 @@ def test_demo_walkthrough_scan_and_resume(tmux: Tmux, tmp_path: Path) -> None:
     tmux.keys("m")
     tmux.wait_for("Triage this finding")
     tmux.keys("Escape")
-    time.sleep(0.5)
+    tmux.wait_gone("Triage this finding")
     tmux.keys("1")
     tmux.wait_for("This week", "✓ tick")  # a task the scan ticked (label may be cut)
 
