@@ -211,7 +211,8 @@ class _Seeder:
             for account in backend.accounts:
                 if account.id == mgmt.id:
                     account.name, account.email = f"{COMPANY} Management", f"aws@{DOMAIN}"
-            backend.org.master_account_email = f"aws@{DOMAIN}"
+            if backend.org is not None:
+                backend.org.master_account_email = f"aws@{DOMAIN}"
         me = org.describe_account(AccountId=mgmt.id)["Account"]
         accounts = {"management": DemoAccount("management", mgmt.id, me["Name"], me["Email"],
                                               "management", None)}

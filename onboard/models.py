@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 GLOBAL = "global"
 """The region name used for global services (IAM, S3 listing, CloudFront, Organizations)."""
+TRIAGE_MARKS = ("confirmed", "accepted risk", "false positive", "question")
+"""Triage marks; `question` flags a finding to take back to the engineer who knows."""
+ACCOUNT_COLLECTOR = "account"
+"""The CollectError `collector` of an account the scan could not read at all."""
 
 
 class Severity(StrEnum):
@@ -103,7 +107,8 @@ class Task(_Strict):
     done_when: str
     help: str
     screen: str | None = Field(default=None, description="Screen that does the task.")
-    auto: str | None = Field(default=None, description="Event that ticks the task by itself.")
+    auto: str | None = Field(default=None, description="The rule (onboard.week.RULES) that "
+                             "decides from the store whether the task is done.")
 
 
 class Day(_Strict):
@@ -221,3 +226,19 @@ class ScanInfo(BaseModel):
     identity: dict[str, str] = Field(default_factory=dict)
     regions: list[str] = Field(default_factory=list)
     api_calls: int = 0
+    notes: dict[str, Any] = Field(default_factory=dict,
+                                  description="What the scan could not read: "
+                                  "organizations_error, skipped_regions, region_errors.")
+
+    @property
+    def complete(self) -> bool:
+        return self.status == "complete"
+
+
+class Activity(BaseModel):
+    """One entry of the append-only activity log (an export, a decision change, ...)."""
+
+    id: int
+    at: str
+    kind: str
+    detail: dict[str, Any] = Field(default_factory=dict)

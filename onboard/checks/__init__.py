@@ -34,7 +34,7 @@ def evaluate(inventory: Inventory, severities: Mapping[str, Severity],
         if only is not None and check_id not in only:
             continue
         severity = severities.get(check_id, Severity.MEDIUM)
-        failed = {}
+        failed: dict[tuple[str, str], CollectError] = {}
         for err in inventory.errors_for(spec.needs):
             failed.setdefault((err.account_id, err.region), err)
         failed_accounts = {acct for acct, region in failed if region == "global"}

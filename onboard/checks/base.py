@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from onboard.models import GLOBAL, CollectError, Resource, Status
+from onboard.models import ACCOUNT_COLLECTOR, GLOBAL, CollectError, Resource, Status
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,9 @@ class Inventory:
         return self._by_id.get((type_, account_id, id_))
 
     def accounts(self) -> list[str]:
+        """Accounts the scan read (an account it could not read at all is not one)."""
         return sorted({r.account_id for r in self.resources} |
-                      {e.account_id for e in self.errors})
+                      {e.account_id for e in self.errors if e.collector != ACCOUNT_COLLECTOR})
 
     def errors_for(self, types: Iterable[str]) -> list[CollectError]:
         wanted = set(types)

@@ -8,16 +8,17 @@ import sys
 from contextlib import ExitStack
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from onboard.aws.runner import Progress as ScanProgress
-from onboard.aws.runner import ScanOptions, ScanResult, run_scan
 from onboard.aws.session import AwsSetupError
 from onboard.catalog import Catalog
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
 from onboard.cli.common import console as cli_console
 from onboard.models import Finding, Status
+from onboard.scan import Progress as ScanProgress
+from onboard.scan import ScanOptions, ScanResult, run_scan
 from onboard.summary import rollup, scan_json
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
@@ -106,6 +107,12 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
                   f"{sum(result.inventory_counts.values())} resources, "
                   f"{result.api_calls} API calls, {result.seconds:.1f} s"
                   + ("" if result.status == "complete" else " [yellow](incomplete)[/]"))
+    if result.organizations_error:
+        console.print(f"  [yellow]Organizations could not be listed[/] "
+                      f"({escape(result.organizations_error)}): scanned the caller's account"
+                      " and any --accounts only")
+    for acct, why in sorted(result.region_errors.items()):
+        console.print(f"  [yellow]regions of {acct} could not be listed[/]: {escape(why)}")
     for acct, regions in sorted(result.skipped_regions.items()):
         console.print(f"  [dim]skipped in {acct}: {', '.join(regions)} (not enabled in that "
                       "account)[/]")
@@ -133,8 +140,11 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
                       examples + (f" +{more} more" if more > 0 else ""))
     console.print(table)
     if result.previous_scan_id is not None:
+        unchecked = (f", [yellow]{len(result.unchecked)} not re-checked[/] (not read "
+                     "this time: never counted as fixed)" if result.unchecked else "")
         console.print(f"Since scan {result.previous_scan_id}: [red]{len(result.new)} new[/], "
-                      f"[green]{len(result.fixed)} fixed[/]")
+                      f"[green]{len(result.fixed)} fixed[/] (read again and passed)"
+                      + unchecked)
         for f in result.new[:10]:
             console.print(f"  [red]+[/] {f.check_id} {where(f, names)}")
         for f in result.fixed[:10]:

@@ -33,6 +33,7 @@ from onboard.screens.base import OnboardScreen
 from onboard.screens.matrix import Fields
 from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES
 from onboard.store import Store
+from onboard.workspace import Workspace
 
 Node = TreeNode[tuple[str, Any]]
 GROUP_STYLES = {"account": "bold #5fafff", "global": "bold #d787ff", "region": "bold",
@@ -447,11 +448,14 @@ directory, ready for the team's docs) and ticks the week's diagram task.
 
     @work(thread=True, exclusive=True, group="architecture-export", exit_on_error=False)
     def _export(self, session_id: int, session_name: str, scan_id: int) -> None:
-        text = export_mod.export(self.oapp.store, self.oapp.catalog, session_id, "mermaid")
+        store, catalog = self.oapp.store, self.oapp.catalog
+        text = export_mod.export(store, catalog, session_id, "mermaid")
         path = Path.cwd() / f"onboard-architecture-{slug(session_name)}.md"
         path.write_text(f"# Architecture: {session_name}\n\nDrawn by onboard from scan "
                         f"#{scan_id}; resources with failing findings are red.\n\n"
                         f"```mermaid\n{text.rstrip()}\n```\n", encoding="utf-8")
+        Workspace(store, catalog, session_id).record_export("diagram_exported",
+                                                            scan_id=scan_id)
         self.post(DiagramExported(path))
 
     def on_diagram_exported(self, message: DiagramExported) -> None:
