@@ -88,13 +88,14 @@ def route_table(id_: str, routes: list[dict[str, Any]], subnets: tuple[str, ...]
 
 def instance(id_: str = "i-1", name: str = "", state: str = "running",
              profile: str | None = None, subnet_id: str | None = "subnet-priv",
-             tags: dict[str, str] | None = None, public_ip: str | None = None) -> Resource:
+             tags: dict[str, str] | None = None, public_ip: str | None = None,
+             groups: tuple[str, ...] = ()) -> Resource:
     all_tags = {**({"Name": name} if name else {}), **(tags or {})}
     return Resource(type="ec2.instance", id=id_, account_id=ACCT, region=REGION, name=name,
                     vpc_id="vpc-1", subnet_id=subnet_id,
                     arn=f"arn:aws:ec2:{REGION}:{ACCT}:instance/{id_}",
                     attrs={"state": state, "instance_profile_arn": profile, "tags": all_tags,
-                           "public_ip": public_ip, "security_groups": []})
+                           "public_ip": public_ip, "security_groups": list(groups)})
 
 
 def db(type_: str, id_: str, subnet_ids: list[str], **attrs: Any) -> Resource:
@@ -447,6 +448,7 @@ NETWORK = [
     subnet("subnet-pub"), subnet("subnet-pub2"), subnet("subnet-priv"), subnet("subnet-priv2"),
     route_table("rtb-pub", [IGW], subnets=("subnet-pub", "subnet-pub2")),
     route_table("rtb-main", [NAT], main=True),
+    sg("sg-ssh", [perm("tcp", 22, cidrs=("0.0.0.0/0",))], name="ssh"),
 ]
 
 
@@ -498,63 +500,52 @@ def test_cluster_members_are_judged_through_their_cluster() -> None:
                                                       "orphan-1": Status.FAIL}
 
 
+IP = "203.0.113.9"
+SSH = ("sg-ssh",)
+
+
+def reachable(name: str = "", **kw: Any) -> Resource:
+    """A host in a public subnet with a public IP, reached from the internet on tcp/22 only:
+    the structural rules 1-8 do not decide, so what is tested is the name rules 9-11."""
+    return instance(name=name, subnet_id="subnet-pub", public_ip=IP, groups=SSH, **kw)
+
+
 INSTANCE_CASES: list[tuple[str, Resource, Status | None, str]] = [
-    ("db by name", instance(name="prod-db-1", subnet_id="subnet-pub", public_ip="203.0.113.9"),
-     Status.FAIL, "i-1 (prod-db-1) looks internal (Name 'prod-db-1') but is in public subnet "
-                  "subnet-pub (rtb-pub: 0.0.0.0/0 → igw-1), public IP 203.0.113.9"),
-    ("camel case db", instance(name="ordersDB01", subnet_id="subnet-pub"), Status.FAIL,
-     "(Name 'ordersDB01')"),
-    ("compound db", instance(name="userdb", subnet_id="subnet-pub"), Status.FAIL,
-     "(Name 'userdb')"),
-    ("postgres", instance(name="postgres-primary", subnet_id="subnet-pub"), Status.FAIL,
-     "looks internal"),
-    ("redis cache", instance(name="rediscache", subnet_id="subnet-pub"), Status.FAIL,
-     "looks internal"),
-    ("worker by role tag", instance(name="app-7", subnet_id="subnet-pub",
-                                    tags={"Role": "worker"}),
-     Status.FAIL, "(Role 'worker')"),
-    ("backend by tier tag", instance(subnet_id="subnet-pub", tags={"tier": "backend"}),
-     Status.FAIL, "(tier 'backend')"),
-    ("asg name", instance(subnet_id="subnet-pub",
-                          tags={"aws:autoscaling:groupName": "prod-kafka-brokers"}),
+    ("db by name", reachable("prod-db-1"),
+     Status.FAIL, "i-1 (prod-db-1) is in public subnet subnet-pub (rtb-pub: 0.0.0.0/0 → "
+                  "igw-1), public address 203.0.113.9 and looks internal: named internal by "
+                  "Name 'prod-db-1'"),
+    ("camel case db", reachable("ordersDB01"), Status.FAIL, "Name 'ordersDB01'"),
+    ("compound db", reachable("userdb"), Status.FAIL, "Name 'userdb'"),
+    ("postgres", reachable("postgres-primary"), Status.FAIL, "looks internal"),
+    ("redis cache", reachable("rediscache"), Status.FAIL, "looks internal"),
+    ("worker by role tag", reachable("app-7", tags={"Role": "worker"}),
+     Status.FAIL, "Role 'worker'"),
+    ("backend by tier tag", reachable(tags={"tier": "backend"}), Status.FAIL, "tier 'backend'"),
+    ("asg name", reachable(tags={"aws:autoscaling:groupName": "prod-kafka-brokers"}),
      Status.FAIL, "prod-kafka-brokers"),
-    ("queue", instance(name="queue-consumer", subnet_id="subnet-pub"), Status.FAIL,
-     "looks internal"),
-    ("batch", instance(name="nightly-batch", subnet_id="subnet-pub"), Status.FAIL,
-     "looks internal"),
-    ("internal", instance(name="internal-tools", subnet_id="subnet-pub"), Status.FAIL,
-     "looks internal"),
-    ("elasticsearch", instance(name="elasticsearch-data-0", subnet_id="subnet-pub"),
-     Status.FAIL, "looks internal"),
+    ("queue", reachable("queue-consumer"), Status.FAIL, "looks internal"),
+    ("batch", reachable("nightly-batch"), Status.FAIL, "looks internal"),
+    ("internal", reachable("internal-tools"), Status.FAIL, "looks internal"),
+    ("elasticsearch", reachable("elasticsearch-data-0"), Status.FAIL, "looks internal"),
+    # "web" is no longer an edge word: a web name proves nothing, a web port does
+    ("web with backend word", reachable("web-backend"), Status.FAIL, "Name 'web-backend'"),
     ("db in private subnet", instance(name="prod-db-1", subnet_id="subnet-priv"), Status.PASS,
      "i-1 (prod-db-1) is in private subnet subnet-priv"),
-    ("bastion", instance(name="bastion", subnet_id="subnet-pub"), Status.PASS,
-     "is in public subnet subnet-pub; its name and role tags do not mark it internal"),
-    ("db bastion is a bastion", instance(name="db-bastion", subnet_id="subnet-pub"),
-     Status.PASS, "do not mark it internal"),
-    ("db proxy", instance(name="db-proxy", subnet_id="subnet-pub"), Status.PASS,
-     "do not mark it internal"),
-    ("pgbouncer behind haproxy", instance(name="postgres-haproxy", subnet_id="subnet-pub"),
-     Status.PASS, "do not mark it internal"),
-    ("nat instance", instance(name="nat-instance", subnet_id="subnet-pub"), Status.PASS,
-     "do not mark it internal"),
-    ("vpn", instance(name="openvpn", subnet_id="subnet-pub", tags={"Role": "backend"}),
-     Status.PASS, "do not mark it internal"),
-    ("jump host", instance(name="jumphost-redis", subnet_id="subnet-pub"), Status.PASS,
-     "do not mark it internal"),
-    ("web server", instance(name="web-1", subnet_id="subnet-pub"), Status.PASS,
-     "do not mark it internal"),
-    ("web with backend word", instance(name="web-backend", subnet_id="subnet-pub"),
-     Status.PASS, "do not mark it internal"),
-    ("no substring false alarm", instance(name="feedback-app", subnet_id="subnet-pub"),
-     Status.PASS, "do not mark it internal"),
-    ("dashboard is not db", instance(name="dashboard", subnet_id="subnet-pub"), Status.PASS,
-     "do not mark it internal"),
-    ("unnamed", instance(subnet_id="subnet-pub"), Status.PASS,
-     "i-1 is in public subnet subnet-pub"),
-    ("irrelevant tag keys", instance(name="api", subnet_id="subnet-pub",
-                                     tags={"Owner": "db-team", "CostCenter": "backend"}),
-     Status.PASS, "do not mark it internal"),
+    ("bastion", reachable("bastion"), Status.PASS, "public by design: edge role by Name "
+                                                   "'bastion'"),
+    ("db bastion is a bastion", reachable("db-bastion"), Status.PASS, "edge role"),
+    ("db proxy", reachable("db-proxy"), Status.PASS, "edge role"),
+    ("pgbouncer behind haproxy", reachable("postgres-haproxy"), Status.PASS, "edge role"),
+    ("nat instance", reachable("nat-instance"), Status.PASS, "edge role"),
+    ("vpn", reachable("openvpn", tags={"Role": "backend"}), Status.PASS, "edge role"),
+    ("jump host", reachable("jumphost-redis"), Status.PASS, "edge role"),
+    ("web name, ssh only", reachable("web-1"), Status.PASS, "bastion-shaped"),
+    ("no substring false alarm", reachable("feedback-app"), Status.PASS, "bastion-shaped"),
+    ("dashboard is not db", reachable("dashboard"), Status.PASS, "bastion-shaped"),
+    ("unnamed", reachable(), Status.PASS, "i-1 is in public subnet subnet-pub"),
+    ("irrelevant tag keys", reachable("api", tags={"Owner": "db-team", "CostCenter": "backend"}),
+     Status.PASS, "admin ports only (tcp/22)"),
     ("terminated", instance(name="prod-db-1", subnet_id="subnet-pub", state="terminated"),
      None, ""),
     ("no subnet", instance(name="prod-db-1", subnet_id=None), None, ""),
