@@ -61,6 +61,9 @@ class FindingDetail(VerticalScroll):
         if check is not None:
             head.append("What it means  ", "bold")
             head.append(check.description.strip() + "\n")
+            if check.rule:
+                head.append("Rule  ", "bold")
+                head.append(check.rule.strip() + "\n")
             head.append("Could lead to  ", "bold")
             head.append(f"{check.incident}: {check.reason}", "italic")
             head.append("  [" + ", ".join(STRIDE_NAMES[s] for s in check.stride) + "]\n",
