@@ -176,8 +176,9 @@ SSH_CASES: list[tuple[str, list[dict[str, Any]], Status, str]] = [
      "allows tcp/22 from 0.0.0.0/0"),
     ("private cidr", [perm("tcp", 22, cidrs=("10.0.0.0/8",))], Status.PASS,
      "does not allow tcp/22"),
-    ("half the internet is not /0", [perm("tcp", 22, cidrs=("0.0.0.0/1",))], Status.PASS,
-     "does not allow"),
+    # issue #11: wider than /8 is internet-wide (0.0.0.0/1 + 128.0.0.0/1 evades a /0 test)
+    ("half the internet is the internet", [perm("tcp", 22, cidrs=("0.0.0.0/1",))],
+     Status.FAIL, "allows tcp/22 from 0.0.0.0/1"),
     ("from another group", [perm("tcp", 22, groups=("sg-bastion",))], Status.PASS,
      "does not allow"),
     ("from a prefix list", [perm("tcp", 22, prefix_lists=("pl-office",))], Status.PASS,
