@@ -328,8 +328,8 @@ PUBLIC_NET = [subnet("s-pub"), table("rtb-pub", [route(gateway_id="igw-1")],
                                      subnets=("s-pub",))]
 
 
-def host(name: str = "", groups: tuple[str, ...] = ("sg-1",), public_ip: str | None = "198.51.100.7",
-         **attrs: Any) -> Resource:
+def host(name: str = "", groups: tuple[str, ...] = ("sg-1",),
+         public_ip: str | None = "198.51.100.7", **attrs: Any) -> Resource:
     base = {"state": "running", "public_ip": public_ip, "security_groups": list(groups),
             "tags": {"Name": name} if name else {}, "ipv6_addresses": []}
     base.update(attrs)
@@ -448,8 +448,9 @@ def test_cloudtrail(resources: list[Resource], status: Status, text: str) -> Non
 def test_org_trail_covers_a_member_with_a_stopped_trail_of_its_own() -> None:
     """issue #11: the member's own stopped trail no longer hides the organization trail."""
     outs = {o.account_id: o for o in run(
-        "cloudtrail.enabled", marker(), org(A, management=True), trail("org", organization_trail=True),
-        marker(B), org(B), trail("own", account=B, is_logging=False))}
+        "cloudtrail.enabled", marker(), org(A, management=True),
+        trail("org", organization_trail=True), marker(B), org(B),
+        trail("own", account=B, is_logging=False))}
     assert outs[B].status is Status.PASS
     assert "covered by organization trail org" in outs[B].message
     assert "its own: multi-region trail own is not logging" in outs[B].message
@@ -505,9 +506,9 @@ CONFIG_CASES: list[tuple[str, list[dict[str, Any]], Status, str]] = [
                                     recording_strategy="INCLUSION_BY_RESOURCE_TYPES",
                                     resource_types=["AWS::EC2::Instance"])], Status.FAIL,
      "only 1 selected resource type (AWS::EC2::Instance)"),  # issue #11
-    ("exclusions narrow it", [recorder(all_supported=False,
-                                       recording_strategy="EXCLUSION_BY_RESOURCE_TYPES",
-                                       excluded_types=["AWS::IAM::Role", "AWS::EC2::SecurityGroup"])],
+    ("exclusions narrow it", [recorder(
+        all_supported=False, recording_strategy="EXCLUSION_BY_RESOURCE_TYPES",
+        excluded_types=["AWS::IAM::Role", "AWS::EC2::SecurityGroup"])],
      Status.FAIL, "all but 2 excluded resource types: AWS::IAM::Role"),
     ("all supported", [recorder()], Status.PASS, "all supported resource types"),
     ("service-linked recorder next to a narrowed one", [
