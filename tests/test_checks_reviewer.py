@@ -698,6 +698,10 @@ def test_inspector_ecr_only_fails_where_instances_run() -> None:
     out = one("inspector.enabled", region, inst)
     assert out.status is Status.FAIL and "1 EC2 instance runs here unscanned" in out.message
     assert one("inspector.enabled", region).status is Status.PASS  # nothing to scan
+    unlisted = CollectError(collector="ec2.instances", types=["ec2.instance"], account_id=A,
+                            region=REGION, code="AccessDenied", message="no")
+    [out] = run("inspector.enabled", region, errors=[unlisted])
+    assert out.status is Status.ERROR and "DescribeInstances: AccessDenied" in out.message
 
 
 def test_sso_member_is_skipped_when_the_management_account_was_not_scanned() -> None:

@@ -2,7 +2,8 @@
 
 Inspector.1 asks for EC2 scanning. Where the region has a live EC2 instance (pending,
 running, stopping, stopped) in the inventory, EC2 scanning must be ENABLED: anything else
-leaves those instances unscanned, whatever else is on. Where it has none, any one of EC2, ECR
+leaves those instances unscanned, whatever else is on (and where the instance listing
+failed, a region scanning only ECR or Lambda is ERROR, not PASS). Where it has none, any one of EC2, ECR
 or Lambda (standard) scanning ENABLED passes: a startup that runs only containers or only
 functions legitimately turns on just that scan type (a deliberate, stated deviation from
 Inspector.1, which fails then too). Lambda code scanning and code repositories build on those
@@ -26,6 +27,7 @@ def inspector_enabled(inventory: Inventory) -> Iterator[Outcome]:
     """One finding per region."""
     instances = Counter((i.account_id, i.region) for i in inventory.of("ec2.instance")
                         if i.attrs.get("state") in LIVE)
+    unlisted = {(e.account_id, e.region): e.code for e in inventory.errors_for(["ec2.instance"])}
     for region in inventory.of("inspector.region"):
         errors = region.attrs.get("errors") or {}
         states = region.attrs.get("resource_state") or {}
@@ -42,6 +44,10 @@ def inspector_enabled(inventory: Inventory) -> Iterator[Outcome]:
             yield fail(region, f"Inspector {what}, but {count} EC2 "
                                f"{'instance runs' if count == 1 else 'instances run'} here "
                                "unscanned (EC2 scanning off)")
+        elif on and "EC2" not in on and (region.account_id, region.region) in unlisted:
+            code = unlisted[(region.account_id, region.region)]
+            yield error(region, f"Inspector scans only {', '.join(on)}; whether EC2 instances "
+                                f"run here is unknown (DescribeInstances: {code})")
         elif on:
             yield ok(region, f"Inspector scans {', '.join(on)}{rest}")
         else:
