@@ -2,12 +2,12 @@
 
 Inspector.1 asks for EC2 scanning. Where the region has a live EC2 instance (pending,
 running, stopping, stopped) in the inventory, EC2 scanning must be ENABLED: anything else
-leaves those instances unscanned, whatever else is on (and where the instance listing
-failed, a region scanning only ECR or Lambda is ERROR, not PASS). Where it has none, any one of EC2, ECR
-or Lambda (standard) scanning ENABLED passes: a startup that runs only containers or only
-functions legitimately turns on just that scan type (a deliberate, stated deviation from
-Inspector.1, which fails then too). Lambda code scanning and code repositories build on those
-and do not count alone. The message names what is on, what is off and the instances seen.
+leaves those instances unscanned, whatever else is on. Where the instance listing failed,
+a region scanning only ECR or Lambda is ERROR, not PASS. Where no instance runs, any one of
+EC2, ECR or Lambda (standard) scanning ENABLED passes: a startup that runs only containers
+or only functions legitimately turns on just that scan type (a deliberate, stated deviation
+from Inspector.1, which fails then too). Lambda code scanning and code repositories build on
+those and do not count alone. The message names what is on, what is off and the instances.
 """
 
 from __future__ import annotations
