@@ -117,6 +117,11 @@ S3_POLICY_CASES: list[tuple[str, dict[str, Any], Status, str]] = [
                   "Resource": ["arn:aws:s3:::data", "arn:aws:s3:::data/*"],
                   "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b"}}})},
      Status.PASS, "not public"),
+    ("a deny on the bucket arn alone leaves objects open", {"policy": policy(
+        allow(), {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                  "Resource": "arn:aws:s3:::data",
+                  "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b"}}})},
+     Status.FAIL, "public via policy"),
     ("a deny on one action fences nothing", {"policy": policy(
         allow(), {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject",
                   "Resource": "*",

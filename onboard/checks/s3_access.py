@@ -219,9 +219,9 @@ def _restriction(condition: dict[str, Any] | None) -> tuple[bool, list[str]]:
 
 
 def _denied_everything_else(policy: dict[str, Any] | None) -> str | None:
-    """A Deny to everyone, on every action, unless a fixed restricting key matches: the
-    statement's Sid, or None. (Only a Deny whose condition is one negated clause counts; more
-    clauses are ANDed and narrow the Deny.)"""
+    """A Deny to everyone, on every action and on the objects, unless a fixed restricting key
+    matches: the statement's Sid, or None. (Only a Deny whose condition is one negated
+    clause counts; more clauses are ANDed and narrow the Deny.)"""
     for i, stmt in enumerate(_as_list((policy or {}).get("Statement"))):
         if not isinstance(stmt, dict) or stmt.get("Effect") != "Deny":
             continue
@@ -229,6 +229,8 @@ def _denied_everything_else(policy: dict[str, Any] | None) -> str | None:
             continue
         if not ALL_ACTIONS & {str(a) for a in _as_list(stmt.get("Action"))}:
             continue
+        if not any(str(r) == "*" or str(r).endswith("*") for r in _as_list(stmt.get("Resource"))):
+            continue  # a Deny on the bucket ARN alone leaves its objects open
         clauses = [(op, key, value) for op, body in (stmt.get("Condition") or {}).items()
                    if isinstance(body, dict) for key, value in body.items()]
         if len(clauses) != 1:
