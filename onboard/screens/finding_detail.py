@@ -61,9 +61,6 @@ class FindingDetail(VerticalScroll):
         if check is not None:
             head.append("What it means  ", "bold")
             head.append(check.description.strip() + "\n")
-            if check.rule:
-                head.append("Rule  ", "bold")
-                head.append(check.rule.strip() + "\n")
             head.append("Could lead to  ", "bold")
             head.append(f"{check.incident}: {check.reason}", "italic")
             head.append("  [" + ", ".join(STRIDE_NAMES[s] for s in check.stride) + "]\n",
@@ -98,6 +95,9 @@ class FindingDetail(VerticalScroll):
                 ref_text.append("  ·  ", "dim")
             ref_text.append(f"{label} ", "dim")
             ref_text.append(value)
+        if check.rule:
+            ref_text.append("\nRule  ", "bold")
+            ref_text.append(check.rule.strip())
         self.query_one("#detail-refs", Static).update(ref_text)
 
     def next_fix_tab(self) -> None:
