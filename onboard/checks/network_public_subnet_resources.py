@@ -127,9 +127,10 @@ def _data_listener(groups: list[Resource]) -> str | None:
     return None
 
 
-def _covers(rules: list[OpenRule], protocol: str, port: int, narrow: bool = True) -> bool:
+def _covers(rules: list[OpenRule], protocol: str, port: int) -> bool:
+    """A narrow rule (not all traffic, not a wide range) admits protocol/port: a listener."""
     return any(not r.all_traffic and r.protocol == protocol and r.from_port <= port <= r.to_port
-               and (not narrow or r.to_port - r.from_port + 1 <= NARROW_RANGE) for r in rules)
+               and r.to_port - r.from_port + 1 <= NARROW_RANGE for r in rules)
 
 
 def _lb_targets(inv: Inventory) -> dict[tuple[str, str], str]:
@@ -192,8 +193,7 @@ def _instance(topo: Topology, inst: Resource, targets: dict[tuple[str, str], str
     rules = [r for g in groups for r in open_rules(g.attrs.get("ingress"))]
     address = inst.attrs.get("public_ip") or next(iter(inst.attrs.get("ipv6_addresses")
                                                       or []), None)
-    verdict = _judge_instance(inst, groups, rules, address, targets)
-    status, reason = verdict
+    status, reason = _judge_instance(inst, groups, rules, address, targets)
     exposure = f", public address {address}" if address else ""
     if status == "fail":
         return fail(inst, f"{label} is in {where}{exposure} and looks internal: {reason}")
