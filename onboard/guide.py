@@ -112,7 +112,8 @@ def remediation(check: CheckDef, finding: Finding) -> dict[Section, str]:
 
 def references(check: CheckDef) -> list[tuple[str, str]]:
     refs = check.references
-    out = [("CIS", ", ".join(refs.cis)), ("Security Hub", ", ".join(refs.securityhub)),
+    out = [("CIS v5.0", ", ".join(refs.cis)), ("CIS v3.0", ", ".join(refs.cis_v3)),
+           ("Security Hub", ", ".join(refs.securityhub)),
            ("Prowler", ", ".join(refs.prowler))]
     out += [("Docs", url) for url in refs.docs]
     return [(k, v) for k, v in out if v]

@@ -67,7 +67,10 @@ class Remediation(_Strict):
 
 
 class References(_Strict):
-    cis: list[str] = Field(default_factory=list, description="CIS AWS Foundations ids, e.g. '1.5'.")
+    cis: list[str] = Field(default_factory=list,
+                           description="CIS AWS Foundations Benchmark v5.0.0 ids, e.g. '1.4'.")
+    cis_v3: list[str] = Field(default_factory=list,
+                              description="The same controls in CIS v3.0.0, for teams still on it.")
     securityhub: list[str] = Field(default_factory=list, description="Security Hub control ids.")
     prowler: list[str] = Field(default_factory=list, description="Prowler check ids.")
     docs: list[str] = Field(default_factory=list, description="AWS documentation URLs.")
@@ -77,6 +80,9 @@ class CheckDef(_Strict):
     id: str
     title: str
     description: str
+    rule: str = Field(default="", description="The verdict rule, precise enough to predict "
+                      "every PASS / FAIL / ERROR / SKIPPED (thresholds, what counts as public, "
+                      "internal or human).")
     scope: Literal["account", "region", "user", "instance", "vpc", "load_balancer",
                    "distribution", "bucket", "db", "resource", "security_group"]
     severity: Severity

@@ -218,6 +218,29 @@ def test_management_events(selectors: dict[str, Any], expected: str) -> None:
     assert cloudtrail.management_events(selectors) == expected
 
 
+@pytest.mark.parametrize("selectors, expected", [
+    # issue #11: NotEquals on readOnly was read as "all"
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [
+        {"Field": "eventCategory", "Equals": ["Management"]},
+        {"Field": "readOnly", "NotEquals": ["false"]}]}]}, "read_only"),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [
+        {"Field": "eventCategory", "Equals": ["Management"]},
+        {"Field": "readOnly", "Equals": ["true", "false"]}]}]}, "all"),
+])
+def test_management_events_not_equals(selectors: dict[str, Any], expected: str) -> None:
+    assert cloudtrail.management_events(selectors) == expected
+
+
+def test_excluded_management_sources() -> None:
+    assert cloudtrail.excluded_sources({"EventSelectors": [
+        {"ReadWriteType": "All", "ExcludeManagementEventSources": ["kms.amazonaws.com"]}],
+        "AdvancedEventSelectors": [{"FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Management"]},
+            {"Field": "eventSource", "NotEquals": ["rdsdata.amazonaws.com"]}]}]}) == [
+        "kms.amazonaws.com", "rdsdata.amazonaws.com"]
+    assert cloudtrail.excluded_sources({}) == []
+
+
 # --- Config ---------------------------------------------------------------------------------
 
 def test_config_no_recorder_one_call(aws: None, make_ctx: Callable[..., Context]) -> None:
@@ -237,6 +260,7 @@ def test_config_recorder_status(aws: None, make_ctx: Callable[..., Context]) -> 
     [r] = rec.attrs["recorders"]
     assert r["name"] == "default" and r["recording"] is False
     assert r["all_supported"] is True and r["include_global_resource_types"] is True
+    assert r["excluded_types"] == []
     boto3.client("s3", region_name="eu-west-1").create_bucket(
         Bucket="config-bucket-x", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     cfg.put_delivery_channel(DeliveryChannel={"name": "default",

@@ -86,6 +86,27 @@ class Inventory:
         return [e for e in self.errors if wanted & set(e.types)]
 
 
+SCP_DENY_MARKERS = ("explicit deny in a service control policy",
+                    "explicit deny in a resource control policy")
+
+
+def denied_by_scp(err: CollectError) -> bool:
+    """True when AWS refused the call because an organization policy explicitly denies it
+    (AccessDenied / UnauthorizedOperation "... with an explicit deny in a service control
+    policy"): the region or service is closed on purpose, not broken."""
+    text = " ".join(err.message.lower().split())
+    return any(marker in text for marker in SCP_DENY_MARKERS)
+
+
+def scp_action(err: CollectError) -> str:
+    """The action named in an SCP denial ("ec2:DescribeInstances"), or ""."""
+    words = err.message.split()
+    for i, word in enumerate(words[:-1]):
+        if word == "perform:":
+            return words[i + 1].rstrip(".,;")
+    return ""
+
+
 Evaluator = Callable[[Inventory], Iterator[Outcome]]
 
 

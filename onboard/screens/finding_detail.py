@@ -95,6 +95,9 @@ class FindingDetail(VerticalScroll):
                 ref_text.append("  ·  ", "dim")
             ref_text.append(f"{label} ", "dim")
             ref_text.append(value)
+        if check.rule:
+            ref_text.append("\nRule  ", "bold")
+            ref_text.append(check.rule.strip())
         self.query_one("#detail-refs", Static).update(ref_text)
 
     def next_fix_tab(self) -> None:
