@@ -118,7 +118,14 @@ def _v3(db: sqlite_utils.Database) -> None:
     db["tf_resources"].transform(pk=("session_id", "source", "address"))
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+def _v4_sso_edits(db: sqlite_utils.Database) -> None:
+    """The Identity Center kit's edits (renames, moves, exclusions), kept across rescans.
+    (Added by the sso branch as step 4: renumber at merge if another step landed first.)"""
+    db["sso_edits"].create({"session_id": int, "kind": str, "target": str, "value": str,
+                            "updated": str}, pk=("session_id", "kind", "target"))
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4_sso_edits]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -677,3 +684,23 @@ class Store:
     def tf_resources(self, session_id: int) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM tf_resources WHERE session_id = ? ORDER BY address",
                           [session_id])
+
+    # -- Identity Center kit edits
+
+    def sso_edits(self, session_id: int) -> list[dict[str, str]]:
+        """Every stored edit of the Identity Center plan: {kind, target, value, updated}."""
+        return self._rows("SELECT kind, target, value, updated FROM sso_edits "
+                          "WHERE session_id = ? ORDER BY kind, target", [session_id])
+
+    def set_sso_edit(self, session_id: int, kind: str, target: str, value: str) -> None:
+        with self.tx() as db:
+            db["sso_edits"].upsert({"session_id": session_id, "kind": kind, "target": target,
+                                    "value": value, "updated": now()},
+                                   pk=("session_id", "kind", "target"))
+
+    def delete_sso_edit(self, session_id: int, kind: str, target: str) -> bool:
+        """Forget one edit; False if there was none."""
+        with self.tx() as db:
+            cur = db.execute("DELETE FROM sso_edits WHERE session_id = ? AND kind = ? AND "
+                             "target = ?", [session_id, kind, target])
+            return bool(cur.rowcount)
