@@ -31,7 +31,9 @@ def _tag(plan: Plan, account_id: str) -> str:
 def profile_name(plan: Plan, account_id: str, ps_key: str) -> str:
     ps = plan.permission_set(ps_key)
     role = re.sub(r"[^a-z0-9]+", "-", ps.name.lower()).strip("-")
-    return f"{session_name(plan)}-{_tag(plan, account_id)}-{role}"
+    sess = session_name(plan)
+    role = role.removeprefix(f"{sess}-") or role  # "deallink-prod-developers", not twice
+    return f"{sess}-{_tag(plan, account_id)}-{role}"
 
 
 def profiles_for(plan: Plan, person: PlanPerson | None) -> list[tuple[str, str, str]]:
