@@ -43,6 +43,10 @@ _IDP_WORDS = (("google", "google"), ("gsuite", "google"), ("g suite", "google"),
               ("onelogin", "other-idp"), ("jumpcloud", "other-idp"),
               ("ping identity", "other-idp"))
 PS_NAME = re.compile(r"^[\w+=,.@-]{1,32}$")
+# Group names for a lone AWS-managed policy when no IAM group name says better
+FRIENDLY = {"AdministratorAccess": "admins", "PowerUserAccess": "developers",
+            "ReadOnlyAccess": "readonly", "ViewOnlyAccess": "readonly",
+            "SecurityAudit": "auditors", "Billing": "billing"}
 BREAK_GLASS_REASON = ("kept by choice as the break-glass IAM user: MFA on, no access keys, "
                       "password in the safe, alarm on its sign-in")
 
@@ -436,7 +440,8 @@ def _groups(cells: dict[tuple[frozenset[PolicyRef], str], list[str]],
         names: set[str] = set()
         for cell in members_cells:
             common = cell_groups.get(cell) or set()
-            names.add(sorted(common)[0] if len(common) == 1 else ps_by_policies[cell[0]].key)
+            names.add(sorted(common)[0] if len(common) == 1 else _group_base(cell[0],
+                                                                            ps_by_policies))
         bases[members] = "+".join(sorted(names))
     counts = defaultdict(int)
     for base in bases.values():
@@ -471,6 +476,14 @@ def _groups(cells: dict[tuple[frozenset[PolicyRef], str], list[str]],
         for refs, account_id in sorted(members_cells, key=lambda c: (c[1], _ps_base(c[0]))):
             assignments.append(PlanAssignment(key, ps_by_policies[refs].key, account_id))
     return groups, assignments
+
+
+def _group_base(refs: frozenset[PolicyRef],
+                ps_by_policies: dict[frozenset[PolicyRef], PlanPermissionSet]) -> str:
+    only = next(iter(refs)) if len(refs) == 1 else None
+    if only is not None and only.kind == "aws" and only.name in FRIENDLY:
+        return FRIENDLY[only.name]
+    return ps_by_policies[refs].key
 
 
 def _least_privilege(pp: PlanPerson, inventory: Inventory,
