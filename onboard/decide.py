@@ -106,6 +106,11 @@ class DecisionLine(BaseModel):
     status: ActionStatus
     priority: str
     risk: int | None = None
+    kit: str = ""  # the onboard command that carries the action out, if there is one
+
+
+# Actions onboard has a kit for: the decision table points at it.
+KITS = {"adopt-identity-center": "onboard sso plan"}
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -365,7 +370,8 @@ def decision_table(store: Store, catalog: Catalog, session_id: int,
         if not a.status.decided and not include_proposed:
             continue
         common = {"action_id": a.id, "action": a.title, "owner": a.owner, "due": a.due,
-                  "status": a.status, "priority": a.priority}
+                  "status": a.status, "priority": a.priority,
+                  "kit": KITS.get(a.action_def or "", "")}
         if not a.row_ids:
             lines.append(((len(rows), a.id), DecisionLine(**common)))
         for rid in a.row_ids:
