@@ -14,10 +14,10 @@ from rich.text import Text
 
 from onboard.cli.common import UsageError, add_common, open_store, resolve_session
 from onboard.cli.common import console as cli_console
-from onboard.people import parse_user_key
 from onboard.sso_kit import emit_commands, emit_cutover, emit_profiles, emit_terraform
+from onboard.sso_kit.edits import EditError, save_edit
 from onboard.sso_kit.load import NoScan, load
-from onboard.sso_kit.plan import IDENTITY_SOURCES, PS_NAME, Plan, PlanPerson
+from onboard.sso_kit.plan import IDENTITY_SOURCES, Plan, PlanPerson
 from onboard.sso_kit.render import header, to_json, to_markdown
 from onboard.store import Store
 
@@ -30,7 +30,6 @@ break-glass ACCOUNT/USER [REASON]  keep this IAM user by choice as the break-gla
 identity-source SOURCE             identity-center | google | okta | entra | other-idp
 list                               the stored edits
 reset KIND TARGET                  forget one stored edit"""
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -173,13 +172,6 @@ def _table(plan: Plan) -> None:
         console.print(_t(f"• {line}"))
 
 
-def _clean(value: str, what: str) -> str:
-    value = value.strip()
-    if not value or _CONTROL.search(value):
-        raise UsageError(f"{what} must be non-empty text on one line")
-    return value
-
-
 def run_edit(args: argparse.Namespace) -> int:
     store, session_id, plan, inventory = _plan(args)
     kind, rest = args.kind, args.args
@@ -194,52 +186,21 @@ def run_edit(args: argparse.Namespace) -> int:
             raise UsageError(f"no stored edit {rest[0]} {rest[1]}")
         print(f"Forgot {rest[0]} {rest[1]}")
         return 0
-    if kind == "identity-source":
-        if len(rest) != 1 or rest[0] not in IDENTITY_SOURCES:
-            raise UsageError("usage: onboard sso edit identity-source "
-                             f"{'|'.join(IDENTITY_SOURCES)}")
-        store.set_sso_edit(session_id, kind, "-", rest[0])
-        print(f"Identity source: {IDENTITY_SOURCES[rest[0]]}")
-        return 0
-    if kind in ("rename-group", "rename-permission-set"):
-        if len(rest) != 2:
-            raise UsageError(f"usage: onboard sso edit {kind} KEY NAME")
-        key, name = rest[0], _clean(rest[1], "the new name")
-        items = plan.groups if kind == "rename-group" else plan.permission_sets
-        match = next((i for i in items if key in (i.key, i.name)), None)
-        if match is None:
-            known = ", ".join(i.key for i in items) or "none"
-            raise UsageError(f"no {kind.removeprefix('rename-')} {key!r} in the plan "
-                             f"(keys: {known})")
-        if kind == "rename-permission-set" and not PS_NAME.match(name):
-            raise UsageError(f"{name!r} is not a permission set name: 1-32 letters, digits "
-                             "or +=,.@_-")
-        if len(name) > 128:
-            raise UsageError("a group name here is at most 128 characters")
-        store.set_sso_edit(session_id, kind, match.key, name)
-        print(f"{match.key} → {name}")
-        return 0
-    if not rest:
-        raise UsageError(f"usage: onboard sso edit {kind} ACCOUNT/USER ...")
+    usage = {"identity-source": "SOURCE", "rename-group": "KEY NAME",
+             "rename-permission-set": "KEY NAME", "move-user": "ACCOUNT/USER PERSON",
+             "exclude-user": "ACCOUNT/USER [REASON]", "break-glass": "ACCOUNT/USER [REASON]"}
+    fixed = kind in ("rename-group", "rename-permission-set", "move-user")
+    if not rest or (fixed and len(rest) != 2) or (kind == "identity-source" and len(rest) != 1):
+        raise UsageError(f"usage: onboard sso edit {kind} {usage[kind]}")
     try:
-        account, user = parse_user_key(rest[0])
-    except ValueError as exc:
+        target, value = save_edit(store, session_id, plan, inventory, kind, rest[0],
+                                  " ".join(rest[1:]))
+    except EditError as exc:
         raise UsageError(str(exc)) from None
-    if inventory.get("iam.user", account, user) is None:
-        raise UsageError(f"the latest scan has no IAM user {user!r} in {account}")
-    target = f"{account}/{user}"
-    if kind == "move-user":
-        if len(rest) != 2:
-            raise UsageError("usage: onboard sso edit move-user ACCOUNT/USER PERSON")
-        person = _clean(rest[1], "the person")
-        if len(person) > 128:
-            raise UsageError("a person id is at most 128 characters")
-        store.set_sso_edit(session_id, kind, target, person)
-        print(f"{target} → person {person}")
-        return 0
-    reason = _clean(" ".join(rest[1:]), "the reason") if len(rest) > 1 else ""
-    store.set_sso_edit(session_id, kind, target, reason)
-    print(f"{target}: {kind}{' — ' + reason if reason else ''}")
+    if kind == "identity-source":
+        print(f"Identity source: {IDENTITY_SOURCES[value]}")
+    else:
+        print(f"{kind} {target}{' → ' + value if value else ''}")
     return 0
 
 
@@ -283,7 +244,8 @@ def run_cutover(args: argparse.Namespace) -> int:
     _, _, plan, inventory = _plan(args)
     if args.days < 1:
         raise UsageError("--days must be at least 1")
-    if "{account_id}" not in args.profile_template or _CONTROL.search(args.profile_template):
+    if "{account_id}" not in args.profile_template or re.search(r"[\x00-\x1f\x7f]",
+                                                                 args.profile_template):
         raise UsageError("--profile-template must contain {account_id}")
     person = _person(plan, args.person)
     people = [person] if person else plan.people
