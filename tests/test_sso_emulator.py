@@ -170,7 +170,7 @@ def test_identity_center_reproduces_iam_access_and_nothing_more(applied) -> None
 
 def test_a_rescan_sees_the_kit_applied(applied, tmp_path: Path) -> None:
     """The collector reads back what the script made: the plan now marks it as existing."""
-    _org, _scan, _plan, run, _script, _session, url = applied
+    org, _scan, _plan, run, _script, session, url = applied
     assert run.returncode == 0
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
@@ -184,5 +184,19 @@ def test_a_rescan_sees_the_kit_applied(applied, tmp_path: Path) -> None:
     plan = json.loads(onboard("sso", "plan", "--format", "json", env=env).stdout)
     assert plan["permission_sets"] and all(ps["exists"] for ps in plan["permission_sets"])
     assert all(g["exists"] for g in plan["groups"])
+    assert all(p["exists"] for p in plan["people"])
     assert all(a["exists"] for a in plan["assignments"])
     assert not [w for w in plan["warnings"] if "already grants" in w]
+    # applying the kit again creates nothing and leaves the access as it was
+    script = tmp_path / "again.sh"
+    assert onboard("sso", "commands", "-o", str(script), env=env).returncode == 0
+    calls = [line for line in script.read_text().splitlines()
+             if "aws " in line and not line.lstrip().startswith("#")]
+    assert calls and not [c for c in calls if " create-" in c or " put-" in c
+                          or " attach-" in c]
+    env["PATH"] = f"{AWS_CLI.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    again = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env,
+                           timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    expected = {k: v for k, v in iam_access(org, session, url).items() if v}
+    assert identity_center_access(org, session, url) == expected

@@ -185,7 +185,8 @@ def test_json_has_exactly_the_documented_keys_and_markdown_escapes() -> None:
     data = to_json(plan)
     assert tuple(data) == JSON_KEYS
     person = data["people"][0]
-    assert set(person) == {"id", "display_name", "email", "users", "groups", "access", "notes"}
+    assert set(person) == {"id", "display_name", "email", "users", "groups", "access", "notes",
+                           "exists"}
     assert set(person["users"][0]) == {"account_id", "user_name", "rule", "detail"}
     md = to_markdown(plan)
     assert "dev\\|\\<b\\>team\\</b\\>" in md and "<b>" not in md

@@ -69,13 +69,17 @@ def render(plan: Plan) -> str:
         user_var: dict[str, str] = {}
         for i, p in enumerate((p for p in plan.people if p.groups), 1):
             var = user_var[p.id] = f"USER_{i}"
+            if p.existing_user_id:
+                out.append(f"{var}={quote(p.existing_user_id)}  # exists already: "
+                           f"{p.user_name}")
+                continue
             given, family = _names(p)
             name = json.dumps({"GivenName": given, "FamilyName": family})
             emails = (f" --emails {quote(json.dumps([{'Value': p.email, 'Primary': True}]))}"
                       if p.email else "")
             out.append(f"{var}=$(aws identitystore create-user {r} "
                        f'--identity-store-id "$IDENTITY_STORE_ID" '
-                       f"--user-name {quote(p.email or p.id)} "
+                       f"--user-name {quote(p.user_name)} "
                        f"--display-name {quote(p.display_name)} --name {quote(name)}{emails} "
                        "--query UserId --output text)")
         for i, g in enumerate(plan.groups, 1):
@@ -89,6 +93,9 @@ def render(plan: Plan) -> str:
                            f"--description {quote(g.description)} --query GroupId "
                            "--output text)")
             for pid in g.members:
+                if pid in g.existing_members:
+                    out.append(f"# {pid} is in {g.name} already")
+                    continue
                 out.append(f"aws identitystore create-group-membership {r} "
                            f'--identity-store-id "$IDENTITY_STORE_ID" --group-id "${var}" '
                            f'--member-id "UserId=${user_var[pid]}" >/dev/null')

@@ -50,7 +50,7 @@ def person_script(plan: Plan, inventory: Inventory, person: PlanPerson, template
              for m in person.users]
     with_keys = [(a, u, k) for a, u, rec in users for k in _keys(rec)]
     out = [f"# ===== {person.display_name} ({person.id}) =====", "#", "# Checklist:"]
-    ic_user = person.email or person.id
+    ic_user = person.user_name
     if plan.external_idp:
         out.append(f"# [ ] 1. {ic_user} exists in {plan.idp_name} and is provisioned to "
                    f"Identity Center, in groups {', '.join(groups) or '(none)'} — users and "

@@ -164,18 +164,24 @@ def render(plan: Plan) -> dict[str, str]:
             user_ref[p.id] = f"aws_identitystore_user.{n}.user_id"
             given, family = _names(p)
             body = ["identity_store_id = local.identity_store_id",
-                    f"user_name         = {hcl_string(p.email or p.id)}",
+                    f"user_name         = {hcl_string(p.user_name)}",
                     f"display_name      = {hcl_string(p.display_name)}",
                     "name {", f"  given_name  = {hcl_string(given)}",
                     f"  family_name = {hcl_string(family)}", "}"]
             if p.email:
                 body += ["emails {", f"  value   = {hcl_string(p.email)}", "  primary = true",
                          "}"]
-            blocks.append(_block("resource", "aws_identitystore_user", n, body))
+            note = (f"# Exists already: terraform import aws_identitystore_user.{n} "
+                    f"{plan.instance.identity_store_id}/{p.existing_user_id}\n"
+                    if p.existing_user_id and plan.instance else "")
+            blocks.append(note + _block("resource", "aws_identitystore_user", n, body))
         for g in plan.groups:
             n = names("aws_identitystore_group", g.key)
             group_ref[g.key] = f"aws_identitystore_group.{n}.group_id"
-            blocks.append(_block("resource", "aws_identitystore_group", n, [
+            note = (f"# Exists already: terraform import aws_identitystore_group.{n} "
+                    f"{plan.instance.identity_store_id}/{g.existing_id}\n"
+                    if g.existing_id and plan.instance else "")
+            blocks.append(note + _block("resource", "aws_identitystore_group", n, [
                 "identity_store_id = local.identity_store_id",
                 f"display_name      = {hcl_string(g.name)}",
                 f"description       = {hcl_string(g.description)}"]))

@@ -67,6 +67,12 @@ class PlanPerson:
     access: dict[str, str] = field(default_factory=dict)  # account id → permission set key
     groups: list[str] = field(default_factory=list)  # group keys
     notes: list[str] = field(default_factory=list)
+    existing_user_id: str | None = None  # the Identity Center user of this name, if any
+
+    @property
+    def user_name(self) -> str:
+        """The Identity Center user name: the email when known, else the person id."""
+        return self.email or self.id
 
 
 @dataclass
@@ -111,6 +117,7 @@ class PlanGroup:
     members: list[str]  # person ids
     description: str
     existing_id: str | None = None
+    existing_members: list[str] = field(default_factory=list)  # person ids already in it
 
 
 @dataclass(frozen=True)
@@ -554,6 +561,10 @@ def _existing(plan: Plan, inventory: Inventory) -> None:
     groups = {r.id: r for r in inventory.of("sso.group")
               if r.attrs.get("identity_store_id") == store_id}
     group_by_name = {r.name: r.id for r in groups.values()}
+    users = {r.name.lower(): r.id for r in inventory.of("sso.user")
+             if r.attrs.get("identity_store_id") == store_id}
+    for p in plan.people:
+        p.existing_user_id = users.get(p.user_name.lower())
     ps_by_name = {r.name: r for r in sets}
     for ps in plan.permission_sets:
         rec = ps_by_name.get(ps.name)
@@ -566,8 +577,12 @@ def _existing(plan: Plan, inventory: Inventory) -> None:
             if not same:
                 plan.warnings.append(f"permission set {ps.name} already exists with other "
                                      "policies: the kit would change it")
+    person_of = {p.existing_user_id: p.id for p in plan.people if p.existing_user_id}
     for g in plan.groups:
         g.existing_id = group_by_name.get(g.name)
+        if g.existing_id:
+            g.existing_members = sorted(person_of[u] for u in groups[g.existing_id].attrs.get(
+                "members") or [] if u in person_of)
     planned = set()
     for a in plan.assignments:
         g, ps = plan.group(a.group), plan.permission_set(a.permission_set)

@@ -15,7 +15,8 @@ def to_json(plan: Plan) -> dict[str, Any]:
     """`onboard sso plan --format json`: exactly the keys in JSON_KEYS.
 
     people:          [{id, display_name, email, users: [{account_id, user_name, rule, detail}],
-                       groups: [group name], access: [{account_id, permission_set}], notes}]
+                       groups: [group name], access: [{account_id, permission_set}], notes,
+                       exists (an Identity Center user of that name exists)}]
     groups:          [{key, name, members: [person id], description, exists}]
     permission_sets: [{key, name, session_duration, session_duration_reason, description,
                        managed_policies: [arn], customer_managed_policies: [{name, path,
@@ -34,7 +35,8 @@ def to_json(plan: Plan) -> dict[str, Any]:
             "groups": [plan.group(g).name for g in p.groups],
             "access": [{"account_id": a, "permission_set": plan.permission_set(k).name}
                        for a, k in sorted(p.access.items())],
-            "notes": p.notes} for p in plan.people],
+            "notes": p.notes, "exists": p.existing_user_id is not None}
+            for p in plan.people],
         "groups": [{"key": g.key, "name": g.name, "members": g.members,
                     "description": g.description, "exists": g.existing_id is not None}
                    for g in plan.groups],
