@@ -140,6 +140,10 @@ def render(plan: Plan) -> dict[str, str]:
                       "(SCIM):\n# they are not created in Terraform. Create each group below "
                       f"in {plan.idp_name}\n# with the members listed, provision it, then "
                       "apply.\n")
+        if plan.identity_source == "google":
+            blocks.append("# Google Workspace has historically provisioned users only: if "
+                          "these groups do\n# not arrive, create them in Identity Center "
+                          "(console → Groups) with these\n# exact names and members.\n")
         for g in plan.groups:
             n = names("data.aws_identitystore_group", g.key)
             group_ref[g.key] = f"data.aws_identitystore_group.{n}.group_id"
