@@ -51,6 +51,14 @@ BREAK_GLASS_REASON = ("kept by choice as the break-glass IAM user: MFA on, no ac
                       "password in the safe, alarm on its sign-in")
 
 
+def one_line(text: str) -> str:
+    """Text safe for a comment line of a script or HCL file: no control characters."""
+    return _CONTROL.sub(" ", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 @dataclass(frozen=True)
 class Edit:
     kind: str
@@ -177,7 +185,7 @@ class Plan:
 
     def account_label(self, account_id: str) -> str:
         acct = self.accounts.get(account_id)
-        return f"{account_id} ({acct.name})" if acct and acct.name else account_id
+        return f"{account_id} ({one_line(acct.name)})" if acct and acct.name else account_id
 
 
 # --- identity source -----------------------------------------------------------------------
@@ -278,6 +286,11 @@ def build(inventory: Inventory, accounts: list[Account], answers: dict[str, dict
     edit_index: dict[tuple[str, ...], Edit] = {}
     used_edits: set[Edit] = set()
     mapping: dict[tuple[str, str], str] = {}
+    clean = [e for e in edits if not _CONTROL.search(e.target + e.value)]
+    if len(clean) < len(edits):
+        warnings.append(f"{len(edits) - len(clean)} stored edit(s) hold control characters "
+                        "and are ignored; `onboard sso edit list` shows them")
+    edits = clean
     for e in edits:
         if e.kind in ("move-user", "exclude-user", "break-glass"):
             try:
