@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.table import Table
 from rich.text import Text
 
+from onboard.checks.base import Inventory
 from onboard.cli.common import UsageError, add_common, open_store, resolve_session
 from onboard.cli.common import console as cli_console
 from onboard.sso_kit import emit_commands, emit_cutover, emit_profiles, emit_terraform
@@ -90,7 +91,7 @@ def _open(args: argparse.Namespace) -> tuple[Store, int]:
     return store, session.id
 
 
-def _plan(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _plan(args: argparse.Namespace) -> tuple[Store, int, Plan, Inventory]:
     store, session_id = _open(args)
     try:
         plan, inventory = load(store, session_id)
