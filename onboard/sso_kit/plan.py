@@ -444,7 +444,8 @@ def _permission_sets(cells: dict[tuple[frozenset[PolicyRef], str], list[str]],
 
 
 def _fit_text(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    # ASCII "...": a permission set description only admits Latin-1 characters
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _groups(cells: dict[tuple[frozenset[PolicyRef], str], list[str]],
