@@ -105,6 +105,11 @@ class DecisionLine(BaseModel):
     status: ActionStatus
     priority: str
     risk: int | None = None
+    kit: str = ""  # the onboard command that carries the action out, if there is one
+
+
+# Actions onboard has a kit for: the decision table points at it.
+KITS = {"adopt-identity-center": "onboard sso plan"}
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -359,7 +364,8 @@ def decision_table(store: Store, catalog: Catalog, session_id: int,
         if not a.status.decided and not include_proposed:
             continue
         common: dict[str, Any] = {"action_id": a.id, "action": a.title, "owner": a.owner,
-                                  "due": a.due, "status": a.status, "priority": a.priority}
+                                  "due": a.due, "status": a.status, "priority": a.priority,
+                                  "kit": KITS.get(a.action_def or "", "")}
         if not a.row_ids:
             lines.append(((len(rows), a.id), DecisionLine(**common)))
         for rid in a.row_ids:

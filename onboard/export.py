@@ -146,7 +146,8 @@ def decisions_markdown(lines: Sequence[DecisionLine]) -> str:
     """The talk's decision table: observation | assumed incident | reason | action, plus
     priority, owner, due, status and risk."""
     body = [[md.cell(d.observation), md.cell(d.incident), md.cell(d.reason),
-             md.cell(d.action), md.cell(d.priority), md.cell(d.owner), md.cell(d.due),
+             md.cell(d.action) + (f"<br>kit: `{d.kit}`" if d.kit else ""),
+             md.cell(d.priority), md.cell(d.owner), md.cell(d.due),
              md.cell(d.status.label), md.cell(d.risk)] for d in lines]
     return md.table(list(DECISION_COLUMNS), body, align="llllllllr")
 

@@ -125,7 +125,7 @@ def _v4(db: sqlite_utils.Database) -> None:
     duplicate them, an `accepted` row state, scan notes (the Organizations failure, skipped
     regions), and task rows that hold only the user's own ticks."""
     db.table("activity").create({"id": int, "session_id": int, "at": str, "kind": str,
-                           "detail": str}, pk="id")
+                                 "detail": str}, pk="id")
     db.table("activity").create_index(["session_id", "kind"])
     db.table("matrix_rows").add_column("accepted", int)
     db.table("scans").add_column("notes", str)
@@ -150,7 +150,14 @@ def _v4(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM task_state WHERE auto = 1")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+def _v5_sso_edits(db: sqlite_utils.Database) -> None:
+    """The Identity Center kit's edits (renames, moves, exclusions), kept across rescans."""
+    db.table("sso_edits").create({"session_id": int, "kind": str, "target": str,
+                                  "value": str, "updated": str},
+                                 pk=("session_id", "kind", "target"))
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5_sso_edits]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -787,3 +794,23 @@ class Store:
     def tf_resources(self, session_id: int) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM tf_resources WHERE session_id = ? ORDER BY address",
                           [session_id])
+
+    # -- Identity Center kit edits
+
+    def sso_edits(self, session_id: int) -> list[dict[str, str]]:
+        """Every stored edit of the Identity Center plan: {kind, target, value, updated}."""
+        return self._rows("SELECT kind, target, value, updated FROM sso_edits "
+                          "WHERE session_id = ? ORDER BY kind, target", [session_id])
+
+    def set_sso_edit(self, session_id: int, kind: str, target: str, value: str) -> None:
+        with self.tx() as db:
+            db["sso_edits"].upsert({"session_id": session_id, "kind": kind, "target": target,
+                                    "value": value, "updated": now()},
+                                   pk=("session_id", "kind", "target"))
+
+    def delete_sso_edit(self, session_id: int, kind: str, target: str) -> bool:
+        """Forget one edit; False if there was none."""
+        with self.tx() as db:
+            cur = db.execute("DELETE FROM sso_edits WHERE session_id = ? AND kind = ? AND "
+                             "target = ?", [session_id, kind, target])
+            return bool(cur.rowcount)

@@ -222,6 +222,18 @@ class Workspace:
             decide.delete_action(self.store, self.catalog, self.session_id, action_id)
             self._decision_changed(action=action_id)
 
+    # -- the Identity Center kit's edits (renames, moves, exclusions; kept across rescans)
+
+    def save_sso_edit(self, plan: Any, inventory: Any, kind: str, target: str,
+                      value: str = "") -> tuple[str, str]:
+        """Validate an edit against the current plan and store it (sso_kit.edits)."""
+        from onboard.sso_kit.edits import save_edit
+
+        return save_edit(self.store, self.session_id, plan, inventory, kind, target, value)
+
+    def forget_sso_edit(self, kind: str, target: str) -> bool:
+        return self.store.delete_sso_edit(self.session_id, kind, target)
+
     # -- the activity log (exports)
 
     def record_export(self, kind: str, **detail: Any) -> None:

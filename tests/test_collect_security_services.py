@@ -55,7 +55,8 @@ def member_session(account_id: str) -> boto3.Session:
 
 @pytest.mark.parametrize("name, scope, produces", [
     ("organizations.organization", "global", ("org.account",)),
-    ("sso.instances", "regional", ("sso.region",)),
+    ("sso.instances", "regional", ("sso.region", "sso.permission_set", "sso.group",
+                                   "sso.user")),
     ("cloudtrail.trails", "global", ("cloudtrail.trail", "cloudtrail.account")),
     ("config.recorders", "regional", ("config.region",)),
     ("securityhub.hub", "regional", ("securityhub.region",)),
@@ -391,9 +392,10 @@ def test_calls_per_account_and_region(aws: None, make_ctx: Callable[..., Context
     regional_calls = sum(calls.counter.values()) - global_calls
     # global: DescribeOrganization 1 + DescribeTrails 1 + GetTrailStatus 1 per trail
     assert global_calls == 3
-    # regional: ListInstances 1, Config 2, DescribeHub 1, GuardDuty 2, Inspector 1,
+    # regional: ListInstances 1 (+ ListPermissionSets, ListUsers, ListGroups on moto's
+    # pre-seeded, empty instance), Config 2, DescribeHub 1, GuardDuty 2, Inspector 1,
     # ListAnalyzers 1
-    assert regional_calls == 8
+    assert regional_calls == 11
     declared = {f"{c.service}:{c.operation}" for spec in REGISTRY.values()
                 for c in spec.calls}
     assert set(calls.counter) <= declared

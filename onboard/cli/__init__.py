@@ -19,6 +19,7 @@ from onboard.cli import (
     policy,
     scan,
     sessions,
+    sso,
     tf,
     tui,
     week,
@@ -26,7 +27,7 @@ from onboard.cli import (
 from onboard.cli.common import UsageError, add_common
 from onboard.store import StoreError
 
-COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, week, policy, tf)
+COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, week, policy, tf, sso)
 
 
 def build_parser() -> argparse.ArgumentParser:
