@@ -22,9 +22,13 @@ import sqlite_utils
 from onboard.models import (
     Account,
     Activity,
+    Asset,
+    AssetLink,
     CollectError,
     Finding,
+    MatrixRow,
     Resource,
+    RowResource,
     ScanInfo,
     SessionInfo,
     Severity,
@@ -192,6 +196,13 @@ def _create_file(path: Path) -> None:
                          "pass a writable --db") from None
 
 
+def _last_pk(table: sqlite_utils.db.Table) -> int:
+    """The rowid of the row a table insert just made."""
+    if table.last_pk is None:
+        raise StoreError(f"{table.name}: the insert made no row")
+    return int(table.last_pk)
+
+
 class Store:
     """One open database. Thread-safe: scan workers and the UI share it through a lock."""
 
@@ -338,7 +349,7 @@ class Store:
             table = db.table("activity")
             table.insert({"session_id": session_id, "at": now(), "kind": kind,
                           "detail": json.dumps(detail, sort_keys=True, default=str)})
-            return int(table.last_pk)
+            return _last_pk(table)
 
     def activity(self, session_id: int, kind: str | None = None) -> list[Activity]:
         sql = "SELECT * FROM activity WHERE session_id = ?"
@@ -442,7 +453,7 @@ class Store:
             table.insert({"session_id": session_id, "started": now(), "finished": None,
                           "status": "running", "identity": json.dumps(identity),
                           "regions": json.dumps(regions), "api_calls": 0})
-            return int(table.last_pk)
+            return _last_pk(table)
 
     _RESOURCE_COLS = ("scan_id", "type", "account_id", "region", "id", "arn", "name",
                       "vpc_id", "subnet_id", "attrs")
@@ -680,7 +691,7 @@ class Store:
             table = db.table("assets")
             table.insert({"session_id": session_id, "name": name,
                           "description": description, "value": value})
-            return int(table.last_pk)
+            return _last_pk(table)
 
     def update_asset(self, asset_id: int, **fields: Any) -> None:
         with self.tx() as db:
@@ -691,15 +702,17 @@ class Store:
             db.execute("DELETE FROM asset_links WHERE asset_id = ?", [asset_id])
             db.execute("DELETE FROM assets WHERE id = ?", [asset_id])
 
-    def assets(self, session_id: int) -> list[dict[str, Any]]:
+    def assets(self, session_id: int) -> list[Asset]:
+        """Information assets with their links, most valuable first, then by name."""
         assets = self._rows("SELECT * FROM assets WHERE session_id = ? ORDER BY value DESC, "
                             "name", [session_id])
         links = self._rows("SELECT l.* FROM asset_links l JOIN assets a ON a.id = l.asset_id "
                            "WHERE a.session_id = ? ORDER BY l.id", [session_id])
-        for asset in assets:
-            asset["links"] = [{"id": lk["id"], "kind": lk["kind"], "value": lk["value"]}
-                              for lk in links if lk["asset_id"] == asset["id"]]
-        return assets
+        return [Asset(id=a["id"], name=a["name"], description=a["description"] or "",
+                      value=a["value"],
+                      links=[AssetLink(id=lk["id"], kind=lk["kind"], value=lk["value"])
+                             for lk in links if lk["asset_id"] == a["id"]])
+                for a in assets]
 
     def add_asset_link(self, asset_id: int, kind: str, value: str) -> int:
         if kind not in {"arn", "pattern", "tag"}:
@@ -707,7 +720,7 @@ class Store:
         with self.tx() as db:
             table = db.table("asset_links")
             table.insert({"asset_id": asset_id, "kind": kind, "value": value})
-            return int(table.last_pk)
+            return _last_pk(table)
 
     def delete_asset_link(self, link_id: int) -> None:
         with self.tx() as db:
@@ -715,14 +728,18 @@ class Store:
 
     # -- matrix rows
 
-    def matrix_rows(self, session_id: int) -> list[dict[str, Any]]:
+    def matrix_rows(self, session_id: int) -> list[MatrixRow]:
+        """The stored rows (title, severity, risk and status are derived by orient.matrix)."""
         rows = self._rows("SELECT * FROM matrix_rows WHERE session_id = ? ORDER BY id",
                           [session_id])
-        for r in rows:
-            r["edited"] = json.loads(r["edited"] or "[]")
-            r["resources"] = json.loads(r["resources"] or "[]")
-            r["stride"] = r["stride"] or ""
-        return rows
+        return [MatrixRow(
+            id=r["id"], check_id=r["check_id"] or "", account_id=r["account_id"] or "",
+            observation=r["observation"] or "", incident=r["incident"] or "",
+            reason=r["reason"] or "", stride=r["stride"] or "", threat=r["threat"] or 2,
+            vulnerability=r["vulnerability"] or 2, edited=json.loads(r["edited"] or "[]"),
+            fixed=bool(r["fixed"]), accepted=bool(r.get("accepted")), custom=bool(r["custom"]),
+            resources=[RowResource.model_validate(x)
+                       for x in json.loads(r["resources"] or "[]")]) for r in rows]
 
     def save_matrix_row(self, session_id: int, row: dict[str, Any]) -> int:
         """Insert (no 'id') or update a matrix row; lists are stored as JSON."""
@@ -739,7 +756,7 @@ class Store:
             data.pop("id", None)
             data["created"] = data["updated"]
             table.insert(data)
-            return int(table.last_pk)
+            return _last_pk(table)
 
     def delete_matrix_row(self, row_id: int) -> None:
         with self.tx() as db:
@@ -771,7 +788,7 @@ class Store:
                 data.pop("id", None)
                 data["created"] = data["updated"]
                 table.insert(data)
-                action_id = int(table.last_pk)
+                action_id = _last_pk(table)
             if "row_ids" in action:
                 db.execute("DELETE FROM action_rows WHERE action_id = ?", [action_id])
                 db.table("action_rows").insert_all([{"action_id": action_id, "row_id": rid}
@@ -804,7 +821,7 @@ class Store:
 
     def set_sso_edit(self, session_id: int, kind: str, target: str, value: str) -> None:
         with self.tx() as db:
-            db["sso_edits"].upsert({"session_id": session_id, "kind": kind, "target": target,
+            db.table("sso_edits").upsert({"session_id": session_id, "kind": kind, "target": target,
                                     "value": value, "updated": now()},
                                    pk=("session_id", "kind", "target"))
 

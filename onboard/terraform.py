@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from onboard.models import Resource
+from onboard.models import Resource, TfResource
 from onboard.store import Store
 
 # Terraform type → the inventory type it creates.
@@ -123,26 +123,6 @@ SERVICE_TAGS = ("aws:autoscaling:groupName", "eks:nodegroup-name", "aws:eks:clus
 
 class TerraformError(ValueError):
     """A file that cannot be imported; the message is one line naming the file."""
-
-
-@dataclass(frozen=True)
-class TfResource:
-    """One managed AWS resource instance from a state."""
-
-    address: str
-    type: str
-    name: str
-    module: str
-    index_key: str | None
-    resource_id: str | None
-    arn: str | None
-    source: str
-
-    def row(self) -> dict[str, Any]:
-        """The dict `store.replace_tf_resources` takes."""
-        return {"address": self.address, "type": self.type, "name": self.name,
-                "module": self.module, "index_key": self.index_key,
-                "resource_id": self.resource_id, "arn": self.arn, "source": self.source}
 
 
 # --- reading ------------------------------------------------------------------------------

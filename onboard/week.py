@@ -162,7 +162,7 @@ def _assets_declared(f: Facts) -> Verdict:
     assets = f.store.assets(f.session_id)
     if not assets:
         return Verdict(False, "no information asset declared yet")
-    unlinked = [a["name"] for a in assets if not a["links"]]
+    unlinked = [a.name for a in assets if not a.links]
     if len(unlinked) == len(assets):
         return Verdict(False, f"{_plural(len(assets), 'asset', 'assets')} declared, none "
                        "linked to a resource yet")
