@@ -270,7 +270,8 @@ def task_states(catalog: Catalog, store: Store, session_id: int) -> list[TaskSta
                 out.append(TaskState(task, day.day, verdict.done, "derived", verdict.reason))
             else:
                 out.append(TaskState(task, day.day, False, "open",
-                                     "tick it when it is done: " + task.done_when.strip()))
+                                     "no rule can see this one: tick it yourself when it is "
+                                     "done"))
     return out
 
 
