@@ -19,7 +19,11 @@ from pydantic import BaseModel, Field
 from onboard.assets import RowResource
 from onboard.models import GLOBAL, ActionDef, CheckDef
 
-PLACEHOLDERS = ("resource_id", "account_id", "region", "tf_name")
+PLACEHOLDERS = ("resource_id", "account_id", "region", "tf_name", "home_region", "region_tf",
+                "is_home_region", "tf_ref", "resource_arn", "access_key_ids", "vpc_id",
+                "cf_log_target", "elb_log_principal")
+"""Every placeholder a catalog template may use; onboard.fixes fills them from the inventory
+(the plan below fills the first ones and leaves the rest as written)."""
 GLOBAL_REGION = "us-east-1"
 """What {region} becomes for a global resource (IAM, S3 listing, CloudFront)."""
 
@@ -174,7 +178,8 @@ def _raw(value: str) -> str:
 def values_for(res: RowResource, name: str | None = None) -> dict[str, str]:
     region = res.region if res.region and res.region != GLOBAL else GLOBAL_REGION
     return {"resource_id": res.resource_id, "account_id": res.account_id,
-            "region": region, "tf_name": name or tf_name(res.resource_id)}
+            "region": region, "tf_name": name or tf_name(res.resource_id),
+            "home_region": region, "region_tf": region.replace("-", "_")}
 
 
 class TfIndex:
