@@ -168,7 +168,7 @@ def values_for(target_check: CheckDef, res: RowResource, inv: Resource | None, m
     region = res.region if res.region and res.region != GLOBAL else home_region
     arn = res.resource_arn or (inv.arn if inv else None) or ""
     elb_account = ELB_LOG_ACCOUNTS.get(region)
-    principal = ('{"AWS":"arn:aws:iam::%s:root"}' % elb_account if elb_account
+    principal = ('{"AWS":"arn:aws:iam::' + elb_account + ':root"}' if elb_account
                  else '{"Service":"logdelivery.elasticloadbalancing.amazonaws.com"}')
     values: dict[str, Any] = {
         "resource_id": res.resource_id, "account_id": res.account_id, "region": region,

@@ -157,8 +157,10 @@ PREAMBLE = """set -euo pipefail
 
 onboard_check_account() {
   local profile="$1" expected="$2" actual
-  if ! actual=$(aws sts get-caller-identity --profile "$profile" --query Account --output text); then
-    echo "onboard: profile $profile does not work (see 'onboard profiles'); stopping before account $expected" >&2
+  if ! actual=$(aws sts get-caller-identity --profile "$profile" --query Account \
+      --output text); then
+    echo "onboard: profile $profile does not work (see 'onboard profiles');" \
+      "stopping before account $expected" >&2
     exit 1
   fi
   if [ "$actual" != "$expected" ]; then

@@ -223,7 +223,8 @@ def _providers(groups: list[tuple[str, str]], fi: FixInput, profile_template: st
                   'provider "aws" {',
                   f'  alias               = "{alias(account, region)}"',
                   f'  region              = "{region}"',
-                  f'  profile             = "{hcl_escape(profile_name(profile_template, account))}"',
+                  '  profile             = '
+                  f'"{hcl_escape(profile_name(profile_template, account))}"',
                   f'  allowed_account_ids = ["{account}"]',
                   "}"]
     return "\n".join(lines) + "\n"

@@ -10,11 +10,23 @@ from collections.abc import Sequence
 from onboard import __version__
 from onboard.catalog import ENV_VAR as CHECKLISTS_ENV
 from onboard.catalog import CatalogError
-from onboard.cli import actions, assets, demo, export, matrix, policy, scan, sessions, tf, tui
+from onboard.cli import (
+    actions,
+    assets,
+    demo,
+    export,
+    matrix,
+    policy,
+    profiles,
+    scan,
+    sessions,
+    tf,
+    tui,
+)
 from onboard.cli.common import UsageError, add_common
 from onboard.store import StoreError
 
-COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, policy, tf)
+COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, policy, tf, profiles)
 
 
 def build_parser() -> argparse.ArgumentParser:

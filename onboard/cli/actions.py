@@ -13,9 +13,9 @@ from rich.table import Table
 from onboard import decide, fixscript, orient, tfbundle
 from onboard.assets import AssetError
 from onboard.catalog import Catalog
-from onboard.fixes import DEFAULT_PROFILE_TEMPLATE, FixError, gather
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
 from onboard.cli.common import console as cli_console
+from onboard.fixes import DEFAULT_PROFILE_TEMPLATE, FixError, gather
 from onboard.orient import MatrixRow
 from onboard.store import Store
 
