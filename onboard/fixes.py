@@ -213,9 +213,10 @@ def _unique_names(keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str]
 
 
 def gather(store: Store, catalog: Catalog, session_id: int, refs: Iterable[str],
-           accounts: Iterable[str] = ()) -> FixInput:
-    """Everything a fix script or bundle for `refs` needs; FixError on a bad ref."""
-    rows = matrix(store, catalog, session_id)
+           accounts: Iterable[str] = (), rows: list[MatrixRow] | None = None) -> FixInput:
+    """Everything a fix script or bundle for `refs` needs; FixError on a bad ref.
+    `rows`: the current matrix (e.g. from orient.refresh); read from the store if None."""
+    rows = rows if rows is not None else matrix(store, catalog, session_id)
     try:
         picked = _rows_for(store, catalog, session_id, list(refs), rows)
     except decide.DecideError as exc:
@@ -281,6 +282,9 @@ def gather(store: Store, catalog: Catalog, session_id: int, refs: Iterable[str],
                 f.check_id in (a.answers if a else []) for a, _, _ in picked):
             left_out.append(LeftOut(f.check_id, f.account_id, f.region, f.resource_id, mark,
                                     str((t or {}).get("note", ""))))
+    # rows made before the triage still list the resource: the triage wins
+    skipped = {(lo.check_id, lo.account_id, lo.region, lo.resource_id) for lo in left_out}
+    targets = [t for t in targets if t.key not in skipped]
     names_by_id = {a.account_id: a.name for a in store.accounts(session_id)}
     order = {a: i for i, a in enumerate(names_by_id)}
     account_ids = sorted(dict.fromkeys(t.resource.account_id for t in targets),

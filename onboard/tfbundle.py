@@ -133,7 +133,9 @@ def _split(snippets: list[_Snippet], mgmt: str, home: str) -> list[_Block]:
                 continue
             kind, btype, name = m.group(1), m.group(2), m.group(3)
             scope = _scope(btype, s.account, s.region, mgmt)
-            account, region = (mgmt, home) if scope[0] == "org" else (s.account, s.region)
+            account, region = ((mgmt, home) if scope[0] == "org" else
+                               (s.account, home) if scope[0] == "acct" else
+                               (s.account, s.region))
             blocks.append(_Block(s.file, account, region, kind, btype, name, text, scope))
         blocks.append(_Block(s.file, s.account, s.region, "other", text=""))
     return blocks

@@ -179,14 +179,15 @@ def _fix(args: argparse.Namespace) -> int:
     session = resolve_session(store, getattr(args, "session", None), create=False)
     _no_scan_hint(store, session.id, session.name)
     try:
-        fi = gather(store, catalog, session.id, args.ids, args.account)
+        rows = orient.refresh(store, catalog, session.id)
+        fi = gather(store, catalog, session.id, args.ids, args.account, rows)
         if args.verb == "script":
             text = fixscript.script(fi, args.profile_template,
                                     generated=f"session {session.name}")
             files = {}
         else:
             files = tfbundle.bundle(fi, args.profile_template)
-    except FixError as exc:
+    except (FixError, orient.OrientError) as exc:
         raise UsageError(str(exc)) from None
     if args.verb == "script":
         if args.output:
