@@ -15,15 +15,19 @@ import string
 from collections.abc import Callable
 from typing import Any
 
+from onboard.catalog import Catalog
 from onboard.fixes import (
     DEFAULT_PROFILE_TEMPLATE,
+    FixError,
     FixInput,
     Target,
+    gather,
     profile_name,
     quote_value,
     shell_quote,
 )
 from onboard.models import CheckDef
+from onboard.store import Store
 
 # `aws <service>` where a command starts: line start, after $( ; | && || or a shell keyword.
 _AWS_AT_COMMAND = re.compile(
@@ -33,6 +37,8 @@ DESTRUCTIVE = ("delete-login-profile", "delete-access-key", "delete-bucket-polic
                "delete-user", "delete-bucket ", "delete-db-instance", "terminate-instances",
                "delete-policy", "delete-role", "delete-trail", "delete-detector")
 """Operations a fix script never runs uncommented (tests hold every rendered script to it)."""
+__all__ = ["DESTRUCTIVE", "FixError", "live_lines", "render", "script", "script_for",
+           "with_profile"]
 
 
 class _Recording(dict[str, str]):
@@ -210,3 +216,11 @@ def live_lines(text: str) -> list[str]:
     """The lines a shell would run (not comments, not blank)."""
     return [line for line in text.split("\n")
             if line.strip() and not line.lstrip().startswith("#")]
+
+
+def script_for(store: Store, catalog: Catalog, session_id: int, ref: str,
+               profile_template: str = DEFAULT_PROFILE_TEMPLATE) -> str:
+    """The fix script for one action (number) or suggestion (catalog id), as the Actions
+    screen shows and copies it; FixError when there is nothing to build it from."""
+    return script(gather(store, catalog, session_id, [ref]), profile_template,
+                  generated=f"action {ref}")
