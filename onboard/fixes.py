@@ -22,7 +22,7 @@ from onboard.assets import RowResource
 from onboard.catalog import Catalog
 from onboard.models import GLOBAL, ActionDef, CheckDef, Resource
 from onboard.orient import EXCLUDED_MARKS, MatrixRow, matrix
-from onboard.remediation import GLOBAL_REGION, TfIndex, hcl_escape, tf_name
+from onboard.remediation import GLOBAL_REGION, RawValue, TfIndex, hcl_escape, tf_name
 from onboard.store import Store
 
 DEFAULT_PROFILE_TEMPLATE = "onboard-{account_id}"
@@ -187,10 +187,6 @@ def values_for(target_check: CheckDef, res: RowResource, inv: Resource | None, m
     values["tf_ref"] = RawValue(f"{managed[0]}.id" if managed
                                 else f'"{hcl_escape(res.resource_id)}"')
     return values
-
-
-class RawValue(str):
-    """A value the renderer inserts as is (already quoted JSON or HCL)."""
 
 
 def _unique_names(keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], str]:

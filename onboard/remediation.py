@@ -21,7 +21,7 @@ from onboard.models import GLOBAL, ActionDef, CheckDef
 
 PLACEHOLDERS = ("resource_id", "account_id", "region", "tf_name", "home_region", "region_tf",
                 "is_home_region", "tf_ref", "resource_arn", "access_key_ids", "vpc_id",
-                "cf_log_target", "elb_log_principal")
+                "cf_log_target", "elb_log_principal", "account_ids_hcl")
 """Every placeholder a catalog template may use; onboard.fixes fills them from the inventory
 (the plan below fills the first ones and leaves the rest as written)."""
 GLOBAL_REGION = "us-east-1"
@@ -150,6 +150,10 @@ def hcl_escape(value: str) -> str:
     return value.replace("${", "$${").replace("%{", "%%{")
 
 
+class RawValue(str):
+    """A value inserted as is, not quoted (already-quoted HCL or JSON)."""
+
+
 class _Values(dict[str, str]):
     def __missing__(self, key: str) -> str:  # an unknown placeholder stays as written
         return "{" + key + "}"
@@ -157,7 +161,7 @@ class _Values(dict[str, str]):
 
 def render(template: str, values: dict[str, str], quote: Callable[[str], str]) -> str:
     """Fill the catalog's {placeholders}; each value passes through `quote` first."""
-    known = _Values({k: quote(v) for k, v in values.items()})
+    known = _Values({k: v if isinstance(v, RawValue) else quote(v) for k, v in values.items()})
     try:
         return string.Formatter().vformat(template, (), known)
     except (ValueError, IndexError, KeyError):  # a stray brace in a team-edited template
@@ -179,7 +183,20 @@ def values_for(res: RowResource, name: str | None = None) -> dict[str, str]:
     region = res.region if res.region and res.region != GLOBAL else GLOBAL_REGION
     return {"resource_id": res.resource_id, "account_id": res.account_id,
             "region": region, "tf_name": name or tf_name(res.resource_id),
-            "home_region": region, "region_tf": region.replace("-", "_")}
+            "home_region": region, "region_tf": region.replace("-", "_"),
+            "tf_ref": RawValue(f'"{hcl_escape(res.resource_id)}"')}
+
+
+def _fill_note(text: str) -> str:
+    """Comment out lines holding a placeholder only the fix script can fill (it reads the
+    inventory: key ids, VPC ids), so a pasted snippet never runs a literal {name}."""
+    out = []
+    for line in text.split("\n"):
+        gaps = [k for k in PLACEHOLDERS if "{" + k + "}" in line]
+        if gaps and not line.lstrip().startswith("#"):
+            line = f"# (the fix script fills {', '.join(gaps)}: press F) {line.strip()}"
+        out.append(line)
+    return "\n".join(out)
 
 
 class TfIndex:
@@ -207,19 +224,22 @@ class TfIndex:
 
 
 def managed_note(res: RowResource, address: str) -> str:
-    return (f"# {_comment(res.resource_id)} is managed by `{address}` — change it there "
-            "instead of adding a new resource block.")
+    return (f"# {_comment(res.resource_id)} is managed by `{address}`: add these blocks to "
+            "that configuration; they reference it.")
 
 
 def resource_snippet(check: CheckDef, res: RowResource, tf: TfIndex,
                      name: str | None = None) -> ResourceSnippet:
     values = values_for(res, name)
     address = tf.address(res)
-    terraform = (managed_note(res, address) if address
-                 else render(check.remediation.terraform, values, hcl_escape))
+    if address and not address.startswith("module."):
+        values["tf_ref"] = RawValue(f"{address}.id")
+    terraform = render(check.remediation.terraform, values, hcl_escape)
+    if address:
+        terraform = managed_note(res, address) + "\n" + terraform
     return ResourceSnippet(check_id=check.id, resource=res, terraform_address=address,
                            console=render(check.remediation.console, values, _raw),
-                           cli=render(check.remediation.cli, values, shell),
+                           cli=_fill_note(render(check.remediation.cli, values, shell)),
                            terraform=terraform)
 
 
@@ -291,5 +311,9 @@ def plan(action: ActionDef | None, checks: dict[str, CheckDef],
                 contexts.append(ctx)
         out.console = action.remediation.console.strip()
         out.cli = _per_context(action.remediation.cli, contexts, shell)
-        out.terraform = _per_context(action.remediation.terraform, contexts, hcl_escape)
+        accounts = ", ".join(f'"{hcl_escape(a)}"' for a in
+                             dict.fromkeys(c["account_id"] for c in contexts))
+        out.terraform = _per_context(
+            action.remediation.terraform.replace("{account_ids_hcl}", f"[{accounts}]"),
+            contexts, hcl_escape)
     return out
