@@ -92,6 +92,27 @@ def _fails(scan: dict) -> dict[tuple[str, str, str, str], dict]:
             for f in scan["findings"] if f["status"] == "FAIL"}
 
 
+def test_the_demo_orgs_bundle_is_valid_terraform(demo) -> None:
+    from tests.test_tfbundle import SCHEMA, _blocks, _check_args
+
+    _org, _before, env, tmp = demo
+    out = tmp / "bundle"
+    made = onboard("actions", "terraform", "all", "-o", str(out), env=env)
+    assert made.returncode == 0, made.stderr
+    files = {p.name: p.read_text() for p in out.iterdir()}
+    blocks = _blocks(files)
+    problems: list[str] = []
+    for file, kind, btype, bname, body in blocks:
+        known = SCHEMA["resource" if kind == "resource" else "data"]
+        if btype not in known:
+            problems.append(f"{file}: {kind} {btype} is not a hashicorp/aws type")
+        else:
+            _check_args(f"{file}: {btype}.{bname}", body, known[btype], problems)
+    assert problems == []
+    addresses = [(kind, btype, bname) for _, kind, btype, bname, _ in blocks]
+    assert len(addresses) == len(set(addresses))
+
+
 @pytest.mark.skipif(not AWS_CLI.exists() or shutil.which("jq") is None,
                     reason="needs the awscli test extra and jq")
 def test_every_suggested_actions_script_turns_its_findings_pass(demo, capsys) -> None:

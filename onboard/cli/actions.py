@@ -25,7 +25,8 @@ PRIORITY_STYLE = {"P1": "bold red", "P2": "yellow", "P3": "cyan"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("actions", help="suggest, list or choose actions")
+    p = sub.add_parser("actions", help="suggest, list or choose actions; print their fix "
+                                       "script or Terraform bundle")
     add_common(p)
     p.add_argument("verb", choices=("suggest", "list", "choose", "script", "terraform"))
     p.add_argument("ids", nargs="*", metavar="ID",
