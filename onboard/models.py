@@ -67,6 +67,9 @@ class Remediation(_Strict):
     console: str = Field(description="Console steps a newcomer can follow.")
     cli: str = Field(description="AWS CLI lines; {placeholders} are filled with resource names.")
     terraform: str = Field(description="Terraform that fixes it; {placeholders} as for cli.")
+    cli_setup: str = Field(default="", description=(
+        "AWS CLI lines a fix script runs once per account (once per account and region "
+        "when they use {region}) before the per-resource `cli` lines."))
 
 
 class References(_Strict):
@@ -98,6 +101,9 @@ class CheckDef(_Strict):
     remediation: Remediation
     references: References
     action: str | None = Field(default=None, description="Suggested action id.")
+    manual: str | None = Field(default=None, description=(
+        "Why a fix script cannot turn this check PASS by itself (a human step, or one the "
+        "emulator cannot do); None when the rendered CLI fixes it."))
 
 
 class ActionDef(_Strict):

@@ -17,6 +17,7 @@ from onboard.cli import (
     export,
     matrix,
     policy,
+    profiles,
     scan,
     sessions,
     sso,
@@ -27,7 +28,8 @@ from onboard.cli import (
 from onboard.cli.common import UsageError, add_common
 from onboard.store import StoreError
 
-COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, week, policy, tf, sso)
+COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, week, policy, tf, sso,
+            profiles)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -40,7 +40,8 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--accounts", default=None, metavar="ID,...",
                    help="only these accounts; or, without Organizations access, add them")
     p.add_argument("--role-name", default="OrganizationAccountAccessRole",
-                   help="role assumed in each member account")
+                   help="role assumed in each member account; better a read-only audit "
+                        "role (SecurityAudit + ViewOnlyAccess, deployed with StackSets)")
     p.add_argument("--workers", type=int, default=None,
                    help="threads for (account x region x collector) calls")
 

@@ -29,9 +29,10 @@ from textual.widgets import (
     SelectionList,
     Static,
     TabbedContent,
+    TextArea,
 )
 
-from onboard import decide
+from onboard import decide, fixscript
 from onboard import export as export_mod
 from onboard.catalog import Catalog
 from onboard.decide import Action, ActionStatus, Suggestion
@@ -162,6 +163,35 @@ class ActionEdit:
     status: str
     notes: str
     row_ids: list[int]
+
+
+class ScriptModal(_Dialog):
+    """The action's bash fix script, read-only; y copies it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Close"),
+                                             Binding("y", "copy", "Copy")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog script-dialog"):
+            yield Label("Fix script (onboard actions script)", classes="dialog-title")
+            yield Label("Read it first. y copies it; `onboard profiles` prints the profiles.",
+                        classes="dialog-hint", markup=False)
+            yield TextArea(self.text, read_only=True, id="fix-script")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Copy", variant="primary", id="copy")
+                yield Button("Close", id="cancel")
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.text)
+        self.notify("Fix script copied (where the terminal allows it).", timeout=3)
+
+    @on(Button.Pressed, "#copy")
+    def _copy(self) -> None:
+        self.action_copy()
 
 
 class ActionModal(_Dialog):
@@ -355,7 +385,8 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         Binding("x", "export", "Export decisions"),
         Binding("delete", "delete", "Delete", key_display="del", show=False),
         Binding("f", "next_fix", "Fix tab: console / CLI / Terraform", show=False),
-        Binding("y", "copy_cli", "Copy the CLI lines", show=False),
+        Binding("y", "copy_cli", "Copy the fix script", show=False),
+        Binding("F", "fix_script", "Fix script", key_display="F"),
         Binding("X", "export_report", "Export the full report", key_display="X",
                 show=False),
     ]
@@ -622,13 +653,31 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
     def action_next_fix(self) -> None:
         self.query_one(PlanDetail).next_fix_tab()
 
-    def action_copy_cli(self) -> None:
+    def _fix_script(self) -> str | None:
+        """The bash fix script of the current line (built by the core), or None."""
         entry = self.current()
-        if entry is None or not entry.plan.all_cli.strip():
-            self.notify("No AWS CLI lines for this one.", severity="warning")
+        if entry is None:
+            return None
+        ref = str(entry.action.id) if entry.action else (
+            entry.suggestion.id if entry.suggestion else "")
+        try:
+            return fixscript.script_for(self.oapp.store, self.oapp.catalog,
+                                        self.oapp.session.id, ref)
+        except fixscript.FixError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return None
+
+    def action_copy_cli(self) -> None:
+        text = self._fix_script()
+        if text is None:
             return
-        self.app.copy_to_clipboard(entry.plan.all_cli)
-        self.notify("AWS CLI lines copied (where the terminal allows it).", timeout=3)
+        self.app.copy_to_clipboard(text)
+        self.notify("Fix script copied (where the terminal allows it).", timeout=3)
+
+    def action_fix_script(self) -> None:
+        text = self._fix_script()
+        if text is not None:
+            self.app.push_screen(ScriptModal(text))
 
     # -- export
 
