@@ -357,15 +357,17 @@ class Store:
         if kind:
             sql += " AND kind = ?"
             params.append(kind)
-        return [Activity(id=r["id"], at=r["at"], kind=r["kind"],
-                         detail=json.loads(r["detail"] or "{}"))
-                for r in self._rows(sql + " ORDER BY id", params)]
+        return [self._activity(r) for r in self._rows(sql + " ORDER BY id", params)]
 
     def last_activity(self, session_id: int, kind: str) -> Activity | None:
         rows = self._rows("SELECT * FROM activity WHERE session_id = ? AND kind = ? "
                           "ORDER BY id DESC LIMIT 1", [session_id, kind])
-        return (Activity(id=rows[0]["id"], at=rows[0]["at"], kind=rows[0]["kind"],
-                         detail=json.loads(rows[0]["detail"] or "{}")) if rows else None)
+        return self._activity(rows[0]) if rows else None
+
+    @staticmethod
+    def _activity(r: dict[str, Any]) -> Activity:
+        return Activity(id=r["id"], at=r["at"], kind=r["kind"],
+                        detail=json.loads(r["detail"] or "{}"))
 
     # -- accounts
 
