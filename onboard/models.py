@@ -147,6 +147,9 @@ class InterviewPrompt(_Strict):
 # --- live state ---------------------------------------------------------------------------
 
 
+Environment = Literal["management", "prod", "staging", "sandbox", "dev", "other"]
+
+
 class Account(BaseModel):
     account_id: str
     name: str = ""
@@ -156,7 +159,7 @@ class Account(BaseModel):
     source: Literal["organizations", "caller", "manual", "interview"] = "caller"
     access: Literal["ok", "denied", "skipped"] = "skipped"
     access_reason: str = ""
-    environment: Literal["management", "prod", "staging", "sandbox", "dev", "other"] = "other"
+    environment: Environment = "other"
     known_before: bool = Field(default=False, description="Known before discovery ran.")
 
 

@@ -234,7 +234,8 @@ def _from_show_json(data: dict[str, Any], source: str, label: str) -> list[TfRes
                                  "no type")
         if r.get("mode", "managed") != "managed" or not _is_aws(r["type"]):
             continue
-        attrs = r.get("values") if isinstance(r.get("values"), dict) else {}
+        values = r.get("values")
+        attrs: dict[str, Any] = values if isinstance(values, dict) else {}
         try:
             out.append(_resource(source, r["type"], str(r.get("name", "")), module,
                                  r.get("index"), attrs, address=r.get("address")))

@@ -31,7 +31,7 @@ from botocore.exceptions import (
 
 from onboard.aws.collect.base import error_code
 from onboard.aws.guard import Guard
-from onboard.models import Account
+from onboard.models import Account, Environment
 
 ROLE_SESSION_NAME = "onboard-audit"
 DEFAULT_REGION = "us-east-1"
@@ -344,12 +344,13 @@ def _walk_organization(org: Any) -> list[Account]:
     return [found[k] for k in sorted(found)]
 
 
-def guess_environment(name: str, ou: str = "") -> str:
+def guess_environment(name: str, ou: str = "") -> Environment:
     text = f"{name} {ou}".lower()
-    for env, words in (("prod", ("prod", "prd", "live")), ("staging", ("stag", "stg", "qa")),
-                       ("sandbox", ("sandbox", "sbx", "experiment", "playground")),
-                       ("dev", ("dev",)), ("management", ("management", "master", "billing",
-                                                          "payer"))):
+    guesses: tuple[tuple[Environment, tuple[str, ...]], ...] = (
+        ("prod", ("prod", "prd", "live")), ("staging", ("stag", "stg", "qa")),
+        ("sandbox", ("sandbox", "sbx", "experiment", "playground")), ("dev", ("dev",)),
+        ("management", ("management", "master", "billing", "payer")))
+    for env, words in guesses:
         if any(w in text for w in words):
             return env
     return "other"

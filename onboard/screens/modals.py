@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, OptionList, RadioButton, Radio
 from textual.widgets.option_list import Option
 
 from onboard.guide import SOURCE_LABELS, TRIAGE_MARKS
-from onboard.models import Account, Finding, SessionInfo
+from onboard.models import Account, Environment, Finding, SessionInfo
 from onboard.store import Store
 
 ENVIRONMENTS = ("management", "prod", "staging", "sandbox", "dev", "other")
@@ -81,7 +81,7 @@ class AccountModal(_Dialog):
             ident.focus()
             return
         name = self.query_one("#account-name", Input).value.strip()
-        env = self.query_one("#account-env", Select).value
+        env = cast(Environment, self.query_one("#account-env", Select).value)
         if self.account is not None:
             account = self.account.model_copy(update={"name": name, "environment": env})
         else:
