@@ -1,7 +1,8 @@
 """AWS access: credentials and profiles, who am I, org discovery, assume-role, regions.
 
 Every client onboard makes comes from here, so every client carries the read-only guard,
-the API-call counter and one retry policy (adaptive, so throttling is retried).
+the API-call counter, one retry policy (adaptive, so throttling is retried and slows the
+client down) and a cap on calls in flight per (account, region, service).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ ENABLED = {"opt-in-not-required", "opted-in"}
 EXPIRED_CODES = {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}
 INVALID_CODES = {"InvalidClientTokenId", "UnrecognizedClientException",
                  "SignatureDoesNotMatch", "AuthFailure"}
+# Calls in flight at once against one service of one account-region. The scan fans out
+# wide across accounts and regions, but one customer service never sees more than this
+# (ScoutSuite was reported for throttling a customer's autoscaling).
+PER_SERVICE_CONCURRENCY = 4
 
 
 class AwsSetupError(Exception):
@@ -106,6 +111,7 @@ class AccountAccess:
                 client = self.botocore_session.create_client(
                     service, region_name=key[1], config=self.config)
                 self.guard.attach(client)
+                cap_in_flight(client, PER_SERVICE_CONCURRENCY)
                 client.meta.events.register_first("needs-retry.*", _no_retry_html_500)
                 if service == "s3control" and _custom_endpoint():
                     client.meta.events.register("before-send.s3-control", _strip_account_host)
@@ -120,6 +126,31 @@ class AccountAccess:
             for key in [k for k in self._clients if k[1] == region and k[0] != "sts"]:
                 del self._clients[key]
                 self._key_locks.pop(key, None)
+
+
+def cap_in_flight(client: Any, limit: int) -> None:
+    """At most `limit` HTTP requests of this client on the wire at once (one client is one
+    service of one account-region). The slot is taken just before each attempt is sent and
+    given back as soon as its answer arrives, before any retry back-off sleeps, so a
+    throttled call waits without holding a slot."""
+    slots = threading.BoundedSemaphore(limit)
+    held = threading.local()
+
+    def take(**_: Any) -> None:
+        slots.acquire()
+        held.slot = True
+
+    def give(**_: Any) -> None:
+        # Only if this thread's attempt took one: an earlier before-send handler may have
+        # raised, and then ours never ran.
+        if getattr(held, "slot", False):
+            held.slot = False
+            slots.release()
+
+    # Last among before-send handlers (after the adaptive rate limiter's wait), first among
+    # response-received, which botocore emits after every attempt, failed or not.
+    client.meta.events.register_last("before-send.*", take)
+    client.meta.events.register_first("response-received.*", give)
 
 
 def _custom_endpoint() -> bool:
