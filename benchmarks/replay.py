@@ -381,3 +381,24 @@ class ReplayServer:
     def counts(self) -> Counter[str]:
         return Counter(outcome for _, outcome in list(self.served))
 
+
+
+def main() -> None:
+    """`python -m benchmarks.replay FILE [--latency S] [--throttle P]`: serve until killed."""
+    import argparse
+
+    p = argparse.ArgumentParser(description="serve a recorded scan from memory")
+    p.add_argument("recording", type=Path)
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--latency", type=float, default=0.0)
+    p.add_argument("--jitter", type=float, default=0.0)
+    p.add_argument("--throttle", type=float, default=0.0)
+    args = p.parse_args()
+    server = ReplayServer(Recording.load(args.recording), latency=args.latency,
+                          jitter=args.jitter, throttle=args.throttle, port=args.port).start()
+    print(server.url, flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

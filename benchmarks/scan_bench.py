@@ -247,6 +247,8 @@ def main() -> None:
     p.add_argument("--skip-serial", action="store_true", help="skip the --workers 1 run")
     p.add_argument("--usable-cores", type=float, default=1.0,
                    help="cores the scan's Python can use at once (the GIL: 1)")
+    p.add_argument("--record-only", action="store_true",
+                   help="seed, record the replay file and stop")
     p.add_argument("--recording", type=Path, default=None,
                    help="replay file (default benchmarks/.cache/<accounts>x<regions>...)")
     args = p.parse_args()
@@ -300,6 +302,8 @@ def main() -> None:
             print(f"replaying {path.name}: {len(rec.calls)} recorded calls", flush=True)
         else:
             rec = record(args, regions, busy, path)
+        if args.record_only:
+            return
         replay = ReplayServer(rec, jitter=args.jitter).start()
         chain = critical_chain(replay.url, regions)
         print(f"longest chain of dependent calls: {chain['chain']} (setup {chain['setup']}, "
