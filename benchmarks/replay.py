@@ -236,49 +236,62 @@ REST_JSON_THROTTLE_CODE = {"lambda": "TooManyRequestsException",
 REST_XML_SERVICES = {"cloudfront", "route53"}
 
 
-def throttle_answer(service: str, headers: dict[str, str]) -> Answer:
-    """What AWS sends when it throttles a call, in the shape of the service's protocol."""
+def error_answer(service: str, headers: dict[str, str], code: str, message: str,
+                 status: int) -> Answer:
+    """An AWS error in the shape of the service's protocol (what botocore parses)."""
     rid = f"{random.getrandbits(64):016x}"
     ctype = headers.get("content-type", "")
     if headers.get("x-amz-target"):  # JSON protocol (awsJson1_0 / 1_1)
-        body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"})
-        return Answer(400, (("Content-Type", ctype or "application/x-amz-json-1.1"),
-                            ("x-amzn-RequestId", rid)), body.encode())
-    if ctype.startswith("application/x-www-form-urlencoded"):  # query protocol
-        if service == "ec2":
-            body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error>"
-                    "<Code>RequestLimitExceeded</Code><Message>Request limit exceeded."
-                    f"</Message></Error></Errors><RequestID>{rid}</RequestID></Response>")
-            return Answer(503, (("Content-Type", "text/xml;charset=UTF-8"),), body.encode())
-        body = ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
-                f"<Message>Rate exceeded</Message></Error><RequestId>{rid}</RequestId>"
-                "</ErrorResponse>")
-        return Answer(400, (("Content-Type", "text/xml"), ("x-amzn-RequestId", rid)),
-                      body.encode())
+        body = json.dumps({"__type": code, "message": message})
+        return Answer(status, (("Content-Type", ctype or "application/x-amz-json-1.1"),
+                               ("x-amzn-RequestId", rid)), body.encode())
+    if ctype.startswith("application/x-www-form-urlencoded") and service == "ec2":
+        body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error>"
+                f"<Code>{code}</Code><Message>{message}</Message></Error></Errors>"
+                f"<RequestID>{rid}</RequestID></Response>")
+        return Answer(status, (("Content-Type", "text/xml;charset=UTF-8"),), body.encode())
     if service == "s3":
-        body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
-                "<Message>Please reduce your request rate.</Message>"
+        body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>"
+                f"<Code>{code}</Code><Message>{message}</Message>"
                 f"<RequestId>{rid}</RequestId></Error>")
-        return Answer(503, (("Content-Type", "application/xml"), ("x-amz-request-id", rid)),
+        return Answer(status, (("Content-Type", "application/xml"), ("x-amz-request-id", rid)),
                       body.encode())
-    if service in REST_XML_SERVICES:
-        body = ("<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>Sender</Type>"
-                "<Code>Throttling</Code><Message>Rate exceeded</Message></Error>"
+    if ctype.startswith("application/x-www-form-urlencoded") or service in REST_XML_SERVICES:
+        body = ("<ErrorResponse><Error><Type>Sender</Type>"
+                f"<Code>{code}</Code><Message>{message}</Message></Error>"
                 f"<RequestId>{rid}</RequestId></ErrorResponse>")
-        return Answer(400, (("Content-Type", "text/xml"), ("x-amzn-RequestId", rid)),
+        return Answer(status, (("Content-Type", "text/xml"), ("x-amzn-RequestId", rid)),
                       body.encode())
-    code = REST_JSON_THROTTLE_CODE.get(service, "ThrottlingException")
-    return Answer(429, (("Content-Type", "application/json"), ("x-amzn-ErrorType", code),
-                        ("x-amzn-RequestId", rid)),
-                  json.dumps({"message": "Rate exceeded"}).encode())
+    return Answer(status, (("Content-Type", "application/json"), ("x-amzn-ErrorType", code),
+                           ("x-amzn-RequestId", rid)),
+                  json.dumps({"message": message}).encode())
 
 
-def miss_answer(call: Call) -> Answer:
+def throttle_answer(service: str, headers: dict[str, str]) -> Answer:
+    """What AWS sends when it throttles a call: EC2's RequestLimitExceeded (503), S3's
+    SlowDown (503), Throttling for the other query and REST-XML services and
+    ThrottlingException for JSON ones (400), TooManyRequestsException/ThrottlingException
+    with 429 for REST-JSON services."""
+    if headers.get("x-amz-target"):
+        return error_answer(service, headers, "ThrottlingException", "Rate exceeded", 400)
+    query = headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
+    if query and service == "ec2":
+        return error_answer(service, headers, "RequestLimitExceeded",
+                            "Request limit exceeded.", 503)
+    if service == "s3":
+        return error_answer(service, headers, "SlowDown",
+                            "Please reduce your request rate.", 503)
+    if query or service in REST_XML_SERVICES:
+        return error_answer(service, headers, "Throttling", "Rate exceeded", 400)
+    return error_answer(service, headers,
+                        REST_JSON_THROTTLE_CODE.get(service, "ThrottlingException"),
+                        "Rate exceeded", 429)
+
+
+def miss_answer(call: Call, headers: dict[str, str]) -> Answer:
     """A request the recording never saw: an error the scan reports, never a silent pass."""
-    body = json.dumps({"__type": "ReplayMiss",
-                       "message": f"not recorded: {call.service} {call.operation}"})
-    return Answer(400, (("Content-Type", "application/x-amz-json-1.1"),
-                        ("x-amzn-ErrorType", "ReplayMiss")), body.encode())
+    return error_answer(call.service, headers, "ReplayMiss",
+                        f"not recorded: {call.service} {call.operation}", 400)
 
 
 @dataclass
@@ -294,6 +307,7 @@ class ReplayServer:
     served: list[tuple[Call, str]] = field(default_factory=list)  # (call, "ok"|"throttled"|"miss")
     _next: Counter[Key] = field(default_factory=Counter)
     _loop: asyncio.AbstractEventLoop | None = None
+    _thread: threading.Thread | None = None
     _rng: random.Random = field(default_factory=random.Random)
 
     def start(self) -> ReplayServer:
@@ -308,8 +322,16 @@ class ReplayServer:
             self.port = server.sockets[0].getsockname()[1]
             ready.set()
             self._loop.run_forever()
+            # Stopped: close the listener and every open connection before the loop goes.
+            server.close()
+            pending = asyncio.all_tasks(self._loop)
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            self._loop.close()
 
-        threading.Thread(target=run, daemon=True, name="replay-server").start()
+        self._thread = threading.Thread(target=run, daemon=True, name="replay-server")
+        self._thread.start()
         if not ready.wait(10):
             raise RuntimeError("replay server did not start")
         return self
@@ -319,8 +341,9 @@ class ReplayServer:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self._loop:
+        if self._loop and self._thread:
             self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
 
     def rewind(self) -> None:
         """Start the next scan from the first answer of every sequence; forget the log."""
@@ -344,7 +367,7 @@ class ReplayServer:
         answers = self.recording.answers.get(key)
         if not answers:
             self.served.append((call, "miss"))
-            return miss_answer(call)
+            return miss_answer(call, headers)
         n = self._next[key]
         self._next[key] = n + 1
         self.served.append((call, "ok"))

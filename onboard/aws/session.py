@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -181,29 +182,43 @@ def _strip_account_host(request: Any, **_: Any) -> None:
 
 
 def _cache_client_classes() -> None:
-    """botocore builds a new client class, with one method per API operation (EC2 has
-    ~700), for every client it creates. A scan creates one client per account × region ×
-    service — thousands in a large org — so build each service's class once. The class only
-    maps method names to operation names; everything account- or region-specific lives on
-    the instance, so sharing it is safe."""
+    """botocore builds, for every client it creates, a new service model and a new client
+    class with one method per API operation (EC2 has ~700), and walks every operation to
+    look for endpoint discovery. A scan creates one client per account × region × service —
+    tens of thousands in a large org — so build each service's model and class once. Both
+    only describe the API; everything account- or region-specific lives on the instance,
+    so sharing them is safe."""
     creator = botocore.client.ClientCreator
     if getattr(creator, "_onboard_cached", False):
         return
-    original = creator._create_client_class
-    cache: dict[tuple[str, str], type] = {}
+    original_class = creator._create_client_class
+    original_model = creator._load_service_model
+    classes: dict[tuple[str, str], type] = {}
+    models: dict[tuple[str, str | None], Any] = {}
     lock = threading.Lock()
 
-    def cached(self: Any, service_name: str, service_model: Any) -> type:
+    def cached_class(self: Any, service_name: str, service_model: Any) -> type:
         key = (service_name, service_model.api_version)
         with lock:
-            cls = cache.get(key)
+            cls = classes.get(key)
         if cls is None:
-            cls = original(self, service_name, service_model)
+            cls = original_class(self, service_name, service_model)
             with lock:
-                cls = cache.setdefault(key, cls)
+                cls = classes.setdefault(key, cls)
         return cls
 
-    creator._create_client_class = cached  # type: ignore[method-assign]
+    def cached_model(self: Any, service_name: str, api_version: str | None = None) -> Any:
+        key = (service_name, api_version)
+        with lock:
+            model = models.get(key)
+        if model is None:
+            model = original_model(self, service_name, api_version)
+            with lock:
+                model = models.setdefault(key, model)
+        return model
+
+    creator._create_client_class = cached_class  # type: ignore[method-assign]
+    creator._load_service_model = cached_model  # type: ignore[method-assign]
     creator._onboard_cached = True  # type: ignore[attr-defined]
 
 
@@ -235,6 +250,9 @@ class Aws:
         self.guard = guard or Guard()
         self.config = Config(
             retries={"mode": "adaptive", "max_attempts": 8},
+            # botocore looks proxies up in the environment for every client it creates
+            # (milliseconds each, thousands of clients); none set means none, so say so once.
+            proxies=None if urllib.request.getproxies() else {},
             max_pool_connections=max(10, workers),
             connect_timeout=10,
             read_timeout=60,
