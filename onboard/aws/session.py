@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import botocore.client
+import botocore.hooks
+import botocore.regions
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
@@ -222,7 +224,67 @@ def _cache_client_classes() -> None:
     creator._onboard_cached = True  # type: ignore[attr-defined]
 
 
+def _share_endpoint_rules() -> None:
+    """botocore parses a service's endpoint rule set into objects for every client (the
+    rules of one service are the same for all of them): keep one parsed copy per rule set
+    and exclusion list. The resolver is a pure function of its parameters (its result
+    cache is keyed on them), so sharing it between clients and threads is safe."""
+    if getattr(botocore.regions, "_onboard_shared", False):
+        return
+    original = botocore.regions.EndpointProvider
+    shared: dict[tuple[int, int, frozenset[str]], tuple[Any, Any]] = {}
+    lock = threading.Lock()
+
+    def provider(ruleset_data: Any, partition_data: Any, excluded_params: Any = None) -> Any:
+        key = (id(ruleset_data), id(partition_data), frozenset(excluded_params or ()))
+        with lock:
+            found = shared.get(key)
+        if found is None or found[0][0] is not ruleset_data:
+            made = original(ruleset_data, partition_data, excluded_params)
+            with lock:
+                # the data kept alongside, so its id cannot be reused by another object
+                found = shared.setdefault(key, ((ruleset_data, partition_data), made))
+        return found[1]
+
+    botocore.regions.EndpointProvider = provider  # type: ignore[misc,assignment]
+    botocore.regions._onboard_shared = True  # type: ignore[attr-defined]
+
+
+def _fast_hook_copies() -> None:
+    """Every client starts from a copy of its session's event-hook table (~190 nodes);
+    botocore copies it with a generic recursive walk that is a third of a large scan's CPU.
+    This copies the same node shape ({chunk, children, values}) directly. Any other shape
+    falls back to botocore's own copy."""
+    trie = botocore.hooks._PrefixTrie
+    if getattr(trie, "_onboard_fast", False):
+        return
+    node_list = botocore.hooks.NodeList
+    original = trie.__copy__
+
+    def copy_node(node: dict[str, Any]) -> dict[str, Any]:
+        values = node["values"]
+        return {"chunk": node["chunk"],
+                "children": {k: copy_node(v) for k, v in node["children"].items()},
+                "values": None if values is None else node_list(
+                    values.first.copy(), values.middle.copy(), values.last.copy())}
+
+    def fast_copy(self: Any) -> Any:
+        if set(self.__dict__) != {"_root"}:
+            return original(self)
+        new = trie.__new__(trie)
+        try:
+            new.__dict__ = {"_root": copy_node(self._root)}
+        except (KeyError, AttributeError, TypeError):
+            return original(self)
+        return new
+
+    trie.__copy__ = fast_copy  # type: ignore[method-assign]
+    trie._onboard_fast = True  # type: ignore[attr-defined]
+
+
 _cache_client_classes()
+_share_endpoint_rules()
+_fast_hook_copies()
 _LOADER_LOCK = threading.Lock()
 _SHARED_LOADER: Any = None
 
