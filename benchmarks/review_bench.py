@@ -74,7 +74,7 @@ def seed(db: Path, n: int) -> tuple[int, int]:
 
 
 async def drive_review(db: Path) -> list[tuple[str, float, int]]:
-    from textual.widgets import DataTable, Input, Select
+    from textual.widgets import DataTable, Select
 
     from onboard.app import OnboardApp
     from onboard.aws.runner import ScanOptions
@@ -135,15 +135,16 @@ async def drive_review(db: Path) -> list[tuple[str, float, int]]:
             order = screen().order
             await timed(f"sort (o: from {order})", lambda: pilot.press("o"))
 
-        async def text_search() -> None:
-            # The search box waits 0.3 s for typing to stop; that wait is not the query's.
-            screen().query_one("#f-text", Input).value = "0004242"
-            screen().requery()
+        def search(text: str) -> Callable[[], None]:
+            # What the search box does once typing stops (it waits 0.3 s for that; the
+            # wait is not the query's).
+            def run() -> None:
+                screen().filters["text"] = text
+                screen().requery()
+            return run
 
-        await timed("text search", text_search)
-        screen().query_one("#f-text", Input).value = ""
-        screen().filters.pop("text", None)
-        await timed("clear search", lambda: screen().requery())
+        await timed("text search", search("0004242"))
+        await timed("clear search", search(""))
         await settle(app)
         table = screen().query_one(DataTable)
         for k in range(1, 4):
