@@ -225,6 +225,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--findings", type=int, default=100_000)
     p.add_argument("--skip-export", action="store_true")
+    p.add_argument("--skip-store", action="store_true",
+                   help="skip the store + evaluate timing of 100,000 inventory records")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "review.db"
@@ -238,7 +240,9 @@ def main() -> None:
             for fmt in ("markdown", "json"):
                 wall, rss, size = export(db, fmt)
                 print(f"export --format {fmt:8}  wall {wall:5.1f} s  peak RSS {rss} MB  "
-                      f"{size / 2**20:.0f} MB written", flush=True)
+                      f"{size / 2**20:.1f} MB written", flush=True)
+    if args.skip_store:
+        return
     stored, evaluated = store_evaluate()
     print(f"100,000 inventory records: store {stored:.1f} s, evaluate + store findings "
           f"{evaluated:.1f} s")

@@ -189,20 +189,29 @@ def fails(result: dict[str, Any]) -> set[tuple[str, ...]]:
     return {k for k in findings_key(result) if k[1] == "FAIL"}
 
 
-def per_account_region(calls: list[Any], accounts: dict[str, str], busy: set[str],
-                       primary: str) -> tuple[float, float, int, int]:
-    """Mean calls per busy (seeded) and per empty account-region. A global service's call
-    (IAM, S3 listing, Organizations) counts to the account's primary region."""
-    counts: Counter[tuple[str, str]] = Counter()
+# Services whose calls are made once per account (signed for us-east-1 however many
+# regions are scanned); S3's per-bucket reads are per bucket, not per region.
+GLOBAL_SERVICES = {"iam", "sts", "organizations", "cloudfront", "route53", "s3", "sso"}
+
+
+def per_account_region(calls: list[Any], accounts: dict[str, str], busy: set[str]
+                       ) -> tuple[float, float, float, int, int]:
+    """Mean calls per account to global services, and per busy (seeded) and per empty
+    account-region to regional ones; with the largest busy and empty counts."""
+    per_region: Counter[tuple[str, str]] = Counter()
+    per_account: Counter[str] = Counter()
     if not accounts:
-        return 0.0, 0.0, 0, 0
+        return 0.0, 0.0, 0.0, 0, 0
     for c in calls:
         account = accounts.get(c.access_key, c.access_key)
-        region = c.region if c.region in ALL_REGIONS else primary
-        counts[account, region] += 1
-    busy_counts = [n for (_, r), n in counts.items() if r in busy]
-    empty_counts = [n for (_, r), n in counts.items() if r not in busy]
-    return (sum(busy_counts) / max(1, len(busy_counts)),
+        if c.service in GLOBAL_SERVICES or c.region not in ALL_REGIONS:
+            per_account[account] += 1
+        else:
+            per_region[account, c.region] += 1
+    busy_counts = [n for (_, r), n in per_region.items() if r in busy]
+    empty_counts = [n for (_, r), n in per_region.items() if r not in busy]
+    return (sum(per_account.values()) / max(1, len(per_account)),
+            sum(busy_counts) / max(1, len(busy_counts)),
             sum(empty_counts) / max(1, len(empty_counts)),
             max(busy_counts, default=0), max(empty_counts, default=0))
 
@@ -245,6 +254,8 @@ def main() -> None:
     p.add_argument("--throttle", type=float, default=0.0,
                    help="also run with this share of throttling answers (replay only)")
     p.add_argument("--skip-serial", action="store_true", help="skip the --workers 1 run")
+    p.add_argument("--workers", type=int, default=None,
+                   help="--workers for the main runs (default: onboard's default)")
     p.add_argument("--usable-cores", type=float, default=1.0,
                    help="cores the scan's Python can use at once (the GIL: 1)")
     p.add_argument("--record-only", action="store_true",
@@ -260,9 +271,10 @@ def main() -> None:
     runs: list[tuple[str, int | None, float, float]] = []  # label, workers, latency, throttle
     if not args.skip_serial:
         runs.append(("--workers 1", 1, latencies[0], 0.0))
-    runs += [("default", None, lat, 0.0) for lat in latencies]
+    main = "default" if args.workers is None else f"--workers {args.workers}"
+    runs += [(main, args.workers, lat, 0.0) for lat in latencies]
     if args.throttle:
-        runs.append((f"default, {args.throttle:.0%} throttled", None, latencies[0],
+        runs.append((f"{main}, {args.throttle:.0%} throttled", args.workers, latencies[0],
                      args.throttle))
 
     rows: list[tuple[str, float, Run]] = []
@@ -272,8 +284,8 @@ def main() -> None:
     def report(label: str, latency: float, run: Run, calls: list[Any], accounts: dict[str, str],
                outcome: Counter[str] | None) -> None:
         rows.append((label, latency, run))
-        busy_mean, empty_mean, busy_max, empty_max = per_account_region(
-            calls, accounts, set(busy), "us-east-1")
+        global_mean, busy_mean, empty_mean, busy_max, empty_max = per_account_region(
+            calls, accounts, set(busy))
         path_bound = chain.get("chain", 0) * latency
         cpu_bound = run.cpu / args.usable_cores
         bound = max(path_bound, cpu_bound)
@@ -282,7 +294,8 @@ def main() -> None:
         extra = f", {outcome['throttled']} throttled answers" if outcome and \
             outcome["throttled"] else ""
         miss = f", {outcome['miss']} NOT RECORDED" if outcome and outcome["miss"] else ""
-        split = (f" (busy {busy_mean:.1f}, max {busy_max}; empty {empty_mean:.1f}, max "
+        split = (f" (global services {global_mean:.1f} per account; regional: busy "
+                 f"{busy_mean:.1f}, max {busy_max}; empty {empty_mean:.1f}, max "
                  f"{empty_max})") if accounts else ""
         print(f"{label:26} {latency * 1000:3.0f} ms  wall {run.wall:6.1f} s  "
               f"calls {len(calls):6d}{extra}{miss}\n"
@@ -347,10 +360,10 @@ def main() -> None:
     if not args.skip_serial and len(rows) > 1:
         serial, default = rows[0][2], rows[1][2]
         same = fails(serial.result) == fails(default.result)
-        print(f"speed-up of the default over --workers 1: {serial.wall / default.wall:.1f}x "
+        print(f"speed-up of {main} over --workers 1: {serial.wall / default.wall:.1f}x "
               f"({'identical' if same else 'DIFFERENT'} FAIL set)")
     if args.throttle:
-        base = next(r for label, lat, r in rows if label == "default" and lat == latencies[0])
+        base = next(r for label, lat, r in rows if label == main and lat == latencies[0])
         throttled = rows[-1][2]
         print(f"throttled / unthrottled wall: {throttled.wall / base.wall:.2f}x")
     for line in extra_lines:
