@@ -324,10 +324,14 @@ class ReplayServer:
             self._loop.run_forever()
             # Stopped: close the listener and every open connection before the loop goes.
             server.close()
-            pending = asyncio.all_tasks(self._loop)
-            for task in pending:
-                task.cancel()
-            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+
+            async def drain() -> None:
+                pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+
+            self._loop.run_until_complete(drain())
             self._loop.close()
 
         self._thread = threading.Thread(target=run, daemon=True, name="replay-server")
