@@ -400,8 +400,8 @@ class ReplayServer:
                 _write_answer(writer, answer)
                 await writer.drain()
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError,
-                OSError):
-            pass
+                OSError, asyncio.CancelledError):
+            pass  # the client hung up, or the server is stopping
         finally:
             writer.close()
 
