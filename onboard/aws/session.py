@@ -281,6 +281,20 @@ def _fast_hook_copies() -> None:
     trie.__copy__ = fast_copy  # type: ignore[method-assign]
     trie._onboard_fast = True  # type: ignore[attr-defined]
 
+    # Each event name a client emits or registers is first rewritten through the alias
+    # table, and the answer cached; but the cache starts empty in every client. A copy has
+    # the same alias table, so it can share its parent's answers.
+    aliaser = botocore.hooks.EventAliaser
+    original_aliaser_copy = aliaser.__copy__
+
+    def copy_sharing_aliases(self: Any) -> Any:
+        new = original_aliaser_copy(self)
+        if new._event_aliases == self._event_aliases:
+            new._alias_name_cache = self._alias_name_cache
+        return new
+
+    aliaser.__copy__ = copy_sharing_aliases  # type: ignore[method-assign]
+
 
 _cache_client_classes()
 _share_endpoint_rules()
