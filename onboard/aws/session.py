@@ -7,6 +7,7 @@ client down) and a cap on calls in flight per (account, region, service).
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import threading
@@ -315,12 +316,28 @@ def _new_botocore_session(profile: str | None = None) -> botocore.session.Sessio
     return session
 
 
+# Objects allocated between two runs of the cyclic garbage collector's youngest generation.
+SCAN_GC_THRESHOLD = 20_000
+
+
+def _fewer_gc_runs() -> None:
+    """A scan allocates millions of small, short-lived objects (each client copies its
+    event tables; each call builds requests and parses answers). With Python's default
+    threshold (700) the cyclic collector ran ~2,500 times in a 20-account scan, each older
+    generation pass walking the growing inventory: a sixth to a quarter of the scan's CPU.
+    Reference counting still frees almost everything at once; only cycles wait longer."""
+    gen0, gen1, gen2 = gc.get_threshold()
+    if 0 < gen0 < SCAN_GC_THRESHOLD:
+        gc.set_threshold(SCAN_GC_THRESHOLD, max(gen1, 50), max(gen2, 50))
+
+
 class Aws:
     """The caller's identity and the per-account clients of one scan."""
 
     def __init__(self, profile: str | None = None, workers: int = 16,
                  guard: Guard | None = None, role_name: str = "OrganizationAccountAccessRole"
                  ) -> None:
+        _fewer_gc_runs()
         self.profile = profile
         self.role_name = role_name
         self.guard = guard or Guard()
