@@ -260,6 +260,8 @@ def main() -> None:
                    help="cores the scan's Python can use at once (the GIL: 1)")
     p.add_argument("--record-only", action="store_true",
                    help="seed, record the replay file and stop")
+    p.add_argument("--chain", type=int, default=None,
+                   help="the longest chain of dependent calls, if known (skips measuring it)")
     p.add_argument("--recording", type=Path, default=None,
                    help="replay file (default benchmarks/.cache/<accounts>x<regions>...)")
     args = p.parse_args()
@@ -318,10 +320,14 @@ def main() -> None:
         if args.record_only:
             return
         replay = ReplayServer(rec, jitter=args.jitter).start()
-        chain = critical_chain(replay.url, regions)
-        print(f"longest chain of dependent calls: {chain['chain']} (setup {chain['setup']}, "
-              f"account opening {chain['opening']}, longest collector job {chain['job']})",
-              flush=True)
+        if args.chain is None:
+            chain = critical_chain(replay.url, regions)
+            print(f"longest chain of dependent calls: {chain['chain']} (setup "
+                  f"{chain['setup']}, account opening {chain['opening']}, longest collector "
+                  f"job {chain['job']})", flush=True)
+        else:
+            chain = {"chain": args.chain}
+            print(f"longest chain of dependent calls: {args.chain} (given)", flush=True)
         for label, workers, latency, throttle in runs:
             replay.latency, replay.throttle = latency, throttle
             replay.rewind()

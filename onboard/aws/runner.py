@@ -27,7 +27,7 @@ from onboard.checks.base import Inventory
 from onboard.models import Account, CollectError, Finding, Resource, Status
 from onboard.store import Store
 
-DEFAULT_WORKERS = 24
+DEFAULT_WORKERS = 64  # threads; the per-(account, region, service) cap keeps each service gentle
 
 
 @dataclass
