@@ -29,6 +29,7 @@ import pickle
 import random
 import re
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -294,6 +295,17 @@ def miss_answer(call: Call, headers: dict[str, str]) -> Answer:
                         f"not recorded: {call.service} {call.operation}", 400)
 
 
+EXPIRATION = re.compile(rb"<Expiration>[^<]*</Expiration>")
+
+
+def _fresh_expiry(answer: Answer) -> Answer:
+    """Recorded role credentials expire an hour after the recording; replayed later, the
+    client would refresh them forever. Served as if issued now, like AWS would."""
+    expiry = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+    body = EXPIRATION.sub(f"<Expiration>{expiry}</Expiration>".encode(), answer.body)
+    return Answer(answer.status, answer.headers, body)
+
+
 @dataclass
 class ReplayServer:
     """Serve a Recording on 127.0.0.1 from memory, with latency, jitter and throttling."""
@@ -375,7 +387,10 @@ class ReplayServer:
         n = self._next[key]
         self._next[key] = n + 1
         self.served.append((call, "ok"))
-        return answers[min(n, len(answers) - 1)]
+        answer = answers[min(n, len(answers) - 1)]
+        if call.operation == "AssumeRole":
+            answer = _fresh_expiry(answer)
+        return answer
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
                       ) -> None:
