@@ -349,11 +349,13 @@ def main() -> None:
             counts = seed(f"http://127.0.0.1:{port}", args.accounts, busy, args.per_region)
             print(f"seeded {counts}", flush=True)
             proxy = LatencyProxy(target_port=port, latency=0.0).start()
-            chain = critical_chain(proxy.url, regions)
+            chain = ({"chain": args.chain} if args.chain is not None
+                     else critical_chain(proxy.url, regions))
             print(f"longest chain of dependent calls: {chain['chain']}", flush=True)
-            for label, workers, latency, _ in runs:
-                if _:
-                    continue  # moto cannot throttle
+            for label, workers, latency, throttle in runs:
+                if throttle:
+                    print(f"{label}: skipped (only the replay throttles)")
+                    continue
                 proxy.latency = latency
                 proxy.reset()
                 run = run_scan(proxy.url, regions, workers)
@@ -368,7 +370,7 @@ def main() -> None:
         same = fails(serial.result) == fails(default.result)
         print(f"speed-up of {main} over --workers 1: {serial.wall / default.wall:.1f}x "
               f"({'identical' if same else 'DIFFERENT'} FAIL set)")
-    if args.throttle:
+    if args.throttle and args.emulator == "replay":
         base = next(r for label, lat, r in rows if label == main and lat == latencies[0])
         throttled = rows[-1][2]
         print(f"throttled / unthrottled wall: {throttled.wall / base.wall:.2f}x")
