@@ -35,8 +35,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     path = Path(args.output)
     try:
-        path.write_text(text, encoding="utf-8")
+        export_mod.write_atomic(path, text)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise UsageError(f"{path}: cannot write ({exc.strerror or exc}); "
+                         "the previous file, if any, is unchanged") from None
     print(path, file=sys.stderr)
     return 0

@@ -15,7 +15,14 @@ from onboard.aws.runner import Progress as ScanProgress
 from onboard.aws.runner import ScanOptions, ScanResult, run_scan
 from onboard.aws.session import AwsSetupError
 from onboard.catalog import Catalog
-from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import (
+    UsageError,
+    add_common,
+    load_catalog,
+    open_store,
+    resolve_session,
+    safe,
+)
 from onboard.cli.common import console as cli_console
 from onboard.models import Finding, Status
 from onboard.summary import rollup, scan_json
@@ -75,7 +82,7 @@ def scan_with_progress(store, session_id: int, catalog: Catalog, options: ScanOp
 
         def on_progress(p: ScanProgress) -> None:
             bar.update(task, completed=p.done, total=p.total or None, phase=p.phase,
-                       description=p.message[:60])
+                       description=safe(p.message[:60]))
 
         return run_scan(store, session_id, catalog, options, progress=on_progress)
     raise AssertionError("unreachable")
@@ -101,18 +108,18 @@ def run(args: argparse.Namespace) -> int:
 
 def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> None:
     ok = sum(1 for a in result.accounts if a.access == "ok")
-    console.print(f"[bold]Scan {result.scan_id}[/] as {result.identity.get('arn', '?')}: "
+    console.print(f"[bold]Scan {result.scan_id}[/] as {safe(result.identity.get('arn', '?'))}: "
                   f"{ok}/{len(result.accounts)} accounts, "
                   f"{sum(result.inventory_counts.values())} resources, "
                   f"{result.api_calls} API calls, {result.seconds:.1f} s"
                   + ("" if result.status == "complete" else " [yellow](incomplete)[/]"))
     for acct, regions in sorted(result.skipped_regions.items()):
-        console.print(f"  [dim]skipped in {acct}: {', '.join(regions)} (not enabled in that "
-                      "account)[/]")
+        console.print(f"  [dim]skipped in {safe(acct)}: {safe(', '.join(regions))} (not "
+                      "enabled in that account)[/]")
     for acc in result.accounts:
         if acc.access != "ok":
-            console.print(f"  [red]account {acc.account_id} {acc.name}: {acc.access}[/] "
-                          f"{acc.access_reason}")
+            console.print(f"  [red]account {safe(acc.account_id)} {safe(acc.name)}: "
+                          f"{safe(acc.access)}[/] {safe(acc.access_reason)}")
     table = Table(show_lines=False)
     table.add_column("check")
     table.add_column("severity")
@@ -127,18 +134,18 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
         examples = ", ".join(where(f, names) for f in (fails or errs)[:3])
         more = len(fails or errs) - 3
         sev = row.severity.value
-        table.add_row(row.check_id, f"[{SEVERITY_STYLE[sev]}]{sev}[/]",
+        table.add_row(safe(row.check_id), f"[{SEVERITY_STYLE[sev]}]{sev}[/]",
                       str(row.counts.get("FAIL", 0) or ""), str(row.counts.get("PASS", 0) or ""),
                       str(row.counts.get("ERROR", 0) or ""),
-                      examples + (f" +{more} more" if more > 0 else ""))
+                      safe(examples) + (f" +{more} more" if more > 0 else ""))
     console.print(table)
     if result.previous_scan_id is not None:
         console.print(f"Since scan {result.previous_scan_id}: [red]{len(result.new)} new[/], "
                       f"[green]{len(result.fixed)} fixed[/]")
         for f in result.new[:10]:
-            console.print(f"  [red]+[/] {f.check_id} {where(f, names)}")
+            console.print(f"  [red]+[/] {safe(f.check_id)} {safe(where(f, names))}")
         for f in result.fixed[:10]:
-            console.print(f"  [green]-[/] {f.check_id} {where(f, names)}")
+            console.print(f"  [green]-[/] {safe(f.check_id)} {safe(where(f, names))}")
 
 
 def where(f: Finding, names: dict[str, str]) -> str:

@@ -43,6 +43,7 @@ from onboard.screens.listing import ListingScreen
 from onboard.screens.matrix import ConfirmModal, current_rows, risk_style
 from onboard.screens.modals import _Dialog
 from onboard.store import Store
+from onboard.textsafe import visible
 
 STATUS_STYLES = {"suggested": "italic #d787ff", "proposed": "#d787ff", "chosen": "bold #d787ff",
                  "doing": "bold #ffd75f", "done": "#87d787", "wont": "dim"}
@@ -651,11 +652,11 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
                                  "markdown", only=only)
         kind = "decisions" if only else "report"
         path = Path.cwd() / f"onboard-{kind}-{slug(session_name)}.md"
-        path.write_text(text, encoding="utf-8")
+        export_mod.write_atomic(path, text)
         self.post(Exported(path, "Decision table" if only else "Full report"))
 
     def on_exported(self, message: Exported) -> None:
-        self.notify(f"{message.what} written to {message.path}", title="Exported",
-                    timeout=10)
+        self.notify(f"{message.what} written to {visible(message.path)}", title="Exported",
+                    timeout=10, markup=False)
         self.oapp.refresh_week()
         self.reload()

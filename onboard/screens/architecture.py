@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from onboard import diagram, terraform
+from onboard import diagram, mdtext, terraform
 from onboard import export as export_mod
 from onboard.checks.base import Inventory
 from onboard.diagram import Architecture, Edge, Group, Item
@@ -33,6 +33,7 @@ from onboard.screens.base import OnboardScreen
 from onboard.screens.matrix import Fields
 from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES
 from onboard.store import Store
+from onboard.textsafe import visible
 
 Node = TreeNode[tuple[str, Any]]
 GROUP_STYLES = {"account": "bold #5fafff", "global": "bold #d787ff", "region": "bold",
@@ -449,12 +450,13 @@ directory, ready for the team's docs) and ticks the week's diagram task.
     def _export(self, session_id: int, session_name: str, scan_id: int) -> None:
         text = export_mod.export(self.oapp.store, self.oapp.catalog, session_id, "mermaid")
         path = Path.cwd() / f"onboard-architecture-{slug(session_name)}.md"
-        path.write_text(f"# Architecture: {session_name}\n\nDrawn by onboard from scan "
-                        f"#{scan_id}; resources with failing findings are red.\n\n"
-                        f"```mermaid\n{text.rstrip()}\n```\n", encoding="utf-8")
+        export_mod.write_atomic(
+            path, f"# Architecture: {mdtext.heading(session_name)}\n\nDrawn by onboard from "
+                  f"scan #{scan_id}; resources with failing findings are red.\n\n"
+                  f"```mermaid\n{text.rstrip()}\n```\n")
         self.post(DiagramExported(path))
 
     def on_diagram_exported(self, message: DiagramExported) -> None:
-        self.notify(f"Mermaid diagram written to {message.path}", title="Exported",
-                    timeout=10)
+        self.notify(f"Mermaid diagram written to {visible(message.path)}", title="Exported",
+                    timeout=10, markup=False)
         self.oapp.refresh_week()
