@@ -31,7 +31,7 @@ from onboard.screens import where
 from onboard.screens.actions import slug
 from onboard.screens.base import OnboardScreen
 from onboard.screens.matrix import Fields
-from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES
+from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES, SafeStatic, SafeTree
 from onboard.store import Store
 from onboard.textsafe import visible
 
@@ -158,13 +158,13 @@ directory, ready for the team's docs) and ticks the week's diagram task.
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="arch-body"):
-            yield Static(id="arch-summary")
+            yield SafeStatic(id="arch-summary")
             with Horizontal(id="arch-main"):
-                tree: Tree[tuple[str, Any]] = Tree("Loading the inventory…", id="arch-tree")
+                tree: Tree[tuple[str, Any]] = SafeTree("Loading the inventory…", id="arch-tree")
                 tree.show_root = False
                 yield tree
                 with VerticalScroll(id="arch-detail"):
-                    yield Static(id="arch-detail-text")
+                    yield SafeStatic(id="arch-detail-text")
 
     def on_mount(self) -> None:
         self.query_one(Tree).focus()
