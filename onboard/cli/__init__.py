@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from onboard import __version__
 from onboard.catalog import ENV_VAR as CHECKLISTS_ENV
 from onboard.catalog import CatalogError
-from onboard.cli import actions, assets, demo, export, matrix, policy, scan, sessions, tf, tui
+from onboard.cli import (
+    actions,
+    assets,
+    db,
+    demo,
+    export,
+    matrix,
+    policy,
+    scan,
+    sessions,
+    tf,
+    tui,
+)
 from onboard.cli.common import UsageError, add_common
 from onboard.store import StoreError
 from onboard.textsafe import visible
 
-COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, policy, tf)
+COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, policy, tf, db)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (UsageError, StoreError, CatalogError) as exc:
         print(f"onboard: error: {visible(exc)}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:
+        # A store write that failed outside a transaction (the store turns the others into
+        # StoreError): still one line, never a traceback.
+        print(f"onboard: error: the database: {visible(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("onboard: interrupted", file=sys.stderr)

@@ -25,6 +25,7 @@ from onboard.cli.common import (
 )
 from onboard.cli.common import console as cli_console
 from onboard.models import Finding, Status
+from onboard.store import Store, StoreError
 from onboard.summary import rollup, scan_json
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
@@ -98,12 +99,24 @@ def run(args: argparse.Namespace) -> int:
                                     quiet=args.format == "json")
     except AwsSetupError as exc:
         raise UsageError(str(exc)) from None
+    except StoreError as exc:
+        raise StoreError(f"{exc}; {_mark_incomplete(store, session.id)}") from None
     if args.format == "json":
         json.dump(scan_json(result, session.name), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print_summary(cli_console(), result, catalog)
     return 1 if result.has_errors else 0
+
+
+def _mark_incomplete(store: Store, session_id: int) -> str:
+    """After a write failed mid-scan: the scan's batches so far are kept; say honestly
+    whether it is marked incomplete now or will be on the next start."""
+    try:
+        store.mark_interrupted_scans(session_id)
+    except StoreError:
+        return "the scan keeps what it stored and is marked incomplete on the next start"
+    return "the scan keeps what it stored and is marked incomplete"
 
 
 def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> None:
