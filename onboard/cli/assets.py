@@ -37,6 +37,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Usage errors first: a refused `assets add` must not leave a new session behind.
+    if args.verb != "list" and not args.name:
+        raise UsageError(f"`onboard assets {args.verb}` needs the asset's name")
+    if args.verb == "add" and args.value is None:
+        raise UsageError("`onboard assets add` needs --value 1, 2 or 3")
+    if args.verb in ("link", "unlink") and not args.links:
+        raise UsageError(f"`onboard assets {args.verb}` needs at least one LINK")
     store = open_store(args)
     session = resolve_session(store, getattr(args, "session", None),
                               create=args.verb == "add")

@@ -13,7 +13,8 @@ from rich.table import Table
 
 from onboard.aws.runner import Progress as ScanProgress
 from onboard.aws.runner import ScanOptions, ScanResult, run_scan
-from onboard.aws.session import AwsSetupError
+from onboard.aws.session import EXPIRED_CODES, AwsSetupError
+from onboard.aws.session import _login_hint as login_hint
 from onboard.catalog import Catalog
 from onboard.cli.common import (
     UsageError,
@@ -106,7 +107,23 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print_summary(cli_console(), result, catalog)
+    expired = expired_line(store, result, args.profile)
+    if expired:
+        print(expired, file=sys.stderr)
     return 1 if result.has_errors else 0
+
+
+def expired_line(store: Store, result: ScanResult, profile: str | None) -> str | None:
+    """One line when the credentials expired mid-scan: the ERRORs are a login away from
+    being findings, and the user should hear that once, not read it off 100 rows."""
+    codes = [e.code for e in store.collect_errors(result.scan_id) if e.code in EXPIRED_CODES]
+    codes += [a.access_reason.split(":", 1)[0] for a in result.accounts
+              if a.access_reason.split(":", 1)[0] in EXPIRED_CODES]
+    if not codes:
+        return None
+    return (f"onboard: your AWS credentials expired during the scan ({len(codes)} calls "
+            f"refused with {codes[0]}): run `{login_hint(profile)}`, then scan again; "
+            "what they could not read is ERROR, never PASS")
 
 
 def _mark_incomplete(store: Store, session_id: int) -> str:
