@@ -112,3 +112,34 @@ def test_terraform_is_valid_hcl_with_the_stack_set(tmp_path: Path,
     proc = subprocess.run(["terraform", "fmt", "-check", "-diff", str(path)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_what_the_audit_role_cannot_do() -> None:
+    """The role's three policies together (AWS's SecurityAudit and ViewOnlyAccess as moto
+    ships them, and onboard's) allow none of these."""
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    from onboard.aws.audit_role import member_policy
+
+    managed = json.loads(aws_managed_policies_data)
+    policies = [managed["SecurityAudit"]["Document"], managed["ViewOnlyAccess"]["Document"],
+                member_policy(AUDIT_ROLE_NAME)]
+    for policy in policies:
+        for st in policy["Statement"]:
+            st.setdefault("Resource", "*")
+    forbidden = [
+        ("apigateway:GET", "arn:aws:apigateway:us-east-1::/apikeys"),
+        ("apigateway:GET", "arn:aws:apigateway:us-east-1::/apikeys/k1"),
+        ("sts:AssumeRole", "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole"),
+        ("s3:GetObject", "arn:aws:s3:::bucket/key"),
+        ("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:1:secret:x"),
+        ("ssm:GetParameter", "arn:aws:ssm:us-east-1:1:parameter/x"),
+        ("kms:Decrypt", "arn:aws:kms:us-east-1:1:key/x"),
+        ("iam:CreateUser", "arn:aws:iam::1:user/x"),
+        ("iam:AttachRolePolicy", "arn:aws:iam::1:role/x"),
+        ("ec2:RunInstances", "*"),
+        ("s3:PutBucketPolicy", "arn:aws:s3:::bucket"),
+    ]
+    for action, resource in forbidden:
+        assert not any(policy_allows(p, action, resource) for p in policies), action
+    assert policy_allows(policies[2], "s3:GetBucketVersioning", "arn:aws:s3:::bucket")

@@ -126,13 +126,15 @@ def policy_actions(policy: dict[str, Any]) -> set[str]:
 
 
 def policy_allows(policy: dict[str, Any], action: str, resource: str) -> bool:
-    """Whether an Allow statement matches `action` on `resource` (IAM's `*` and `?`)."""
+    """Whether an Allow statement matches `action` on `resource` (IAM's `*` and `?`, in
+    actions case-insensitively)."""
     import fnmatch
 
     for st in policy["Statement"]:
         actions = [st["Action"]] if isinstance(st["Action"], str) else st["Action"]
         resources = [st["Resource"]] if isinstance(st["Resource"], str) else st["Resource"]
-        if st["Effect"] == "Allow" and action in actions and any(
+        if st["Effect"] == "Allow" and any(
+                fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions) and any(
                 fnmatch.fnmatchcase(resource, r) for r in resources):
             return True
     return False
