@@ -48,6 +48,19 @@ def visible(text: object, multiline: bool = False) -> str:
     return pattern.sub(_picture, str(text))
 
 
+def one_for_one(text: str) -> str:
+    """`text` with each unsafe character replaced by exactly one visible character (C0 → its
+    Control Picture, DEL → ␡, C1 and formatting → �), so every position in it stays valid:
+    for an input field, whose cursor indexes the real value."""
+    def one(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        if code < 0x20:
+            return chr(0x2400 + code)
+        return "\u2421" if code == 0x7F else "\ufffd"
+
+    return _UNSAFE.sub(one, text)
+
+
 def strip_controls(text: str, keep: str = "\n\t") -> str:
     """`text` without control or formatting characters (for Markdown, where a stand-in
     would be noise); the characters in `keep` stay."""

@@ -19,7 +19,7 @@ from onboard.cli import main
 from onboard.cli.scan import print_summary
 from onboard.models import Account, Finding, Severity, Status
 from onboard.store import Store
-from onboard.textsafe import csv_cell, is_safe, json_text, visible
+from onboard.textsafe import csv_cell, is_safe, json_text, one_for_one, visible
 from tests.hostile import ACCOUNTS, PARTS, SGR, hostile, leaks, seed
 
 COMMANDS = [
@@ -129,6 +129,7 @@ def test_sanitisers_leave_nothing_executable(text: str) -> None:
     assert is_safe(visible(text), multiline=False)
     assert not leaks(visible(text, multiline=True))
     assert not leaks(csv_cell(text))
+    assert len(one_for_one(text)) == len(text) and is_safe(one_for_one(text), multiline=False)
     encoded = json_text({"v": text})
     assert not leaks(encoded)
     assert json.loads(encoded)["v"] == text

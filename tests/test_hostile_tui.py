@@ -23,6 +23,8 @@ from tests.test_app_support import settle
 
 SIZE = (160, 50)
 SCREENS = "12345678"
+# Edit dialogs, prefilled with the stored (hostile) text: (screen key, dialog key).
+DIALOGS = (("2", "e"), ("6", "e"), ("7", "e"), ("8", "e"), ("4", "m"))
 # What Textual itself writes besides colours: cursor moves.
 CURSOR = re.compile(r"\x1b\[\d+;\d+H")
 
@@ -63,7 +65,7 @@ def _seed(db: Path, text: str) -> None:
 
 
 async def _tour(db: Path) -> list[tuple[str, str]]:
-    """Visit every screen; return (screen, problem) for each leak found."""
+    """Visit every screen and edit dialog; return (screen, problem) for each leak."""
     from onboard.store import Store
 
     store = Store.open(db)
@@ -82,12 +84,23 @@ async def _tour(db: Path) -> list[tuple[str, str]]:
                 problems.append((name, "a hyperlink"))
             rest = CURSOR.sub("", stream)
             problems += [(name, leak) for leak in leaks(rest, allow_sgr=True)]
+        for screen_key, dialog_key in DIALOGS:
+            await pilot.press(screen_key)
+            await settle(app)
+            await pilot.press(dialog_key)
+            await settle(app)
+            await pilot.pause(0.1)
+            name = type(app.screen).__name__
+            rest = CURSOR.sub("", screen_stream(app))
+            problems += [(name, leak) for leak in leaks(rest, allow_sgr=True)]
+            await pilot.press("escape")
+            await pilot.pause(0.1)
     store.close()
     return problems
 
 
 @example(text="".join(PARTS))
-@settings(max_examples=3, deadline=None, phases=(Phase.explicit, Phase.generate),
+@settings(max_examples=2, deadline=None, phases=(Phase.explicit, Phase.generate),
           suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(text=hostile)
 def test_no_screen_leaks_controls_or_reads_markup(text: str) -> None:

@@ -42,7 +42,7 @@ from onboard.screens.finding_detail import FindingDetail
 from onboard.screens.listing import ListingScreen
 from onboard.screens.matrix import ConfirmModal, current_rows, risk_style
 from onboard.screens.modals import _Dialog
-from onboard.screens.widgets import SafeDataTable, SafeLabel, SafeStatic
+from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic, shown
 from onboard.store import Store
 from onboard.textsafe import visible
 
@@ -194,12 +194,12 @@ class ActionModal(_Dialog):
             yield SafeLabel(hint, classes="dialog-hint")
             yield SafeLabel("", id="action-error", classes="dialog-error")
             yield SafeLabel("Title")
-            yield Input(e.title if e else "", id="action-title",
+            yield SafeInput(e.title if e else "", id="action-title",
                         placeholder="e.g. Rotate the shared deploy key")
             with Horizontal(classes="action-pair"):
                 with Vertical():
                     yield SafeLabel("Owner")
-                    yield Input(a.owner if a else "", id="action-owner",
+                    yield SafeInput(a.owner if a else "", id="action-owner",
                                 placeholder="who does it")
                 with Vertical():
                     yield SafeLabel("Priority")
@@ -211,20 +211,21 @@ class ActionModal(_Dialog):
             with Horizontal(classes="action-pair"):
                 with Vertical():
                     yield SafeLabel("Due (YYYY-MM-DD)")
-                    yield Input(a.due if a else "", id="action-due",
+                    yield SafeInput(a.due if a else "", id="action-due",
                                 placeholder="YYYY-MM-DD, or empty", max_length=10)
                 with Vertical():
                     yield SafeLabel("Status")
                     yield Select([(s.label, s.value) for s in ActionStatus], value=status,
                                  id="action-status", allow_blank=False)
             yield SafeLabel("Notes (your own remediation steps, links, tickets)")
-            yield Input(a.notes if a else "", id="action-notes")
+            yield SafeInput(a.notes if a else "", id="action-notes")
             yield SafeLabel("Matrix rows it answers")
             linked = set(e.row_ids) if e else set()
             choices = sorted((r for r in self.rows if not r.fixed or r.id in linked),
                              key=lambda r: r.id not in linked)  # linked first, then by risk
             yield SelectionList[int](
-                *((Text.assemble((f"{r.score:>2} ", risk_style(r.score)), r.observation),
+                *((shown(Text.assemble((f"{r.score:>2} ", risk_style(r.score)),
+                                       r.observation)),
                    r.id, r.id in linked) for r in choices), id="action-rows")
             yield from self.buttons("Save" if a or e is None else "Choose")
 

@@ -25,7 +25,14 @@ from onboard.screens import where
 from onboard.screens.listing import ListingScreen
 from onboard.screens.matrix import ConfirmModal, Fields, current_rows, risk_style
 from onboard.screens.modals import _Dialog
-from onboard.screens.widgets import SafeDataTable, SafeLabel, SafeStatic, shown
+from onboard.screens.widgets import (
+    SafeDataTable,
+    SafeInput,
+    SafeLabel,
+    SafeStatic,
+    SafeTextArea,
+    shown,
+)
 from onboard.store import Store
 
 DATA_TYPES = ("s3.bucket", "rds.db_cluster", "rds.db_instance", "dynamodb.table",
@@ -134,19 +141,19 @@ class AssetModal(_Dialog):
             with Horizontal(classes="asset-row"):
                 with Vertical(classes="asset-name"):
                     yield SafeLabel("Name")
-                    yield Input(a.name if a else "", id="asset-name",
+                    yield SafeInput(a.name if a else "", id="asset-name",
                                 placeholder="e.g. investor cap tables")
                 with Vertical(classes="asset-value"):
                     yield SafeLabel("Value")
                     yield Select(VALUE_OPTIONS, value=a.value if a else 3, id="asset-value",
                                  allow_blank=False)
             yield SafeLabel("Description")
-            yield Input(a.description if a else "", id="asset-description",
+            yield SafeInput(a.description if a else "", id="asset-description",
                         placeholder="what it is, who would be hurt")
             with Horizontal(classes="asset-links-row"):
                 with Vertical():
                     yield SafeLabel("Links, one per line")
-                    yield TextArea("\n".join(lk.label for lk in a.links) if a else "",
+                    yield SafeTextArea("\n".join(lk.label for lk in a.links) if a else "",
                                    id="asset-links", soft_wrap=True,
                                    placeholder="pattern:cap-table*  (names, any case)\n"
                                    "tag:data=investor\narn:aws:s3:::exact-bucket")

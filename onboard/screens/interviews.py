@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from onboard import guide, week
 from onboard.models import InterviewPrompt
 from onboard.screens.base import OnboardScreen
-from onboard.screens.widgets import SafeStatic, shown
+from onboard.screens.widgets import SafeStatic, SafeTextArea, shown
 
 SAVE_DELAY = 0.8
 STATUS_STYLES = {"not asked": ("○", "dim"), "asked": ("◐", "#ffd75f"),
@@ -86,7 +86,7 @@ AWS accounts has **a** to add one to Discovery. **Esc** leaves the notes box.
                     yield SafeStatic(id="prompt-status")
                     yield Button("+ Add an account named here (a)", id="add-account",
                                  compact=True)
-                notes = TextArea(id="answer", soft_wrap=True)
+                notes = SafeTextArea(id="answer", soft_wrap=True)
                 notes.border_title = "Your notes (saved as you type)"
                 yield notes
                 yield SafeStatic(id="save-state")

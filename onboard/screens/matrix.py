@@ -24,7 +24,7 @@ from onboard.orient import MatrixRow, OrientError
 from onboard.screens import where
 from onboard.screens.listing import ListingScreen
 from onboard.screens.modals import _Dialog
-from onboard.screens.widgets import SEVERITY_STYLES, SafeDataTable, SafeLabel, SafeStatic
+from onboard.screens.widgets import SEVERITY_STYLES, SafeDataTable, SafeInput, SafeLabel, SafeStatic
 from onboard.store import Store
 
 SORTS = ("risk", "observation", "incident", "reason", "stride", "status")
@@ -174,11 +174,11 @@ class MatrixRowModal(_Dialog):
             yield SafeLabel("", id="row-error", classes="dialog-error")
             for name in ("observation", "incident", "reason"):
                 yield from self._head(name)
-                yield Input(str(self._original(name)), id=f"f-{name}")
+                yield SafeInput(str(self._original(name)), id=f"f-{name}")
             with Horizontal(classes="score-row"):
                 with Vertical(classes="stride"):
                     yield from self._head("stride")
-                    yield Input(self._original("stride"), id="f-stride",
+                    yield SafeInput(self._original("stride"), id="f-stride",
                                 placeholder="e.g. S,I")
                 for name, options in (("threat", THREAT_OPTIONS),
                                       ("vulnerability", VULN_OPTIONS)):
@@ -190,7 +190,7 @@ class MatrixRowModal(_Dialog):
                         "Denial of service, Elevation of privilege", classes="dialog-hint")
             if row is None:
                 yield SafeLabel("Resources it is about (optional)", classes="field-label")
-                yield Input(id="f-resources", placeholder="ids, names or ARNs, comma-separated:"
+                yield SafeInput(id="f-resources", placeholder="ids, names or ARNs, comma-separated:"
                             " lets asset links score the row")
             yield SafeLabel("", id="risk-preview", classes="dialog-hint")
             yield from self.buttons("Save" if row else "Add row")

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from onboard.guide import SOURCE_LABELS, TRIAGE_MARKS
 from onboard.models import Account, Finding, SessionInfo
-from onboard.screens.widgets import SafeLabel, shown
+from onboard.screens.widgets import SafeInput, SafeLabel, shown
 from onboard.store import Store
 
 ENVIRONMENTS = ("management", "prod", "staging", "sandbox", "dev", "other")
@@ -59,11 +59,11 @@ class AccountModal(_Dialog):
             if self.hint:
                 yield SafeLabel(self.hint, classes="dialog-hint")
             yield SafeLabel("Account id (12 digits)")
-            yield Input(acc.account_id if acc else "", id="account-id", max_length=12,
+            yield SafeInput(acc.account_id if acc else "", id="account-id", max_length=12,
                         restrict=r"\d*", validators=[ACCOUNT_ID], disabled=acc is not None,
                         placeholder="123456789012")
             yield SafeLabel("Name")
-            yield Input(acc.name if acc else "", id="account-name",
+            yield SafeInput(acc.name if acc else "", id="account-name",
                         placeholder="what people call it, e.g. billing / sandbox")
             yield SafeLabel("Environment")
             yield Select([(e, e) for e in ENVIRONMENTS], id="account-env",
@@ -112,7 +112,7 @@ class TriageModal(_Dialog):
                 yield RadioButton("no mark yet", value=self.mark not in TRIAGE_MARKS,
                                   name="")
             yield SafeLabel("Note (why, who said so, ticket…)")
-            yield Input(self.note, id="triage-note")
+            yield SafeInput(self.note, id="triage-note")
             yield from self.buttons("Save")
 
     @on(Button.Pressed, "#ok")
@@ -143,7 +143,7 @@ class SessionModal(_Dialog):
             yield SafeLabel("Switch session", classes="dialog-title")
             yield OptionList(id="session-list")
             yield SafeLabel("…or start a new one (a name, then Enter)")
-            yield Input(id="session-new", placeholder="e.g. acme-2024")
+            yield SafeInput(id="session-new", placeholder="e.g. acme-2024")
             yield from self.buttons("Open")
 
     def on_mount(self) -> None:

@@ -21,7 +21,14 @@ from onboard.models import Finding, ScanInfo, Severity
 from onboard.screens.base import OnboardScreen
 from onboard.screens.finding_detail import FindingDetail
 from onboard.screens.modals import TriageModal
-from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES, SafeDataTable, SafeStatic, plain
+from onboard.screens.widgets import (
+    SEVERITY_STYLES,
+    STATUS_STYLES,
+    SafeDataTable,
+    SafeInput,
+    SafeStatic,
+    plain,
+)
 from onboard.textsafe import visible
 
 PAGE = 200
@@ -142,7 +149,7 @@ itself (work from the most severe down: the table is in that order).
                 yield Select([], prompt="check: any", id="f-check_id", compact=True)
                 yield Select(CHANGES, value="all", allow_blank=False, id="f-changes",
                              compact=True)
-                yield Input(placeholder="/ search message, resource, check", id="f-text",
+                yield SafeInput(placeholder="/ search message, resource, check", id="f-text",
                             compact=True)
             yield SafeDataTable(id="findings", cursor_type="row", zebra_stripes=True)
             yield SafeStatic(id="table-status")

@@ -19,7 +19,7 @@ from onboard.app import WeekSnapshot
 from onboard.models import Task
 from onboard.screens import spec
 from onboard.screens.base import OnboardScreen
-from onboard.screens.widgets import PHASE_COLORS, SafeStatic, phase_text
+from onboard.screens.widgets import PHASE_COLORS, SafeStatic, phase_text, shown
 from onboard.week import DayProgress
 
 
@@ -31,7 +31,7 @@ class TaskBox(Checkbox):
     """A task's checkbox; remembers which task it is."""
 
     def __init__(self, task: Task) -> None:
-        super().__init__(task.title, id=widget_id(task.id), classes="task")
+        super().__init__(shown(task.title), id=widget_id(task.id), classes="task")
         self.task_def = task
 
 
@@ -129,7 +129,7 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
             label = Text(state.task.title)
             if state.done and state.by_event:
                 label.append("  ✓ ticked by onboard", "dim italic")
-            box.label = label
+            box.label = shown(label)
         for p in snap.progress:
             self.query_one(f"#day-count-{p.day}", Static).update(day_bar(p))
         done, total = sum(p.done for p in snap.progress), sum(p.total for p in snap.progress)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.console import Group
+from rich.highlighter import Highlighter
+from rich.segment import Segment
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Span, Text
-from textual.widgets import DataTable, Label, Static, Tab, Tabs, Tree
+from textual.strip import Strip
+from textual.widgets import DataTable, Input, Label, Static, Tab, Tabs, TextArea, Tree
 
 from onboard.screens import SCREENS
-from onboard.textsafe import UNSAFE_TUI, is_safe, visible
+from onboard.textsafe import UNSAFE_TUI, is_safe, one_for_one, visible
 
 if TYPE_CHECKING:
     from onboard.app import OnboardApp
@@ -119,6 +122,37 @@ class SafeDataTable(DataTable):  # type: ignore[type-arg]
 
     def update_cell_at(self, coordinate: Any, value: Any, **kwargs: Any) -> None:
         super().update_cell_at(coordinate, shown(value), **kwargs)
+
+
+class ControlPictures(Highlighter):
+    """Shows an input's control characters as pictures, one for one (the cursor indexes
+    the real value, which is kept as it is)."""
+
+    def highlight(self, text: Text) -> None:
+        if not is_safe(text.plain, multiline=False):
+            text.plain = one_for_one(text.plain)
+
+
+class SafeInput(Input):
+    """An Input that never sends its value's control characters to the terminal."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("highlighter", ControlPictures())
+        super().__init__(*args, **kwargs)
+
+
+class SafeTextArea(TextArea):
+    """A TextArea whose lines never send a control character to the terminal; the text it
+    edits is kept as it is."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if all(seg.control or is_safe(seg.text, multiline=False) for seg in strip):
+            return strip
+        safe = Strip([seg if seg.control else Segment(one_for_one(seg.text), seg.style)
+                      for seg in strip])
+        # A control character took no cell and its picture takes one: keep the width.
+        return safe.crop(0, strip.cell_length)
 
 
 class SafeTree(Tree):  # type: ignore[type-arg]
