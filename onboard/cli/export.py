@@ -8,6 +8,7 @@ from pathlib import Path
 
 from onboard import export as export_mod
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.textsafe import visible
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -39,5 +40,5 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"{path}: cannot write ({exc.strerror or exc}); "
                          "the previous file, if any, is unchanged") from None
-    print(path, file=sys.stderr)
+    print(visible(path), file=sys.stderr)
     return 0
