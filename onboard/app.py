@@ -20,14 +20,15 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from onboard import guide, week
-from onboard.aws.runner import Progress, ScanOptions, ScanResult, run_scan
 from onboard.catalog import Catalog
 from onboard.models import Account, SessionInfo
+from onboard.scan import Progress, ScanOptions, ScanResult, run_scan
 from onboard.screens import SCREENS, spec
 from onboard.screens.base import OnboardScreen
 from onboard.screens.commands import OnboardCommands
 from onboard.store import Store
 from onboard.textsafe import visible
+from onboard.workspace import Workspace
 
 ScanFn = Callable[..., ScanResult]
 
@@ -263,11 +264,9 @@ class OnboardApp(App[int]):
     def refresh_week(self) -> None:
         sid = self.session.id
         states = week.task_states(self.catalog, self.store, sid)
-        snap = WeekSnapshot(states, week.progress(self.catalog, self.store, sid),
-                            guide.current_day(self.catalog, self.store, sid),
+        snap = WeekSnapshot(states, week.progress(self.catalog, self.store, sid, states),
+                            week.current_day(self.catalog, self.store, sid, states),
                             guide.identity_label(self.store.latest_scan(sid)))
-        if snap.day != self.session.current_day:
-            self.store.update_session(sid, current_day=snap.day)
         self.post(WeekRefreshed(snap))
 
     def on_week_refreshed(self, message: WeekRefreshed) -> None:
@@ -275,14 +274,15 @@ class OnboardApp(App[int]):
         self.day = message.snapshot.day
         self.identity = message.snapshot.identity
 
-    @work(thread=True, group="week-write", exit_on_error=False)
-    def set_task_done(self, task_id: str, done: bool) -> None:
-        week.set_done(self.store, self.session.id, task_id, done)
-        self.call_from_thread(self.refresh_week)
+    @property
+    def ws(self) -> Workspace:
+        """The write path for the open session (every change goes through it)."""
+        return Workspace(self.store, self.catalog, self.session.id)
 
-    @work(thread=True, group="events", exit_on_error=False)
-    def record_event(self, event: str) -> None:
-        week.record(self.store, self.session.id, event)
+    @work(thread=True, group="week-write", exit_on_error=False)
+    def set_task_done(self, task_id: str, done: bool | None) -> None:
+        """The user's own tick or untick; None gives the task back to its rule."""
+        self.ws.set_task(task_id, done)
         self.call_from_thread(self.refresh_week)
 
     # -- scan
@@ -374,7 +374,7 @@ class OnboardApp(App[int]):
 
     @work(thread=True, group="accounts", exit_on_error=False)
     def save_account(self, account: Account) -> None:
-        self.store.upsert_accounts(self.session.id, [account])
+        self.ws.add_account(account)
         self.post(AccountsChanged(account.account_id))
 
     def on_accounts_changed(self, message: AccountsChanged) -> None:

@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from onboard import week
 from onboard.models import Resource
 from onboard.store import Store
 
@@ -126,8 +125,6 @@ def add_asset(store: Store, session_id: int, name: str, value: int, description:
     asset_id = store.add_asset(session_id, name, description, value)
     for kind, link_value in parsed:
         store.add_asset_link(asset_id, kind, link_value)
-    if parsed:
-        week.record(store, session_id, "assets_declared")
     return get_asset(store, session_id, asset_id)
 
 
@@ -155,11 +152,10 @@ def delete_asset(store: Store, session_id: int, asset_id: int) -> None:
 
 def link_asset(store: Store, session_id: int, asset_id: int, kind: str,
                value: str) -> AssetLink:
-    """Link an asset to resources; records the `assets_declared` week event."""
+    """Link an asset to resources (by ARN, name pattern or tag)."""
     get_asset(store, session_id, asset_id)
     kind, value = _check_link(kind, value)
     link_id = store.add_asset_link(asset_id, kind, value)
-    week.record(store, session_id, "assets_declared")
     return AssetLink(id=link_id, kind=kind, value=value)
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from onboard import week
 from onboard.catalog import Catalog
 from onboard.orient import MatrixRow, matrix
 from onboard.remediation import Plan, TfIndex, plan
@@ -106,6 +105,11 @@ class DecisionLine(BaseModel):
     status: ActionStatus
     priority: str
     risk: int | None = None
+    kit: str = ""  # the onboard command that carries the action out, if there is one
+
+
+# Actions onboard has a kit for: the decision table points at it.
+KITS = {"adopt-identity-center": "onboard sso plan"}
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -257,7 +261,6 @@ def choose(store: Store, catalog: Catalog, session_id: int, ref: str | int, *,
                 "priority": "", "due": "", "status": ActionStatus.CHOSEN.value,
                 "remediation": "", "notes": "", **fields, "row_ids": suggestion.row_ids})
         action = get_action(store, catalog, session_id, action_id)
-    week.record(store, session_id, "actions_chosen")
     return get_action(store, catalog, session_id, action.id)
 
 
@@ -304,8 +307,6 @@ def add_action(store: Store, catalog: Catalog, session_id: int, title: str, *,
         "action_def": None, "title": title.strip(), "owner": owner.strip(),
         "priority": _priority(priority), "due": _due(due), "status": state.value,
         "remediation": remediation, "notes": notes, "row_ids": ids})
-    if state is not ActionStatus.PROPOSED:
-        week.record(store, session_id, "actions_chosen")
     return get_action(store, catalog, session_id, action_id)
 
 
@@ -339,8 +340,6 @@ def update_action(store: Store, catalog: Catalog, session_id: int, action_id: in
         else:
             data[name] = str(value)
     store.save_action(session_id, data)
-    if data.get("status") in ("chosen", "doing", "done"):
-        week.record(store, session_id, "actions_chosen")
     return get_action(store, catalog, session_id, action_id)
 
 
@@ -364,8 +363,9 @@ def decision_table(store: Store, catalog: Catalog, session_id: int,
     for a in list_actions(store, catalog, session_id, rows):
         if not a.status.decided and not include_proposed:
             continue
-        common = {"action_id": a.id, "action": a.title, "owner": a.owner, "due": a.due,
-                  "status": a.status, "priority": a.priority}
+        common: dict[str, Any] = {"action_id": a.id, "action": a.title, "owner": a.owner,
+                                  "due": a.due, "status": a.status, "priority": a.priority,
+                                  "kit": KITS.get(a.action_def or "", "")}
         if not a.row_ids:
             lines.append(((len(rows), a.id), DecisionLine(**common)))
         for rid in a.row_ids:

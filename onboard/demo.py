@@ -211,7 +211,8 @@ class _Seeder:
             for account in backend.accounts:
                 if account.id == mgmt.id:
                     account.name, account.email = f"{COMPANY} Management", f"aws@{DOMAIN}"
-            backend.org.master_account_email = f"aws@{DOMAIN}"
+            if backend.org is not None:
+                backend.org.master_account_email = f"aws@{DOMAIN}"
         me = org.describe_account(AccountId=mgmt.id)["Account"]
         accounts = {"management": DemoAccount("management", mgmt.id, me["Name"], me["Email"],
                                               "management", None)}
@@ -484,8 +485,10 @@ class _Seeder:
                 ssh_open=True, description="SSH for developers")
             web_sg = self.sg(acct, f"{base}-web", net.vpc, web_rules,
                              description="app servers: HTTP from the ALB")
+            # an ALB target in a public subnet: it is reached through the ALB, so it needs no
+            # public subnet (network.public_subnet_resources judges structure, not the name)
             targets.append(self.instance(acct, f"{base}-web-1", net.public[0], [web_sg, ssh_sg],
-                                         public_subnet=True, Role="web"))
+                                         public_subnet=True, internal=True, Role="web"))
             # a queue worker that belongs in a private subnet, with an IAM user's keys
             self.instance(acct, f"{base}-worker", net.public[1], [ssh_sg],
                           public_subnet=True, internal=True, Role="worker",

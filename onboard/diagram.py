@@ -623,12 +623,12 @@ class _Builder:
         # regional WAF → ALB / API Gateway stage
         for acl in inv.of("wafv2.web_acl"):
             for arn in acl.attrs.get("protects") or []:
-                target = lbs_by_arn.get(arn)
+                protected = lbs_by_arn.get(arn)
                 m = re.search(r"/restapis/([^/]+)", arn)
-                if target is None and m:
-                    target = apis.get(m.group(1))
-                if target is not None:
-                    self.edge(acl, target, "protects", dotted=True)
+                if protected is None and m:
+                    protected = apis.get(m.group(1))
+                if protected is not None:
+                    self.edge(acl, protected, "protects", dotted=True)
         # Route 53 aliases
         zones = {(z.account_id, z.id): z for z in inv.of("route53.zone")}
         for rec in inv.of("route53.record"):

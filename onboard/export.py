@@ -58,23 +58,27 @@ class Snapshot:
     actions: list[Action]
     decisions: list[DecisionLine]
     answers: dict[str, dict[str, str]]
+    day: int = 1  # the week plan's current day (derived)
+    newest: ScanInfo | None = None  # the newest scan, when it is not `scan` (unfinished)
     architecture: str = ""  # Mermaid, from the latest scan's inventory
     unmanaged: dict[str, list[Resource]] | None = None  # None: no Terraform state imported
 
 
-def snapshot(store: Store, catalog: Catalog, session_id: int,
-             refresh: bool = True) -> Snapshot:
-    """Read the session (refreshing the matrix from the latest scan first by default)."""
-    rows = (orient.refresh(store, catalog, session_id) if refresh
-            else orient.matrix(store, catalog, session_id))
+def snapshot(store: Store, catalog: Catalog, session_id: int) -> Snapshot:
+    """Read the session as it is stored: a pure read (the matrix was derived when its
+    inputs were written)."""
+    rows = orient.matrix(store, catalog, session_id)
     scan = store.latest_scan(session_id)
     accounts = store.accounts(session_id)
     findings = store.findings(scan.id) if scan else []
     unmanaged = None
     if scan and len(terraform.managed_index(store, session_id)):
         unmanaged = terraform.unmanaged(store, session_id, scan.id)
+    newest = store.newest_scan(session_id)
     return Snapshot(
         session=store.session(session_id), scan=scan, accounts=accounts, findings=findings,
+        day=week.current_day(catalog, store, session_id),
+        newest=newest if newest and (scan is None or newest.id != scan.id) else None,
         rows=rows, assets=list_assets(store, session_id),
         actions=decide.list_actions(store, catalog, session_id, rows),
         decisions=decide.decision_table(store, catalog, session_id, rows),
@@ -94,7 +98,8 @@ def architecture_mermaid(store: Store, scan: ScanInfo, accounts: list[Account],
 
 def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown",
            only: str | None = None) -> str:
-    """The text of an export; records `decisions_exported` unless it is only findings."""
+    """The text of an export: a pure read. The caller records the export in the activity
+    log (`activity_of` says what to record) once the text is written."""
     if fmt not in FORMATS:
         raise ExportError(f"--format {fmt} is not one of {', '.join(FORMATS)}")
     if only not in (None, "decisions"):
@@ -106,10 +111,8 @@ def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown
         if scan is None:
             raise ExportError("no scan yet: run `onboard scan` (or `onboard demo`) first")
         accounts = store.accounts(session_id)
-        text = architecture_mermaid(store, scan, accounts,
-                                    store.findings(scan.id, status="FAIL"))
-        week.record(store, session_id, "diagram_exported")
-        return strip_controls(text)
+        return strip_controls(architecture_mermaid(store, scan, accounts,
+                                                   store.findings(scan.id, status="FAIL")))
     snap = snapshot(store, catalog, session_id)
     if only == "decisions":
         text = {"markdown": lambda: decisions_markdown(snap.decisions) + "\n",
@@ -121,11 +124,25 @@ def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown
         text = _json(report_json(snap, catalog, TfIndex(store.tf_resources(session_id))))
     else:
         text = findings_csv(snap.findings)
-    if only == "decisions" or fmt != "csv":
-        week.record(store, session_id, "decisions_exported")
     # Every piece of text was escaped where it was placed; this pass is the guarantee that
     # no control character from AWS or a user reaches a terminal or a reader's editor.
     return strip_controls(text) if fmt == "markdown" else text
+
+
+def activity_of(store: Store, catalog: Catalog, session_id: int, fmt: str,
+                only: str | None = None) -> tuple[str, dict[str, Any]] | None:
+    """What an export of this kind records in the activity log (the week plan reads it):
+    the diagram with its scan, the decision table (alone or in the report) with how many
+    decisions it held; a findings CSV records nothing."""
+    if fmt == "mermaid":
+        scan = store.latest_scan(session_id)
+        return ("diagram_exported", {"scan_id": scan.id if scan else None})
+    if only == "decisions" or fmt != "csv":
+        decided = [a for a in decide.list_actions(store, catalog, session_id)
+                   if a.status.decided]
+        return ("decisions_exported", {"decisions": len(decided), "format": fmt,
+                                       "only": only or "report"})
+    return None
 
 
 # --- Markdown -----------------------------------------------------------------------------
@@ -135,7 +152,8 @@ def decisions_markdown(lines: Sequence[DecisionLine]) -> str:
     """The talk's decision table: observation | assumed incident | reason | action, plus
     priority, owner, due, status and risk."""
     body = [[md.cell(d.observation), md.cell(d.incident), md.cell(d.reason),
-             md.cell(d.action), md.cell(d.priority), md.cell(d.owner), md.cell(d.due),
+             md.cell(d.action) + (f"<br>kit: `{d.kit}`" if d.kit else ""),
+             md.cell(d.priority), md.cell(d.owner), md.cell(d.due),
              md.cell(d.status.label), md.cell(d.risk)] for d in lines]
     return md.table(list(DECISION_COLUMNS), body, align="llllllllr")
 
@@ -150,7 +168,7 @@ def _session_section(snap: Snapshot, catalog: Catalog) -> list[str]:
     out = [f"# Onboarding report: {md.heading(s.name)}", ""]
     out.append(f"- **Person:** {md.cell(s.person)}")
     out.append(f"- **Started:** {md.cell(s.started)}")
-    out.append(f"- **Day:** {s.current_day} of {len(catalog.days)}")
+    out.append(f"- **Day:** {snap.day} of {len(catalog.days)}")
     if snap.scan:
         scan = snap.scan
         when = scan.finished or scan.started
@@ -159,6 +177,10 @@ def _session_section(snap: Snapshot, catalog: Catalog) -> list[str]:
                    + (f", as {md.cell(who)}" if who else ""))
     else:
         out.append("- **Latest scan:** none yet")
+    if snap.newest:
+        out.append(f"- **Not shown:** scan #{snap.newest.id} did not finish "
+                   f"({snap.newest.status}); this report shows "
+                   + (f"scan #{snap.scan.id}" if snap.scan else "no scan") + ".")
     return out
 
 
@@ -249,9 +271,9 @@ def _matrix_section(snap: Snapshot) -> list[str]:
         body.append([str(r.id), md.cell(r.observation), md.cell(r.incident),
                      md.cell(r.reason), md.cell(r.stride), md.cell(asset), str(r.threat),
                      str(r.vulnerability), str(risk.score),
-                     "fixed" if r.fixed else ("custom" if r.custom else "open")])
+                     r.status + (" (custom)" if r.custom else "")])
     headers = ["row", "observation", "assumed incident", "reason", "STRIDE", "asset",
-               "threat", "vuln.", "risk", "state"]
+               "threat", "vuln.", "risk", "status"]
     return [*out, md.table(headers, body, align="rlllllrrrl")]
 
 

@@ -11,13 +11,12 @@ from onboard import remediation as rem
 from onboard import week
 from onboard.assets import RowResource
 from onboard.catalog import Catalog
-from onboard.models import CheckDef, Finding, ScanInfo
+from onboard.models import TRIAGE_MARKS, CheckDef, Finding, ScanInfo
 from onboard.store import Store
 
 UI_STATE_VERSION = 1
 
 PROMPT_STATUSES = ("not asked", "asked", "answered", "follow-up")
-TRIAGE_MARKS = ("confirmed", "accepted risk", "false positive")
 
 ACCESS_LABELS = {"ok": "ok", "denied": "denied", "skipped": "not tried"}
 SOURCE_LABELS = {"organizations": "Organizations", "caller": "caller",
@@ -83,10 +82,7 @@ def findings_triaged(store: Store, session_id: int, scan_id: int) -> bool:
 
 def current_day(catalog: Catalog, store: Store, session_id: int) -> int:
     """The day of the first open task (the last day once everything is done)."""
-    nxt = week.next_task(catalog, store, session_id)
-    if nxt is not None:
-        return nxt.day
-    return catalog.days[-1].day if catalog.days else 1
+    return week.current_day(catalog, store, session_id)
 
 
 def identity_label(scan: ScanInfo | None) -> str:
@@ -116,7 +112,8 @@ def remediation(check: CheckDef, finding: Finding) -> dict[Section, str]:
 
 def references(check: CheckDef) -> list[tuple[str, str]]:
     refs = check.references
-    out = [("CIS", ", ".join(refs.cis)), ("Security Hub", ", ".join(refs.securityhub)),
+    out = [("CIS v5.0", ", ".join(refs.cis)), ("CIS v3.0", ", ".join(refs.cis_v3)),
+           ("Security Hub", ", ".join(refs.securityhub)),
            ("Prowler", ", ".join(refs.prowler))]
     out += [("Docs", url) for url in refs.docs]
     return [(k, v) for k, v in out if v]

@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 GLOBAL = "global"
 """The region name used for global services (IAM, S3 listing, CloudFront, Organizations)."""
+TRIAGE_MARKS = ("confirmed", "accepted risk", "false positive", "question")
+"""Triage marks; `question` flags a finding to take back to the engineer who knows."""
+ACCOUNT_COLLECTOR = "account"
+"""The CollectError `collector` of an account the scan could not read at all."""
 
 
 class Severity(StrEnum):
@@ -63,7 +67,10 @@ class Remediation(_Strict):
 
 
 class References(_Strict):
-    cis: list[str] = Field(default_factory=list, description="CIS AWS Foundations ids, e.g. '1.5'.")
+    cis: list[str] = Field(default_factory=list,
+                           description="CIS AWS Foundations Benchmark v5.0.0 ids, e.g. '1.4'.")
+    cis_v3: list[str] = Field(default_factory=list,
+                              description="The same controls in CIS v3.0.0, for teams still on it.")
     securityhub: list[str] = Field(default_factory=list, description="Security Hub control ids.")
     prowler: list[str] = Field(default_factory=list, description="Prowler check ids.")
     docs: list[str] = Field(default_factory=list, description="AWS documentation URLs.")
@@ -73,6 +80,9 @@ class CheckDef(_Strict):
     id: str
     title: str
     description: str
+    rule: str = Field(default="", description="The verdict rule, precise enough to predict "
+                      "every PASS / FAIL / ERROR / SKIPPED (thresholds, what counts as public, "
+                      "internal or human).")
     scope: Literal["account", "region", "user", "instance", "vpc", "load_balancer",
                    "distribution", "bucket", "db", "resource", "security_group"]
     severity: Severity
@@ -103,7 +113,8 @@ class Task(_Strict):
     done_when: str
     help: str
     screen: str | None = Field(default=None, description="Screen that does the task.")
-    auto: str | None = Field(default=None, description="Event that ticks the task by itself.")
+    auto: str | None = Field(default=None, description="The rule (onboard.week.RULES) that "
+                             "decides from the store whether the task is done.")
 
 
 class Day(_Strict):
@@ -221,3 +232,19 @@ class ScanInfo(BaseModel):
     identity: dict[str, str] = Field(default_factory=dict)
     regions: list[str] = Field(default_factory=list)
     api_calls: int = 0
+    notes: dict[str, Any] = Field(default_factory=dict,
+                                  description="What the scan could not read: "
+                                  "organizations_error, skipped_regions, region_errors.")
+
+    @property
+    def complete(self) -> bool:
+        return self.status == "complete"
+
+
+class Activity(BaseModel):
+    """One entry of the append-only activity log (an export, a decision change, ...)."""
+
+    id: int
+    at: str
+    kind: str
+    detail: dict[str, Any] = Field(default_factory=dict)

@@ -1,7 +1,8 @@
 """The Orient step: failed findings → matrix rows (observation → assumed incident → reason,
 STRIDE) scored by risk = information asset value × threat likelihood × vulnerability (1–27).
 
-Rows are generated from the latest scan, one per check (or per check × account), and stay
+Rows are generated from the current scan (`Store.latest_scan`) by `regenerate`, which only
+the write path (`onboard.workspace`) calls; one per check (or per check × account), and stay
 the user's: every text field and both scores can be edited (the field is then listed in the
 row's `edited` and regeneration leaves it alone), custom rows can be added for what no check
 sees, and a row whose findings are all gone is marked `fixed` instead of being deleted.
@@ -16,7 +17,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from onboard import week
 from onboard.assets import AssetIndex, RowResource
 from onboard.catalog import Catalog
 from onboard.models import STRIDE_NAMES, CheckDef, Finding, Severity, Status
@@ -33,6 +33,8 @@ EDITABLE_FIELDS = TEXT_FIELDS + SCORE_FIELDS
 EXCLUDED_MARKS = frozenset({"false positive", "accepted risk"})
 """Triage marks whose findings do not count toward a row."""
 MAX_EXAMPLES = 3
+ACCOUNT_CHECK = "account.access"
+"""The check whose PASS says a scan read an account (onboard/checks/account_access.py)."""
 
 
 class OrientError(ValueError):
@@ -66,9 +68,13 @@ class MatrixRow(BaseModel):
     vulnerability: int = Field(default=DEFAULT_SCORE, ge=1, le=3)
     edited: list[str] = Field(default_factory=list)
     fixed: bool = False
+    accepted: bool = Field(default=False, description="Every failing finding of the row is "
+                           "triaged accepted risk or false positive.")
     custom: bool = False
     resources: list[RowResource] = Field(default_factory=list)
     # derived on read, never stored
+    status: str = Field(default="open", description="open | answered | accepted | fixed: "
+                        "from the row's state, its actions and triage.")
     title: str = ""
     severity: Severity | None = None
     risk: RiskBreakdown | None = None
@@ -88,7 +94,7 @@ class MatrixRow(BaseModel):
                 "incident": self.incident, "reason": self.reason, "stride": self.stride,
                 "threat": self.threat, "vulnerability": self.vulnerability,
                 "edited": sorted(set(self.edited)), "fixed": int(self.fixed),
-                "custom": int(self.custom),
+                "accepted": int(self.accepted), "custom": int(self.custom),
                 "resources": [r.model_dump() for r in self.resources]}
 
 
@@ -207,48 +213,62 @@ def _load_rows(store: Store, session_id: int) -> list[MatrixRow]:
             reason=r["reason"] or "", stride=r["stride"] or "",
             threat=r["threat"] or DEFAULT_SCORE,
             vulnerability=r["vulnerability"] or DEFAULT_SCORE, edited=r["edited"],
-            fixed=bool(r["fixed"]), custom=bool(r["custom"]),
+            fixed=bool(r["fixed"]), accepted=bool(r.get("accepted")),
+            custom=bool(r["custom"]),
             resources=[RowResource.model_validate(x) for x in r["resources"]]))
     return out
 
 
-# --- regeneration -------------------------------------------------------------------------
+# --- regeneration (the write path only: onboard.workspace calls it) ----------------------
 
 
-def refresh(store: Store, catalog: Catalog, session_id: int,
-            per_account: bool | None = None) -> list[MatrixRow]:
-    """Bring the generated rows in line with the latest scan; return the sorted matrix.
+ROW_STATES = ("open", "answered", "accepted", "fixed")
+
+
+def regenerate(store: Store, catalog: Catalog, session_id: int,
+               per_account: bool | None = None) -> int:
+    """Bring the generated rows in line with the current scan; return how many rows it
+    added. Only `onboard.workspace` calls this, inside the transaction of the write that
+    changed an input (a scan, a triage mark, a Terraform import, the per-account switch).
 
     - one row per failing check (per check × account with `per_account`; None keeps the
       mode the existing rows are in, default one row per check);
     - unedited fields take the catalog's current text, edited fields are kept;
-    - rows whose check no longer fails are marked fixed (not deleted) — but only after a
-      complete scan, and not where the check errored (it may still fail);
+    - a row whose every failing finding is triaged accepted risk / false positive is
+      `accepted` (it stays, with those resources, for the decision table);
+    - a row with no failing finding left is `fixed` only when a *complete* scan read each of
+      its resources again and it passed (or the resource is gone from an account and check
+      that were read without error); otherwise it is left as it was: not re-checked;
     - switching `per_account` carries edits and action links over to the new rows.
-
-    Runs under the store's lock: two refreshes at once (the TUI reloads several screens
-    after a scan) would otherwise both insert the same new rows.
     """
-    with store.lock:
-        return _refresh(store, catalog, session_id, per_account)
-
-
-def _refresh(store: Store, catalog: Catalog, session_id: int,
-             per_account: bool | None) -> list[MatrixRow]:
     scan = store.latest_scan(session_id)
     if scan is None:
-        return matrix(store, catalog, session_id)
+        return 0
     rows = _load_rows(store, session_id)
     generated_rows = [r for r in rows if not r.custom]
     if per_account is None:
         per_account = _current_mode(generated_rows)
     account_names = {a.account_id: a.name for a in store.accounts(session_id)}
 
+    triage = store.triage(session_id)
     groups: dict[tuple[str, str], list[RowResource]] = defaultdict(list)
-    for f in counted_findings(store, session_id, scan.id):
-        groups[(f.check_id, f.account_id if per_account else "")].append(row_resource(f))
-    errored = {(f.check_id, f.account_id)
-               for f in store.findings(scan.id, status=Status.ERROR.value)}
+    excluded: dict[tuple[str, str], list[RowResource]] = defaultdict(list)
+    status_of: dict[tuple[str, str, str, str], Status] = {}
+    unread_checks: set[tuple[str, str]] = set()
+    readable: set[str] = set()  # accounts *this* scan read (account.access PASS)
+    for f in store.findings(scan.id):
+        status_of[f.key] = f.status
+        if f.check_id == ACCOUNT_CHECK and f.status == Status.PASS:
+            readable.add(f.account_id)
+        if f.status in (Status.ERROR, Status.SKIPPED):
+            unread_checks.add((f.check_id, f.account_id))
+        if f.status != Status.FAIL:
+            continue
+        key = (f.check_id, f.account_id if per_account else "")
+        if _mark(triage.get(f.key, {}).get("mark", "")) in EXCLUDED_MARKS:
+            excluded[key].append(row_resource(f))
+        else:
+            groups[key].append(row_resource(f))
 
     existing = {(r.check_id, r.account_id): r for r in generated_rows
                 if bool(r.account_id) == per_account}
@@ -258,10 +278,12 @@ def _refresh(store: Store, catalog: Catalog, session_id: int,
             donors[r.check_id].append(r)
     actions = store.actions(session_id)
     new_ids: dict[str, list[int]] = defaultdict(list)
+    added = 0
 
-    for key in sorted(groups):
+    for key in sorted(set(groups) | set(excluded)):
         check_id, account_id = key
-        resources = groups[key]
+        accepted = key not in groups
+        resources = groups[key] if not accepted else excluded[key]
         gen = generated(check_id, catalog.checks.get(check_id), resources, account_names)
         row = existing.get(key)
         if row is None:
@@ -277,26 +299,37 @@ def _refresh(store: Store, catalog: Catalog, session_id: int,
                 setattr(row, name, value)
         row.resources = resources
         row.fixed = False
+        row.accepted = accepted
+        if not row.id:
+            added += 1
         if row.stored() != before or not row.id:
             row.id = store.save_matrix_row(session_id, row.stored())
         new_ids[check_id].append(row.id)
 
-    def gone(row: MatrixRow) -> bool:
-        """Its findings are gone after a complete scan in which its check ran."""
-        if row.fixed or scan.status != "complete":
+    def rechecked(row: MatrixRow) -> bool:
+        """A complete scan read every resource of the row again and none still fails."""
+        if not scan.complete or not row.resources:
             return False
-        return not (any((row.check_id, r.account_id) in errored for r in row.resources)
-                    or (row.account_id and (row.check_id, row.account_id) in errored))
+        for r in row.resources:
+            status = status_of.get((row.check_id, r.account_id, r.region, r.resource_id))
+            if status == Status.PASS:
+                continue
+            if status is None and r.account_id in readable \
+                    and (row.check_id, r.account_id) not in unread_checks:
+                continue  # gone from an account and check that were read
+            return False
+        return True
 
     for key, row in existing.items():
-        if key not in groups and gone(row):
+        if key not in groups and key not in excluded and not row.fixed and rechecked(row):
             row.fixed = True
+            row.accepted = False
             store.save_matrix_row(session_id, row.stored())
 
     for check_id, old_rows in donors.items():
         if check_id not in new_ids:  # nothing fails in the new mode: keep them as history
             for old in old_rows:
-                if gone(old):
+                if not old.fixed and rechecked(old):
                     old.fixed = True
                     store.save_matrix_row(session_id, old.stored())
             continue
@@ -308,7 +341,7 @@ def _refresh(store: Store, catalog: Catalog, session_id: int,
                                                    "row_ids": sorted(ids)})
                     action["row_ids"] = sorted(ids)
             store.delete_matrix_row(old.id)
-    return matrix(store, catalog, session_id)
+    return added
 
 
 def _current_mode(generated_rows: list[MatrixRow]) -> bool:
@@ -354,14 +387,37 @@ def risk(row: MatrixRow, index: AssetIndex) -> RiskBreakdown:
 def sort_key(row: MatrixRow) -> tuple[Any, ...]:
     """Open rows first; then risk, severity (custom rows after catalog ones), check id."""
     rank = row.severity.rank if row.severity else -1
-    return (row.fixed, -row.score, -rank, row.check_id or "~", row.account_id, row.id)
+    return (row.fixed, row.accepted, -row.score, -rank, row.check_id or "~", row.account_id,
+            row.id)
+
+
+ANSWERING = frozenset({"chosen", "doing", "done"})
+"""Action statuses that answer a row (a decision to act)."""
+ACCEPTING = frozenset({"wont"})
+"""Action statuses that accept a row's risk (a decision not to act)."""
+
+
+def row_status(row: MatrixRow, linked_statuses: Iterable[str]) -> str:
+    """fixed (a complete scan re-read it and it passed) > accepted (triaged, or a won't-do
+    decision) > answered (a chosen / in progress / done action) > open."""
+    statuses = set(linked_statuses)
+    if row.fixed:
+        return "fixed"
+    if row.accepted or (statuses & ACCEPTING and not statuses & ANSWERING):
+        return "accepted"
+    return "answered" if statuses & ANSWERING else "open"
 
 
 def matrix(store: Store, catalog: Catalog, session_id: int,
            include_fixed: bool = True) -> list[MatrixRow]:
-    """The stored rows with title, severity and risk, sorted by `sort_key`."""
+    """The stored rows with title, severity, risk and status, sorted by `sort_key`.
+    A pure read: nothing is written."""
     scan = store.latest_scan(session_id)
     index = AssetIndex.load(store, session_id, scan.id if scan else None)
+    linked: dict[int, list[str]] = defaultdict(list)
+    for action in store.actions(session_id):
+        for row_id in action["row_ids"]:
+            linked[row_id].append(action["status"] or "proposed")
     out = []
     for row in _load_rows(store, session_id):
         if row.fixed and not include_fixed:
@@ -370,6 +426,7 @@ def matrix(store: Store, catalog: Catalog, session_id: int,
         row.title = check.title if check else (row.check_id or "custom row")
         row.severity = check.severity if check else None
         row.risk = risk(row, index)
+        row.status = row_status(row, linked.get(row.id, []))
         out.append(row)
     return sorted(out, key=sort_key)
 
@@ -411,7 +468,6 @@ def edit_row(store: Store, catalog: Catalog, session_id: int, row_id: int,
         if name not in row.edited:
             row.edited.append(name)
     store.save_matrix_row(session_id, row.stored())
-    week.record(store, session_id, "matrix_reviewed")
     return get_row(store, catalog, session_id, row_id)
 
 
@@ -451,7 +507,6 @@ def add_custom_row(store: Store, catalog: Catalog, session_id: int, observation:
     row = MatrixRow(id=0, custom=True, account_id=account_id, resources=res,
                     edited=list(EDITABLE_FIELDS), **values)
     row_id = store.save_matrix_row(session_id, row.stored())
-    week.record(store, session_id, "matrix_reviewed")
     return get_row(store, catalog, session_id, row_id)
 
 
@@ -464,7 +519,3 @@ def delete_row(store: Store, catalog: Catalog, session_id: int, row_id: int) -> 
                           "positive or accepted risk to drop a generated row")
     store.delete_matrix_row(row.id)
 
-
-def mark_reviewed(store: Store, session_id: int) -> None:
-    """The user went through the matrix (ticks the week plan's task)."""
-    week.record(store, session_id, "matrix_reviewed")

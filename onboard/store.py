@@ -22,6 +22,7 @@ import sqlite_utils
 
 from onboard.models import (
     Account,
+    Activity,
     CollectError,
     Finding,
     Resource,
@@ -55,71 +56,109 @@ def default_path() -> Path:
 
 def _v1(db: sqlite_utils.Database) -> None:
     """The first schema: sessions, accounts, tasks, interviews, scans and their results."""
-    db["sessions"].create({"id": int, "name": str, "person": str, "profile": str,
+    db.table("sessions").create({"id": int, "name": str, "person": str, "profile": str,
                            "started": str, "current_day": int, "last_opened": str}, pk="id")
-    db["sessions"].create_index(["name"], unique=True)
-    db["accounts"].create({"session_id": int, "account_id": str, "name": str, "email": str,
+    db.table("sessions").create_index(["name"], unique=True)
+    db.table("accounts").create({"session_id": int, "account_id": str, "name": str, "email": str,
                            "status": str, "ou": str, "source": str, "access": str,
                            "access_reason": str, "environment": str, "known_before": int},
                           pk=("session_id", "account_id"))
-    db["task_state"].create({"session_id": int, "task_id": str, "done": int, "auto": int,
+    db.table("task_state").create({"session_id": int, "task_id": str, "done": int, "auto": int,
                              "updated": str}, pk=("session_id", "task_id"))
-    db["interview_answers"].create({"session_id": int, "prompt_id": str, "status": str,
+    db.table("interview_answers").create({"session_id": int, "prompt_id": str, "status": str,
                                     "answer": str, "updated": str},
                                    pk=("session_id", "prompt_id"))
-    db["scans"].create({"id": int, "session_id": int, "started": str, "finished": str,
+    db.table("scans").create({"id": int, "session_id": int, "started": str, "finished": str,
                         "status": str, "identity": str, "regions": str, "api_calls": int},
                        pk="id")
-    db["resources"].create({"scan_id": int, "type": str, "account_id": str, "region": str,
+    db.table("resources").create({"scan_id": int, "type": str, "account_id": str, "region": str,
                             "id": str, "arn": str, "name": str, "vpc_id": str,
                             "subnet_id": str, "attrs": str},
                            pk=("scan_id", "type", "account_id", "region", "id"))
-    db["collect_errors"].create({"scan_id": int, "collector": str, "types": str,
+    db.table("collect_errors").create({"scan_id": int, "collector": str, "types": str,
                                  "account_id": str, "region": str, "code": str,
                                  "message": str})
-    db["findings"].create({"id": int, "scan_id": int, "check_id": str, "status": str,
+    db.table("findings").create({"id": int, "scan_id": int, "check_id": str, "status": str,
                            "severity": str, "sev_rank": int, "account_id": str, "region": str,
                            "resource_id": str, "resource_arn": str, "resource_type": str,
                            "message": str, "terraform_address": str}, pk="id")
-    db["findings"].create_index(["scan_id", "status", "sev_rank"])
-    db["findings"].create_index(["scan_id", "check_id"])
-    db["assets"].create({"id": int, "session_id": int, "name": str, "description": str,
+    db.table("findings").create_index(["scan_id", "status", "sev_rank"])
+    db.table("findings").create_index(["scan_id", "check_id"])
+    db.table("assets").create({"id": int, "session_id": int, "name": str, "description": str,
                          "value": int}, pk="id")
-    db["assets"].create_index(["session_id", "name"], unique=True)
-    db["asset_links"].create({"id": int, "asset_id": int, "kind": str, "value": str}, pk="id")
-    db["matrix_rows"].create({"id": int, "session_id": int, "check_id": str,
+    db.table("assets").create_index(["session_id", "name"], unique=True)
+    db.table("asset_links").create({"id": int, "asset_id": int, "kind": str, "value": str}, pk="id")
+    db.table("matrix_rows").create({"id": int, "session_id": int, "check_id": str,
                               "account_id": str, "observation": str, "incident": str,
                               "reason": str, "stride": str, "threat": int,
                               "vulnerability": int, "edited": str, "fixed": int,
                               "custom": int, "resources": str, "created": str,
                               "updated": str}, pk="id")
-    db["actions"].create({"id": int, "session_id": int, "action_def": str, "title": str,
+    db.table("actions").create({"id": int, "session_id": int, "action_def": str, "title": str,
                           "owner": str, "priority": str, "due": str, "status": str,
                           "remediation": str, "notes": str, "created": str,
                           "updated": str}, pk="id")
-    db["action_rows"].create({"action_id": int, "row_id": int}, pk=("action_id", "row_id"))
-    db["tf_resources"].create({"session_id": int, "address": str, "type": str, "name": str,
+    db.table("action_rows").create({"action_id": int, "row_id": int}, pk=("action_id", "row_id"))
+    db.table("tf_resources").create({"session_id": int, "address": str, "type": str, "name": str,
                                "module": str, "index_key": str, "resource_id": str,
                                "arn": str, "source": str}, pk=("session_id", "address"))
 
 
 def _v2(db: sqlite_utils.Database) -> None:
     """Per-finding triage that survives rescans, and where the UI was left (resume)."""
-    db["triage"].create({"session_id": int, "check_id": str, "account_id": str,
+    db.table("triage").create({"session_id": int, "check_id": str, "account_id": str,
                          "region": str, "resource_id": str, "mark": str, "note": str,
                          "updated": str},
                         pk=("session_id", "check_id", "account_id", "region", "resource_id"))
-    db["sessions"].add_column("ui_state", str)
-    db["sessions"].add_column("events", str)
+    db.table("sessions").add_column("ui_state", str)
+    db.table("sessions").add_column("events", str)
 
 
 def _v3(db: sqlite_utils.Database) -> None:
     """Terraform rows keyed by (session, state file, address): prod and staging stacks
     built from the same code have the same addresses."""
-    db["tf_resources"].transform(pk=("session_id", "source", "address"))
+    db.table("tf_resources").transform(pk=("session_id", "source", "address"))
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite_utils.Database) -> None:
+    """One write path: an append-only activity log (what the week plan reads instead of
+    events), matrix rows unique per (session, check, account) so that two processes cannot
+    duplicate them, an `accepted` row state, scan notes (the Organizations failure, skipped
+    regions), and task rows that hold only the user's own ticks."""
+    db.table("activity").create({"id": int, "session_id": int, "at": str, "kind": str,
+                                 "detail": str}, pk="id")
+    db.table("activity").create_index(["session_id", "kind"])
+    db.table("matrix_rows").add_column("accepted", int)
+    db.table("scans").add_column("notes", str)
+    # Rows duplicated by concurrent regenerations (before this version): keep the oldest,
+    # move the action links to it.
+    dupes = db.execute(
+        "SELECT session_id, check_id, account_id, MIN(id) FROM matrix_rows "
+        "WHERE custom = 0 GROUP BY session_id, check_id, account_id HAVING COUNT(*) > 1"
+    ).fetchall()
+    for session_id, check_id, account_id, keep in dupes:
+        extra = [r[0] for r in db.execute(
+            "SELECT id FROM matrix_rows WHERE session_id = ? AND check_id = ? AND "
+            "account_id = ? AND custom = 0 AND id != ?",
+            [session_id, check_id, account_id, keep]).fetchall()]
+        for row_id in extra:
+            db.execute("INSERT OR IGNORE INTO action_rows (action_id, row_id) "
+                       "SELECT action_id, ? FROM action_rows WHERE row_id = ?", [keep, row_id])
+            db.execute("DELETE FROM action_rows WHERE row_id = ?", [row_id])
+            db.execute("DELETE FROM matrix_rows WHERE id = ?", [row_id])
+    db.execute("CREATE UNIQUE INDEX matrix_rows_generated ON matrix_rows "
+               "(session_id, check_id, account_id) WHERE custom = 0")
+    db.execute("DELETE FROM task_state WHERE auto = 1")
+
+
+def _v5_sso_edits(db: sqlite_utils.Database) -> None:
+    """The Identity Center kit's edits (renames, moves, exclusions), kept across rescans."""
+    db.table("sso_edits").create({"session_id": int, "kind": str, "target": str,
+                                  "value": str, "updated": str},
+                                 pk=("session_id", "kind", "target"))
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5_sso_edits]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -246,6 +285,7 @@ class Store:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
+        self._depth = 0
 
     # -- lifecycle
 
@@ -280,6 +320,9 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             store._migrate(version)
+        except StoreError:
+            conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise _write_error(target, exc) from None
@@ -289,14 +332,9 @@ class Store:
         """Each step in one transaction (DDL included), so a failed step leaves the file at
         the version before it."""
         for step in range(version, SCHEMA_VERSION):
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
+            with self.tx():
                 MIGRATIONS[step](self.db)
                 self.conn.execute(f"PRAGMA user_version = {step + 1}")
-            except BaseException:
-                self.conn.rollback()
-                raise
-            self.conn.commit()
 
     def backup(self, dest: str | os.PathLike[str]) -> Path:
         """A consistent copy of the whole database at `dest` (SQLite's online backup, safe
@@ -334,12 +372,35 @@ class Store:
 
     @contextmanager
     def tx(self) -> Iterator[sqlite_utils.Database]:
+        """One transaction; nested calls join the outermost one.
+
+        The outermost takes SQLite's write lock up front (BEGIN IMMEDIATE), so a derived
+        update that reads then writes cannot interleave with another process doing the same.
+        A write SQLite cannot make (a full disk, a lock held past LOCK_TIMEOUT) is rolled
+        back and becomes one StoreError line.
+        """
         with self.lock:
-            try:
-                with self.conn:
+            if self._depth:
+                self._depth += 1
+                try:
                     yield self.db
-            except sqlite3.OperationalError as exc:
-                raise _write_error(self.path, exc) from None
+                finally:
+                    self._depth -= 1
+                return
+            self._depth = 1
+            try:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield self.db
+                    except BaseException:
+                        self.conn.rollback()
+                        raise
+                    self.conn.commit()
+                except sqlite3.OperationalError as exc:
+                    raise _write_error(self.path, exc) from None
+            finally:
+                self._depth = 0
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         with self.lock:
@@ -352,7 +413,7 @@ class Store:
     def create_session(self, name: str, person: str = "", profile: str = "",
                        started: str | None = None) -> SessionInfo:
         with self.tx() as db:
-            db["sessions"].insert({"name": name, "person": person, "profile": profile,
+            db.table("sessions").insert({"name": name, "person": person, "profile": profile,
                                    "started": started or datetime.now(UTC).date().isoformat(),
                                    "current_day": 1, "last_opened": now(),
                                    "ui_state": "{}", "events": "[]"})
@@ -393,24 +454,36 @@ class Store:
         if "ui_state" in fields:
             fields["ui_state"] = json.dumps(fields["ui_state"], sort_keys=True)
         with self.tx() as db:
-            db["sessions"].update(session_id, fields)
+            db.table("sessions").update(session_id, fields)
 
     def touch_session(self, session_id: int) -> None:
         with self.tx() as db:
-            db["sessions"].update(session_id, {"last_opened": now()})
+            db.table("sessions").update(session_id, {"last_opened": now()})
 
-    def events(self, session_id: int) -> set[str]:
-        rows = self._rows("SELECT events FROM sessions WHERE id = ?", [session_id])
-        return set(json.loads(rows[0]["events"] or "[]")) if rows else set()
+    # -- the activity log (append-only: what happened, for the week plan and the report)
 
-    def record_event(self, session_id: int, event: str) -> None:
-        """Remember that something happened (scan finished, table exported, ...)."""
+    def log_activity(self, session_id: int, kind: str, **detail: Any) -> int:
         with self.tx() as db:
-            row = db.execute("SELECT events FROM sessions WHERE id = ?",
-                             [session_id]).fetchone()
-            events = set(json.loads(row[0] or "[]")) if row else set()
-            events.add(event)
-            db["sessions"].update(session_id, {"events": json.dumps(sorted(events))})
+            table = db.table("activity")
+            table.insert({"session_id": session_id, "at": now(), "kind": kind,
+                          "detail": json.dumps(detail, sort_keys=True, default=str)})
+            return int(table.last_pk)
+
+    def activity(self, session_id: int, kind: str | None = None) -> list[Activity]:
+        sql = "SELECT * FROM activity WHERE session_id = ?"
+        params: list[Any] = [session_id]
+        if kind:
+            sql += " AND kind = ?"
+            params.append(kind)
+        return [Activity(id=r["id"], at=r["at"], kind=r["kind"],
+                         detail=json.loads(r["detail"] or "{}"))
+                for r in self._rows(sql + " ORDER BY id", params)]
+
+    def last_activity(self, session_id: int, kind: str) -> Activity | None:
+        rows = self._rows("SELECT * FROM activity WHERE session_id = ? AND kind = ? "
+                          "ORDER BY id DESC LIMIT 1", [session_id, kind])
+        return (Activity(id=rows[0]["id"], at=rows[0]["at"], kind=rows[0]["kind"],
+                         detail=json.loads(rows[0]["detail"] or "{}")) if rows else None)
 
     # -- accounts
 
@@ -432,7 +505,7 @@ class Store:
             data["known_before"] = int(data["known_before"])
             rows.append({"session_id": session_id, **data})
         with self.tx() as db:
-            db["accounts"].upsert_all(rows, pk=("session_id", "account_id"))
+            db.table("accounts").upsert_all(rows, pk=("session_id", "account_id"))
 
     def accounts(self, session_id: int) -> list[Account]:
         rows = self._rows("SELECT * FROM accounts WHERE session_id = ? ORDER BY account_id",
@@ -457,22 +530,29 @@ class Store:
 
     # -- week tasks
 
-    def set_task(self, session_id: int, task_id: str, done: bool, auto: bool = False) -> None:
+    def set_task(self, session_id: int, task_id: str, done: bool | None) -> None:
+        """The user's own tick (True) or untick (False); None gives the task back to its
+        derived state."""
         with self.tx() as db:
-            db["task_state"].upsert({"session_id": session_id, "task_id": task_id,
-                                     "done": int(done), "auto": int(auto), "updated": now()},
+            if done is None:
+                db.execute("DELETE FROM task_state WHERE session_id = ? AND task_id = ?",
+                           [session_id, task_id])
+                return
+            db.table("task_state").upsert({"session_id": session_id, "task_id": task_id,
+                                     "done": int(done), "auto": 0, "updated": now()},
                                     pk=("session_id", "task_id"))
 
-    def task_states(self, session_id: int) -> dict[str, dict[str, Any]]:
-        rows = self._rows("SELECT * FROM task_state WHERE session_id = ?", [session_id])
-        return {r["task_id"]: {"done": bool(r["done"]), "auto": bool(r["auto"]),
-                               "updated": r["updated"]} for r in rows}
+    def task_overrides(self, session_id: int) -> dict[str, bool]:
+        """The user's own ticks and unticks, by task id."""
+        rows = self._rows("SELECT * FROM task_state WHERE session_id = ? AND auto = 0",
+                          [session_id])
+        return {r["task_id"]: bool(r["done"]) for r in rows}
 
     # -- interviews
 
     def save_answer(self, session_id: int, prompt_id: str, answer: str, status: str) -> None:
         with self.tx() as db:
-            db["interview_answers"].upsert({"session_id": session_id, "prompt_id": prompt_id,
+            db.table("interview_answers").upsert({"session_id": session_id, "prompt_id": prompt_id,
                                             "answer": answer, "status": status,
                                             "updated": now()},
                                            pk=("session_id", "prompt_id"))
@@ -487,7 +567,7 @@ class Store:
     def start_scan(self, session_id: int, identity: dict[str, str],
                    regions: list[str]) -> int:
         with self.tx() as db:
-            table = db["scans"]
+            table = db.table("scans")
             table.insert({"session_id": session_id, "started": now(), "finished": None,
                           "status": "running", "identity": json.dumps(identity),
                           "regions": json.dumps(regions), "api_calls": 0})
@@ -529,17 +609,20 @@ class Store:
                 f"VALUES ({', '.join('?' * len(self._FINDING_COLS))})", rows)
         return len(rows)
 
-    def finish_scan(self, scan_id: int, status: str, api_calls: int = 0) -> None:
+    def finish_scan(self, scan_id: int, status: str, api_calls: int = 0,
+                    notes: dict[str, Any] | None = None) -> None:
         with self.tx() as db:
-            db["scans"].update(scan_id, {"finished": now(), "status": status,
-                                         "api_calls": api_calls})
+            db.table("scans").update(scan_id, {"finished": now(), "status": status,
+                                         "api_calls": api_calls,
+                                         "notes": json.dumps(notes or {}, sort_keys=True)})
 
     def _scan(self, row: dict[str, Any]) -> ScanInfo:
         return ScanInfo(id=row["id"], session_id=row["session_id"], started=row["started"],
                         finished=row["finished"], status=row["status"],
                         identity=json.loads(row["identity"] or "{}"),
                         regions=json.loads(row["regions"] or "[]"),
-                        api_calls=row["api_calls"] or 0)
+                        api_calls=row["api_calls"] or 0,
+                        notes=json.loads(row.get("notes") or "{}"))
 
     def scan(self, scan_id: int) -> ScanInfo:
         rows = self._rows("SELECT * FROM scans WHERE id = ?", [scan_id])
@@ -552,9 +635,23 @@ class Store:
         return [self._scan(r) for r in rows]
 
     def latest_scan(self, session_id: int, complete: bool = False) -> ScanInfo | None:
-        cond = " AND status = 'complete'" if complete else " AND status != 'running'"
-        rows = self._rows(f"SELECT * FROM scans WHERE session_id = ?{cond} "
+        """The scan every view calls "the current state": the newest complete scan; with
+        none complete, the newest finished one that stored findings (an interrupted scan,
+        labelled incomplete by its status). A killed scan that evaluated nothing is never
+        it. `complete=True`: complete scans only."""
+        rows = self._rows("SELECT * FROM scans WHERE session_id = ? AND status = 'complete' "
                           "ORDER BY id DESC LIMIT 1", [session_id])
+        if rows or complete:
+            return self._scan(rows[0]) if rows else None
+        rows = self._rows("SELECT s.* FROM scans s WHERE s.session_id = ? "
+                          "AND s.status != 'running' AND EXISTS (SELECT 1 FROM findings f "
+                          "WHERE f.scan_id = s.id) ORDER BY s.id DESC LIMIT 1", [session_id])
+        return self._scan(rows[0]) if rows else None
+
+    def newest_scan(self, session_id: int) -> ScanInfo | None:
+        """The newest scan whatever its status (running, interrupted or complete)."""
+        rows = self._rows("SELECT * FROM scans WHERE session_id = ? ORDER BY id DESC LIMIT 1",
+                          [session_id])
         return self._scan(rows[0]) if rows else None
 
     def previous_scan(self, scan_id: int) -> ScanInfo | None:
@@ -657,24 +754,43 @@ class Store:
         return [r["v"] for r in rows]
 
     def diff(self, scan_id: int, base_id: int) -> dict[str, list[Finding]]:
-        """FAIL findings new in scan_id and fixed since base_id (same check × resource)."""
+        """Since base_id (same check × account × region × resource):
+        - new: FAIL in scan_id, not FAIL in base_id;
+        - fixed: FAIL in base_id and read again in scan_id *and PASS there*;
+        - unchecked: FAIL in base_id that scan_id did not re-check (an ERROR, a SKIPPED, an
+          account or region it could not read, or a scan that stopped before it got there)
+          — never counted as fixed."""
         key = "check_id || '|' || account_id || '|' || region || '|' || resource_id"
+        order = " ORDER BY sev_rank DESC, check_id, account_id, region, resource_id"
         new = self._rows(f"SELECT * FROM findings WHERE scan_id = ? AND status = 'FAIL' AND "
                          f"{key} NOT IN (SELECT {key} FROM findings WHERE scan_id = ? "
-                         "AND status = 'FAIL') ORDER BY sev_rank DESC, check_id",
-                         [scan_id, base_id])
+                         f"AND status = 'FAIL'){order}", [scan_id, base_id])
         fixed = self._rows(f"SELECT * FROM findings WHERE scan_id = ? AND status = 'FAIL' "
-                           f"AND {key} NOT IN (SELECT {key} FROM findings WHERE scan_id = ? "
-                           "AND status = 'FAIL') ORDER BY sev_rank DESC, check_id",
-                           [base_id, scan_id])
+                           f"AND {key} IN (SELECT {key} FROM findings WHERE scan_id = ? "
+                           f"AND status = 'PASS'){order}", [base_id, scan_id])
+        unchecked = self._rows(f"SELECT * FROM findings WHERE scan_id = ? AND status = 'FAIL' "
+                               f"AND {key} NOT IN (SELECT {key} FROM findings WHERE "
+                               f"scan_id = ? AND status IN ('PASS', 'FAIL')){order}",
+                               [base_id, scan_id])
         return {"new": [self._finding(r) for r in new],
-                "fixed": [self._finding(r) for r in fixed]}
+                "fixed": [self._finding(r) for r in fixed],
+                "unchecked": [self._finding(r) for r in unchecked]}
+
+    def set_terraform_addresses(self, scan_id: int,
+                                addresses: dict[tuple[str, str, str, str], str | None]
+                                ) -> None:
+        """Set each finding's Terraform address (key: check, account, region, resource)."""
+        rows = [(address, scan_id, *key) for key, address in addresses.items()]
+        with self.tx() as db:
+            db.conn.executemany(
+                "UPDATE findings SET terraform_address = ? WHERE scan_id = ? AND check_id = ? "
+                "AND account_id = ? AND region = ? AND resource_id = ?", rows)
 
     # -- triage
 
     def set_triage(self, session_id: int, finding: Finding, mark: str, note: str) -> None:
         with self.tx() as db:
-            db["triage"].upsert({"session_id": session_id, "check_id": finding.check_id,
+            db.table("triage").upsert({"session_id": session_id, "check_id": finding.check_id,
                                  "account_id": finding.account_id, "region": finding.region,
                                  "resource_id": finding.resource_id, "mark": mark,
                                  "note": note, "updated": now()},
@@ -690,14 +806,14 @@ class Store:
 
     def add_asset(self, session_id: int, name: str, description: str, value: int) -> int:
         with self.tx() as db:
-            table = db["assets"]
+            table = db.table("assets")
             table.insert({"session_id": session_id, "name": name,
                           "description": description, "value": value})
             return int(table.last_pk)
 
     def update_asset(self, asset_id: int, **fields: Any) -> None:
         with self.tx() as db:
-            db["assets"].update(asset_id, fields)
+            db.table("assets").update(asset_id, fields)
 
     def delete_asset(self, asset_id: int) -> None:
         with self.tx() as db:
@@ -718,7 +834,7 @@ class Store:
         if kind not in {"arn", "pattern", "tag"}:
             raise ValueError(f"link kind must be arn, pattern or tag, not {kind!r}")
         with self.tx() as db:
-            table = db["asset_links"]
+            table = db.table("asset_links")
             table.insert({"asset_id": asset_id, "kind": kind, "value": value})
             return int(table.last_pk)
 
@@ -745,7 +861,7 @@ class Store:
         data["resources"] = json.dumps(data.get("resources", []))
         data["updated"] = now()
         with self.tx() as db:
-            table = db["matrix_rows"]
+            table = db.table("matrix_rows")
             if data.get("id"):
                 table.update(data["id"], data)
                 return int(data["id"])
@@ -776,7 +892,7 @@ class Store:
         data["session_id"] = session_id
         data["updated"] = now()
         with self.tx() as db:
-            table = db["actions"]
+            table = db.table("actions")
             if data.get("id"):
                 table.update(data["id"], data)
                 action_id = int(data["id"])
@@ -787,7 +903,7 @@ class Store:
                 action_id = int(table.last_pk)
             if "row_ids" in action:
                 db.execute("DELETE FROM action_rows WHERE action_id = ?", [action_id])
-                db["action_rows"].insert_all([{"action_id": action_id, "row_id": rid}
+                db.table("action_rows").insert_all([{"action_id": action_id, "row_id": rid}
                                               for rid in action["row_ids"]], ignore=True)
         return action_id
 
@@ -802,8 +918,28 @@ class Store:
         with self.tx() as db:
             db.execute("DELETE FROM tf_resources WHERE session_id = ?", [session_id])
             if rows:
-                db["tf_resources"].insert_all([{"session_id": session_id, **r} for r in rows])
+                db.table("tf_resources").insert_all([{"session_id": session_id, **r} for r in rows])
 
     def tf_resources(self, session_id: int) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM tf_resources WHERE session_id = ? ORDER BY address",
                           [session_id])
+
+    # -- Identity Center kit edits
+
+    def sso_edits(self, session_id: int) -> list[dict[str, str]]:
+        """Every stored edit of the Identity Center plan: {kind, target, value, updated}."""
+        return self._rows("SELECT kind, target, value, updated FROM sso_edits "
+                          "WHERE session_id = ? ORDER BY kind, target", [session_id])
+
+    def set_sso_edit(self, session_id: int, kind: str, target: str, value: str) -> None:
+        with self.tx() as db:
+            db["sso_edits"].upsert({"session_id": session_id, "kind": kind, "target": target,
+                                    "value": value, "updated": now()},
+                                   pk=("session_id", "kind", "target"))
+
+    def delete_sso_edit(self, session_id: int, kind: str, target: str) -> bool:
+        """Forget one edit; False if there was none."""
+        with self.tx() as db:
+            cur = db.execute("DELETE FROM sso_edits WHERE session_id = ? AND kind = ? AND "
+                             "target = ?", [session_id, kind, target])
+            return bool(cur.rowcount)

@@ -6,9 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from onboard.aws.runner import ScanResult
 from onboard.catalog import Catalog
 from onboard.models import Finding, Severity, Status
+from onboard.scan import ScanResult
 
 
 def scan_json(result: ScanResult, session_name: str) -> dict[str, Any]:

@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from onboard import week
 from onboard.models import Resource
 from onboard.store import Store
 
@@ -585,7 +584,6 @@ def import_files(store: Store, session_id: int, paths: Iterable[str | Path]) -> 
             for row in store.tf_resources(session_id) if row.get("source") not in new_sources]
     rows = kept + [new_rows[k] for k in sorted(new_rows)]
     store.replace_tf_resources(session_id, rows)
-    week.record(store, session_id, "tf_imported")
     scan = store.latest_scan(session_id)
     result = None
     if scan is not None:

@@ -1,9 +1,11 @@
 """Network topology from the inventory, without AWS calls: route tables, public subnets, VPC use.
 
 A subnet is *public* when the route table that governs it (its explicit association, else
-its VPC's main route table) has a default route (0.0.0.0/0 or ::/0) to an internet gateway
-(`igw-…`) that is not blackholed. Routes to an egress-only internet gateway (`eigw-…`), a
-NAT gateway, a transit gateway or a peering connection do not make a subnet public.
+its VPC's main route table) has any route — the default one (0.0.0.0/0, ::/0) or a narrower
+one such as an office range — to an internet gateway (`igw-…`) that is not blackholed: a
+host with a public address there is reachable from whatever that route covers. Routes to an
+egress-only internet gateway (`eigw-…`), a NAT gateway, a transit gateway or a peering
+connection do not make a subnet public.
 
 Use `Topology(inventory)` when asking many questions of one inventory (the index is built
 once); the module-level helpers build it per call for one-off questions.
@@ -35,15 +37,15 @@ def is_default_route(destination: str | None) -> bool:
 
 
 def internet_route(route_table: Resource) -> dict[str, Any] | None:
-    """The active default route to an internet gateway in this route table, or None."""
-    for route in route_table.attrs.get("routes") or []:
-        gateway = route.get("gateway_id") or ""
-        if not gateway.startswith("igw-") or route.get("state") == "blackhole":
-            continue
+    """An active route to an internet gateway in this route table (a default route first,
+    else any narrower one), or None."""
+    live = [r for r in route_table.attrs.get("routes") or []
+            if str(r.get("gateway_id") or "").startswith("igw-") and r.get("state") != "blackhole"]
+    for route in live:
         if is_default_route(route.get("destination")) or is_default_route(
                 route.get("ipv6_destination")):
             return route
-    return None
+    return live[0] if live else None
 
 
 def describe_route(route: dict[str, Any]) -> str:

@@ -62,3 +62,32 @@ def make_ctx() -> Callable[..., Context]:
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "false")
+
+
+# --- test tiers -----------------------------------------------------------------------------
+# Every test lands in one tier, so a newcomer can run the fast one while they work:
+#   unit  pure core on hand-made data (seconds)       pytest -m unit
+#   moto  AWS through moto in-process                  pytest -m moto
+#   tui   the Textual app through Pilot                pytest -m tui
+#   e2e   subprocesses, moto servers, tmux, the wheel  pytest -m e2e   (also marked slow)
+TIERS = ("unit", "moto", "tui", "e2e")
+MOTO_FIXTURES = {"aws", "make_ctx", "moto_server_env", "moto_server_url"}
+
+
+def _tier(item: pytest.Item) -> str:
+    name = item.path.name if hasattr(item, "path") else ""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if item.get_closest_marker("slow") or name.startswith(("test_e2e", "test_tmux",
+                                                            "test_wheel")):
+        return "e2e"
+    if name.startswith("test_app_") or name in ("test_read_purity.py",):
+        return "tui"
+    if fixtures & MOTO_FIXTURES or name.startswith("test_collect_"):
+        return "moto"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if not any(item.get_closest_marker(t) for t in TIERS):
+            item.add_marker(getattr(pytest.mark, _tier(item)))

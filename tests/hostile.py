@@ -11,11 +11,10 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from onboard import assets as assets_mod
 from onboard import catalog as catalog_mod
-from onboard import decide, orient
 from onboard.models import Account, Finding, Severity, Status
 from onboard.store import Store
+from onboard.workspace import Workspace
 
 # What a fault sweep put into account, tag and user names: retitle the terminal, clear the
 # screen, write the clipboard (OSC 52), plant a hyperlink (OSC 8), 8-bit CSI/OSC, bidi
@@ -59,8 +58,8 @@ def seed(db: Path, text: str, session: str = "acme") -> Store:
         Account(account_id=ACCOUNTS[1], name=text + " mgmt", source="organizations",
                 access="denied", access_reason=text, known_before=False, email=text),
     ])
-    scan_id = store.start_scan(sess.id, {"account_id": ACCOUNTS[0], "arn": text},
-                               ["us-east-1"])
+    ws = Workspace(store, catalog, sess.id)
+    scan_id = ws.start_scan({"account_id": ACCOUNTS[0], "arn": text}, ["us-east-1"])
     findings = [
         Finding(check_id=check, status=Status.FAIL, severity=Severity.HIGH,
                 account_id=ACCOUNTS[0], region="us-east-1", resource_id=f"{text}-{i}",
@@ -68,15 +67,11 @@ def seed(db: Path, text: str, session: str = "acme") -> Store:
         for i, check in enumerate(("s3.versioning", "iam.human_users",
                                    "s3.bucket_public_access_block"))
     ]
-    store.replace_findings(scan_id, findings)
-    store.finish_scan(scan_id, "complete")
-    store.save_answer(sess.id, "management-account", text, "answered")
-    rows = orient.refresh(store, catalog, sess.id)
-    custom = orient.add_custom_row(store, catalog, sess.id, text, incident=text,
-                                   reason=text, resources=[text])
-    decide.choose(store, catalog, sess.id, "enable-s3-versioning", owner=text)
-    decide.add_action(store, catalog, sess.id, text, row_ids=[custom.id], owner=text,
-                      status="chosen", notes=text, remediation=text)
-    assets_mod.add_asset(store, sess.id, text, 3, text, [f"pattern:{text}*"])
-    del rows
+    ws.finish_scan(scan_id, findings, "complete", 0, {})
+    ws.save_answer("management-account", text, "answered")
+    custom = ws.add_custom_row(text, incident=text, reason=text, resources=[text])
+    ws.choose("enable-s3-versioning", owner=text)
+    ws.add_action(text, row_ids=[custom.id], owner=text, status="chosen", notes=text,
+                  remediation=text)
+    ws.add_asset(text, 3, text, [f"pattern:{text}*"])
     return store

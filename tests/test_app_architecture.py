@@ -163,7 +163,7 @@ async def test_export_writes_mermaid_and_ticks_the_task(tmp_path: Path,
         await settle(pilot)
         text = (tmp_path / "onboard-architecture-acme.md").read_text()
         assert "```mermaid\nflowchart LR" in text and "acme_assets" in text
-        assert "diagram_exported" in store.events(app.session.id)
+        assert store.last_activity(app.session.id, "diagram_exported") is not None
 
 
 @asynctest

@@ -11,6 +11,7 @@ from textual.widgets import Button, DataTable, Input, Label, OptionList, Select,
 from onboard import assets, orient
 from onboard.screens.assets import AssetModal, AssetsScreen
 from onboard.screens.matrix import ConfirmModal
+from tests.helpers import derive, rule_done
 from tests.test_app_matrix import plain, seed_org, settle
 from tests.test_app_support import asynctest, make_app
 
@@ -35,7 +36,7 @@ async def test_declaring_an_asset_with_a_pattern_raises_the_rows_risk(tmp_path: 
     app, store = make_app(tmp_path)
     sid = app.session.id
     seed_org(store, sid)
-    orient.refresh(store, app.catalog, sid)
+    derive(store, app.catalog, sid)
     before = _score(store, app, "s3.bucket_public_access_block")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_assets(pilot)
@@ -60,7 +61,7 @@ async def test_declaring_an_asset_with_a_pattern_raises_the_rows_risk(tmp_path: 
         assert (asset.name, asset.value, asset.description) == (
             "investor cap tables", 3, "who owns which startup")
         assert [lk.label for lk in asset.links] == ["pattern:CAP-TABLE*"]
-        assert "assets_declared" in store.events(sid)
+        assert rule_done(store, app.catalog, sid, "assets_declared")
         after = _score(store, app, "s3.bucket_public_access_block")
         assert after == before // 2 * 3  # asset value 2 (unclassified) → 3
         assert str(screen.query_one(DataTable).get_row_at(0)[4]).strip() == "1"

@@ -9,6 +9,7 @@ from textual.widgets import Input, OptionList, TextArea
 from onboard import week
 from onboard.screens.interviews import InterviewsScreen
 from onboard.screens.modals import AccountModal
+from tests.helpers import rule_done
 from tests.test_app_support import asynctest, make_app, settle
 
 SIZE = (120, 40)
@@ -84,7 +85,7 @@ async def test_all_answered_ticks_the_interview_task(tmp_path: Path) -> None:
         await pilot.press("n", *"two things by hand")
         await _saved(pilot, app)
         await pilot.pause(0.3)
-        assert "interview_complete" in store.events(app.session.id)
+        assert rule_done(store, app.catalog, app.session.id, "interview_complete")
         states = {s.task.id: s for s in week.task_states(app.catalog, store, app.session.id)}
         assert states["interview-cto"].done
 

@@ -14,11 +14,14 @@ from typing import Any
 from rich.console import Console
 from textual.widgets import Button, DataTable, Input, Select, Static
 
+from onboard import catalog as catalog_mod
 from onboard import orient
 from onboard.models import Finding, Resource, Severity, Status
 from onboard.screens import SCREENS
 from onboard.screens.matrix import ConfirmModal, MatrixRowModal, MatrixScreen
 from onboard.store import Store
+from onboard.workspace import Workspace
+from tests.helpers import derive
 from tests.test_app_support import asynctest, make_app, seed_accounts
 
 SIZE = (120, 40)
@@ -67,8 +70,8 @@ def seed_org(store: Store, session_id: int, resources: list[Resource] | None = N
                                             "arn": f"arn:aws:iam::{PROD}:user/newcomer"},
                                ["us-east-1"])
     store.add_batch(scan_id, RESOURCES if resources is None else resources)
-    store.replace_findings(scan_id, FINDINGS if findings is None else findings)
-    store.finish_scan(scan_id, "complete")
+    Workspace(store, catalog_mod.load(), session_id).finish_scan(
+        scan_id, FINDINGS if findings is None else findings, "complete", 0, {})
     return scan_id
 
 
@@ -138,7 +141,7 @@ async def test_editing_a_row_persists_only_the_changed_fields(tmp_path: Path) ->
         row = _row(store, app, "s3.versioning")
         assert row.incident == "Cap tables lost for good" and row.threat == 1
         assert sorted(row.edited) == ["incident", "threat"]
-        assert "matrix_reviewed" in store.events(app.session.id)  # the core records edits
+        assert store.last_activity(app.session.id, "matrix_reviewed") is None  # no review
         assert screen.current() is not None and screen.current().id == row.id
         assert "Cap tables lost for good" in plain(screen.query_one("#matrix-detail-text",
                                                                    Static))
@@ -151,7 +154,7 @@ async def test_editing_a_row_persists_only_the_changed_fields(tmp_path: Path) ->
 async def test_reset_gives_a_field_back_to_the_generated_text(tmp_path: Path) -> None:
     app, store = make_app(tmp_path)
     seed_org(store, app.session.id)
-    orient.refresh(store, app.catalog, app.session.id)
+    derive(store, app.catalog, app.session.id)
     original = _row(store, app, "ec2.ssh_open")
     orient.edit_row(store, app.catalog, app.session.id, original.id, reason="my words",
                     vulnerability=1)
@@ -243,7 +246,7 @@ async def test_sort_by_other_columns_and_mark_reviewed(tmp_path: Path) -> None:
         assert screen.sort == "incident"
         await pilot.press("m")
         await settle(pilot)
-        assert "matrix_reviewed" in store.events(app.session.id)
+        assert store.last_activity(app.session.id, "matrix_reviewed") is not None
         assert "reviewed ✓" in plain(screen.query_one("#matrix-summary", Static))
 
 
@@ -316,7 +319,7 @@ def test_matrix_snapshot(snap_compare: Any, tmp_path: Path) -> None:
     sid = app.session.id
     seed_org(store, sid)
     assets.add_asset(store, sid, "investor cap tables", 3, links=["pattern:cap-table*"])
-    orient.refresh(store, app.catalog, sid)
+    derive(store, app.catalog, sid)
     row = _row(store, app, "s3.versioning")
     orient.edit_row(store, app.catalog, sid, row.id, incident="Cap tables lost for good")
 

@@ -62,7 +62,7 @@ async def test_header_shows_session_identity_and_day(tmp_path: Path) -> None:
         text = str(app.screen.query_one(TopBar).render())
         assert "acme" in text
         assert "user/newcomer @ 111111111111" in text
-        assert "Day 1" in text
+        assert "Day 2" in text, "a finished scan (a day-2 task) puts the week on day 2"
 
 
 @asynctest

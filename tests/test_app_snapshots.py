@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from onboard import week
 from onboard.models import Severity, Status
+from onboard.workspace import Workspace
 from tests.test_app_support import finding, make_app, seed_accounts, seed_scan
 
 SIZE = (120, 40)
@@ -28,8 +28,7 @@ def _app(tmp_path: Path) -> Any:
         finding("s3.versioning", "acme-logs", severity=Severity.MEDIUM, status=Status.PASS,
                 message="versioning is enabled"),
     ])
-    week.set_done(store, sid, "interview-cto", True)
-    store.record_event(sid, "scan_finished")
+    Workspace(store, app.catalog, sid).set_task("interview-cto", True)
     return app
 
 

@@ -12,10 +12,11 @@ from typing import Any
 
 from onboard import catalog as catalog_mod
 from onboard.app import OnboardApp
-from onboard.aws.runner import ScanOptions
 from onboard.catalog import Catalog
 from onboard.models import Account, Finding, Severity, Status
+from onboard.scan import ScanOptions
 from onboard.store import Store
+from onboard.workspace import Workspace
 
 WEEK_YAML = """
 days:
@@ -122,8 +123,8 @@ def seed_scan(store: Store, session_id: int, findings: list[Finding],
     ident = identity or {"account_id": "111111111111",
                          "arn": "arn:aws:iam::111111111111:user/newcomer"}
     scan_id = store.start_scan(session_id, ident, ["us-east-1"])
-    store.replace_findings(scan_id, findings)
-    store.finish_scan(scan_id, status)
+    Workspace(store, catalog_mod.load(), session_id).finish_scan(scan_id, findings, status,
+                                                                 0, {})
     return scan_id
 
 
@@ -155,7 +156,7 @@ def fake_scan(steps: int = 5, gate: Any = None, delay: float = 0.0) -> Any:
     With `gate` (a threading.Event), it waits for the gate before each step, so a test
     can see it mid-scan and cancel it.
     """
-    from onboard.aws.runner import Progress, ScanResult
+    from onboard.scan import Progress, ScanResult
 
     def run(store: Store, session_id: int, catalog: Catalog, options: ScanOptions,
             progress: Any = None, cancel: Any = None) -> ScanResult:
@@ -174,10 +175,7 @@ def fake_scan(steps: int = 5, gate: Any = None, delay: float = 0.0) -> Any:
         status = "complete" if done == steps else "incomplete"
         found = [finding("s3.versioning", f"bucket-{i}", severity=Severity.MEDIUM)
                  for i in range(done)]
-        store.replace_findings(scan_id, found)
-        store.finish_scan(scan_id, status)
-        if status == "complete":
-            store.record_event(session_id, "scan_finished")
+        Workspace(store, catalog, session_id).finish_scan(scan_id, found, status, 0, {})
         report(Progress("done", 1, 1, f"{len(found)} findings"))
         return ScanResult(scan_id=scan_id, status=status, identity=ident, accounts=[],
                           findings=found, inventory_counts={}, api_calls=0, started="",

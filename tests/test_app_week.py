@@ -8,7 +8,7 @@ from onboard import week
 from onboard.screens.discovery import DiscoveryScreen
 from onboard.screens.interviews import InterviewsScreen
 from onboard.screens.week import TaskBox, WeekScreen, widget_id
-from tests.test_app_support import asynctest, make_app, settle
+from tests.test_app_support import asynctest, make_app, seed_accounts, settle
 
 SIZE = (120, 40)
 
@@ -37,23 +37,25 @@ async def test_space_ticks_and_persists(tmp_path: Path) -> None:
         first = app.focused.task_def.id
         await pilot.press("space")
         await _settle(pilot, app)
-        assert store.task_states(app.session.id)[first]["done"] is True
+        assert store.task_overrides(app.session.id)[first] is True
         assert app.snapshot is not None and app.snapshot.progress[0].done == 1
         await pilot.press("space")
         await _settle(pilot, app)
-        assert store.task_states(app.session.id)[first]["done"] is False
+        assert store.task_overrides(app.session.id)[first] is False
 
 
 @asynctest
-async def test_event_ticks_a_task_and_the_user_can_untick_it(tmp_path: Path) -> None:
+async def test_the_data_ticks_a_task_and_the_user_can_untick_it(tmp_path: Path) -> None:
     app, store = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot, app)
-        app.record_event("accounts_discovered")
-        await _settle(pilot, app)
         box = app.screen.query_one(f"#{widget_id('list-accounts')}", TaskBox)
+        assert box.value is False
+        seed_accounts(store, app.session.id)  # Organizations listed, management among them
+        app.refresh_week()
+        await _settle(pilot, app)
         assert box.value is True
-        assert "ticked by onboard" in str(box.label)
+        assert "the data says so" in str(box.label)
         box.focus()
         await pilot.press("space")
         await _settle(pilot, app)
@@ -75,13 +77,13 @@ async def test_focus_shows_the_tasks_help(tmp_path: Path) -> None:
 
 @asynctest
 async def test_continue_jumps_to_the_first_open_tasks_screen(tmp_path: Path) -> None:
-    app, store = make_app(tmp_path)
+    app, _store = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot, app)
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, InterviewsScreen)
-        week.set_done(store, app.session.id, "interview-cto", True)
+        app.ws.set_task("interview-cto", True)
         app.refresh_week()
         await _settle(pilot, app)
         await pilot.press("c")

@@ -49,16 +49,17 @@ def trail(name: str, *, account_id: str = MGMT, owner: str = MGMT, home: str = "
      "no CloudTrail trail: API activity is not recorded (DescribeTrails from us-east-1 found "
      "none)"),
     ([marker(), trail("main", home="eu-west-1")], Status.PASS,
-     "multi-region trail main (home eu-west-1) is logging management events"),
+     "multi-region trail main (home eu-west-1) is logging read and write management events"),
     ([marker(), trail("local", multi=False), trail("other", multi=False, home="us-east-1")],
      Status.FAIL, "only single-region trails (local (us-east-1), other (us-east-1)): activity "
      "in other regions is not recorded"),
     ([marker(), trail("main", logging=False)], Status.FAIL,
      "multi-region trail main is not logging"),
     ([marker(), trail("data-only", mgmt="none")], Status.FAIL,
-     "multi-region trail data-only records no management write events (none)"),
-    ([marker(), trail("reads", mgmt="read_only")], Status.FAIL, "(read_only)"),
-    ([marker(), trail("writes", mgmt="write_only")], Status.PASS, "writes"),
+     "multi-region trail data-only records no management events"),
+    ([marker(), trail("reads", mgmt="read_only")], Status.FAIL, "records read events only"),
+    # CIS v5.0 3.1 / CloudTrail.1 want read *and* write management events (issue #11)
+    ([marker(), trail("writes", mgmt="write_only")], Status.FAIL, "records write events only"),
     # a stopped multi-region trail next to a logging one: the logging one passes
     ([marker(), trail("a-stopped", logging=False), trail("b-live")], Status.PASS, "b-live"),
     # single-region logging trail + multi-region stopped trail: FAIL names the stopped one
@@ -115,7 +116,8 @@ def test_organization_trail_covers_members_that_do_not_list_it() -> None:
         org_account(MEMBER), marker("333333333333"), org_account("333333333333", "o-other"))}
     assert outs[MEMBER].status == Status.PASS
     assert outs[MEMBER].message == ("covered by organization trail org-trail of account "
-                                    f"{MGMT} (home us-east-1), which is logging")
+                                    f"{MGMT} (home us-east-1), which is logging read and write "
+                                    "management events")
     assert outs["333333333333"].status == Status.FAIL  # another organization
     # a plain (non-organization) trail in the management account covers nobody else
     plain = trail("main")
@@ -157,8 +159,8 @@ def recorder(**kw: Any) -> dict[str, Any]:
      "recorder default is recording (all supported resource types)"),
     (cfg("eu-west-1", recorder(all_supported=False,
                                recording_strategy="INCLUSION_BY_RESOURCE_TYPES",
-                               resource_types=["AWS::S3::Bucket"])), Status.PASS,
-     "only 1 selected resource types"),
+                               resource_types=["AWS::S3::Bucket"])), Status.FAIL,
+     "only 1 selected resource type (AWS::S3::Bucket), not all"),  # issue #11
     (cfg("eu-west-1", recorder(last_status="Pending")), Status.PASS, "is recording"),
     (cfg("eu-west-1"), Status.FAIL, "no AWS Config recorder in this region"),
     (cfg("eu-west-1", recorder(recording=False)), Status.FAIL,
@@ -221,11 +223,13 @@ def analyzer(name: str, type_: str, status: str = "ACTIVE") -> dict[str, str]:
 @pytest.mark.parametrize("analyzers, status, message", [
     ([analyzer("ext", "ACCOUNT")], Status.PASS, "analyzer ext (ACCOUNT) is ACTIVE"),
     ([analyzer("org", "ORGANIZATION")], Status.PASS, "(ORGANIZATION)"),
-    ([analyzer("unused", "ACCOUNT_UNUSED_ACCESS")], Status.PASS, "ACCOUNT_UNUSED_ACCESS"),
-    ([analyzer("org-unused", "ORGANIZATION_UNUSED_ACCESS")], Status.PASS, "org-unused"),
+    # unused-access analyzers report no external access: IAM.28 / CIS v5.0 1.19 (issue #11)
+    ([analyzer("unused", "ACCOUNT_UNUSED_ACCESS")], Status.FAIL, "ACCOUNT_UNUSED_ACCESS"),
+    ([analyzer("org-unused", "ORGANIZATION_UNUSED_ACCESS")], Status.FAIL, "org-unused"),
     ([], Status.FAIL, "IAM Access Analyzer has no analyzer in this region"),
     ([analyzer("ext", "ACCOUNT", "CREATING")], Status.FAIL,
-     "no active account or organization analyzer: ext (ACCOUNT, CREATING)"),
+     "no active external-access analyzer (ACCOUNT or ORGANIZATION); unused- or "
+     "internal-access analyzers do not count: ext (ACCOUNT, CREATING)"),
     ([analyzer("int", "ACCOUNT_INTERNAL_ACCESS")], Status.FAIL, "int (ACCOUNT_INTERNAL_ACCESS"),
     ([analyzer("bad", "ACCOUNT", "FAILED"), analyzer("ok", "ORGANIZATION")], Status.PASS,
      "analyzer ok"),

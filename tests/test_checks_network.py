@@ -88,13 +88,14 @@ def route_table(id_: str, routes: list[dict[str, Any]], subnets: tuple[str, ...]
 
 def instance(id_: str = "i-1", name: str = "", state: str = "running",
              profile: str | None = None, subnet_id: str | None = "subnet-priv",
-             tags: dict[str, str] | None = None, public_ip: str | None = None) -> Resource:
+             tags: dict[str, str] | None = None, public_ip: str | None = None,
+             groups: tuple[str, ...] = ()) -> Resource:
     all_tags = {**({"Name": name} if name else {}), **(tags or {})}
     return Resource(type="ec2.instance", id=id_, account_id=ACCT, region=REGION, name=name,
                     vpc_id="vpc-1", subnet_id=subnet_id,
                     arn=f"arn:aws:ec2:{REGION}:{ACCT}:instance/{id_}",
                     attrs={"state": state, "instance_profile_arn": profile, "tags": all_tags,
-                           "public_ip": public_ip, "security_groups": []})
+                           "public_ip": public_ip, "security_groups": list(groups)})
 
 
 def db(type_: str, id_: str, subnet_ids: list[str], **attrs: Any) -> Resource:
@@ -175,8 +176,9 @@ SSH_CASES: list[tuple[str, list[dict[str, Any]], Status, str]] = [
      "allows tcp/22 from 0.0.0.0/0"),
     ("private cidr", [perm("tcp", 22, cidrs=("10.0.0.0/8",))], Status.PASS,
      "does not allow tcp/22"),
-    ("half the internet is not /0", [perm("tcp", 22, cidrs=("0.0.0.0/1",))], Status.PASS,
-     "does not allow"),
+    # issue #11: wider than /8 is internet-wide (0.0.0.0/1 + 128.0.0.0/1 evades a /0 test)
+    ("half the internet is the internet", [perm("tcp", 22, cidrs=("0.0.0.0/1",))],
+     Status.FAIL, "allows tcp/22 from 0.0.0.0/1"),
     ("from another group", [perm("tcp", 22, groups=("sg-bastion",))], Status.PASS,
      "does not allow"),
     ("from a prefix list", [perm("tcp", 22, prefix_lists=("pl-office",))], Status.PASS,
@@ -296,15 +298,17 @@ PORT_CASES: list[tuple[str, list[dict[str, Any]], Status, str]] = [
     ("range around mysql", [perm("tcp", 3300, 3310, cidrs=ANY4)], Status.FAIL,
      "tcp/3300-3310 from 0.0.0.0/0 (includes 3306 MySQL)"),
     ("ftp range", [perm("tcp", 20, 25, cidrs=ANY4)], Status.FAIL,
-     "tcp/20-25 from 0.0.0.0/0 (includes 20 FTP data, 21 FTP, 23 Telnet)"),
+     "tcp/20-25 from 0.0.0.0/0 (includes 20 FTP data, 21 FTP, 23 Telnet +1 more)"),
     ("every tcp port", [perm("tcp", 0, 65535, cidrs=ANY4)], Status.FAIL,
      "tcp/0-65535 from 0.0.0.0/0 (includes 20 FTP data, 21 FTP, 23 Telnet +"),
     ("all traffic", [perm("-1", ipv6=ANY6)], Status.FAIL, "allows all traffic from ::/0"),
     ("ssh only is ssh_open's", [perm("tcp", 22, cidrs=ANY4)], Status.PASS, "(open: tcp/22)"),
     ("web tier", [perm("tcp", 80, cidrs=ANY4, ipv6=ANY6), perm("tcp", 443, cidrs=ANY4)],
      Status.PASS, "opens no admin or data port to the internet (open: tcp/80, tcp/443)"),
+    # 8080 is in Security Hub EC2.19's high-risk list; 8443 is not (issue #11)
     ("alt web ports", [perm("tcp", 8080, cidrs=ANY4), perm("tcp", 8443, cidrs=ANY4)],
-     Status.PASS, "(open: tcp/8080, tcp/8443)"),
+     Status.FAIL, "tcp/8080 from 0.0.0.0/0 (HTTP alt/Jenkins)"),
+    ("https alt", [perm("tcp", 8443, cidrs=ANY4)], Status.PASS, "(open: tcp/8443)"),
     ("public dns", [perm("udp", 53, cidrs=ANY4), perm("tcp", 53, cidrs=ANY4)], Status.PASS,
      "open: udp/53, tcp/53"),
     ("ntp and ipsec", [perm("udp", 123, cidrs=ANY4), perm("udp", 500, cidrs=ANY4)],
@@ -447,6 +451,7 @@ NETWORK = [
     subnet("subnet-pub"), subnet("subnet-pub2"), subnet("subnet-priv"), subnet("subnet-priv2"),
     route_table("rtb-pub", [IGW], subnets=("subnet-pub", "subnet-pub2")),
     route_table("rtb-main", [NAT], main=True),
+    sg("sg-ssh", [perm("tcp", 22, cidrs=("0.0.0.0/0",))], name="ssh"),
 ]
 
 
@@ -498,63 +503,52 @@ def test_cluster_members_are_judged_through_their_cluster() -> None:
                                                       "orphan-1": Status.FAIL}
 
 
+IP = "203.0.113.9"
+SSH = ("sg-ssh",)
+
+
+def reachable(name: str = "", **kw: Any) -> Resource:
+    """A host in a public subnet with a public IP, reached from the internet on tcp/22 only:
+    the structural rules 1-8 do not decide, so what is tested is the name rules 9-11."""
+    return instance(name=name, subnet_id="subnet-pub", public_ip=IP, groups=SSH, **kw)
+
+
 INSTANCE_CASES: list[tuple[str, Resource, Status | None, str]] = [
-    ("db by name", instance(name="prod-db-1", subnet_id="subnet-pub", public_ip="203.0.113.9"),
-     Status.FAIL, "i-1 (prod-db-1) looks internal (Name 'prod-db-1') but is in public subnet "
-                  "subnet-pub (rtb-pub: 0.0.0.0/0 → igw-1), public IP 203.0.113.9"),
-    ("camel case db", instance(name="ordersDB01", subnet_id="subnet-pub"), Status.FAIL,
-     "(Name 'ordersDB01')"),
-    ("compound db", instance(name="userdb", subnet_id="subnet-pub"), Status.FAIL,
-     "(Name 'userdb')"),
-    ("postgres", instance(name="postgres-primary", subnet_id="subnet-pub"), Status.FAIL,
-     "looks internal"),
-    ("redis cache", instance(name="rediscache", subnet_id="subnet-pub"), Status.FAIL,
-     "looks internal"),
-    ("worker by role tag", instance(name="app-7", subnet_id="subnet-pub",
-                                    tags={"Role": "worker"}),
-     Status.FAIL, "(Role 'worker')"),
-    ("backend by tier tag", instance(subnet_id="subnet-pub", tags={"tier": "backend"}),
-     Status.FAIL, "(tier 'backend')"),
-    ("asg name", instance(subnet_id="subnet-pub",
-                          tags={"aws:autoscaling:groupName": "prod-kafka-brokers"}),
+    ("db by name", reachable("prod-db-1"),
+     Status.FAIL, "i-1 (prod-db-1) is in public subnet subnet-pub (rtb-pub: 0.0.0.0/0 → "
+                  "igw-1), public address 203.0.113.9 and looks internal: named internal by "
+                  "Name 'prod-db-1'"),
+    ("camel case db", reachable("ordersDB01"), Status.FAIL, "Name 'ordersDB01'"),
+    ("compound db", reachable("userdb"), Status.FAIL, "Name 'userdb'"),
+    ("postgres", reachable("postgres-primary"), Status.FAIL, "looks internal"),
+    ("redis cache", reachable("rediscache"), Status.FAIL, "looks internal"),
+    ("worker by role tag", reachable("app-7", tags={"Role": "worker"}),
+     Status.FAIL, "Role 'worker'"),
+    ("backend by tier tag", reachable(tags={"tier": "backend"}), Status.FAIL, "tier 'backend'"),
+    ("asg name", reachable(tags={"aws:autoscaling:groupName": "prod-kafka-brokers"}),
      Status.FAIL, "prod-kafka-brokers"),
-    ("queue", instance(name="queue-consumer", subnet_id="subnet-pub"), Status.FAIL,
-     "looks internal"),
-    ("batch", instance(name="nightly-batch", subnet_id="subnet-pub"), Status.FAIL,
-     "looks internal"),
-    ("internal", instance(name="internal-tools", subnet_id="subnet-pub"), Status.FAIL,
-     "looks internal"),
-    ("elasticsearch", instance(name="elasticsearch-data-0", subnet_id="subnet-pub"),
-     Status.FAIL, "looks internal"),
+    ("queue", reachable("queue-consumer"), Status.FAIL, "looks internal"),
+    ("batch", reachable("nightly-batch"), Status.FAIL, "looks internal"),
+    ("internal", reachable("internal-tools"), Status.FAIL, "looks internal"),
+    ("elasticsearch", reachable("elasticsearch-data-0"), Status.FAIL, "looks internal"),
+    # "web" is no longer an edge word: a web name proves nothing, a web port does
+    ("web with backend word", reachable("web-backend"), Status.FAIL, "Name 'web-backend'"),
     ("db in private subnet", instance(name="prod-db-1", subnet_id="subnet-priv"), Status.PASS,
      "i-1 (prod-db-1) is in private subnet subnet-priv"),
-    ("bastion", instance(name="bastion", subnet_id="subnet-pub"), Status.PASS,
-     "is in public subnet subnet-pub; its name and role tags do not mark it internal"),
-    ("db bastion is a bastion", instance(name="db-bastion", subnet_id="subnet-pub"),
-     Status.PASS, "do not mark it internal"),
-    ("db proxy", instance(name="db-proxy", subnet_id="subnet-pub"), Status.PASS,
-     "do not mark it internal"),
-    ("pgbouncer behind haproxy", instance(name="postgres-haproxy", subnet_id="subnet-pub"),
-     Status.PASS, "do not mark it internal"),
-    ("nat instance", instance(name="nat-instance", subnet_id="subnet-pub"), Status.PASS,
-     "do not mark it internal"),
-    ("vpn", instance(name="openvpn", subnet_id="subnet-pub", tags={"Role": "backend"}),
-     Status.PASS, "do not mark it internal"),
-    ("jump host", instance(name="jumphost-redis", subnet_id="subnet-pub"), Status.PASS,
-     "do not mark it internal"),
-    ("web server", instance(name="web-1", subnet_id="subnet-pub"), Status.PASS,
-     "do not mark it internal"),
-    ("web with backend word", instance(name="web-backend", subnet_id="subnet-pub"),
-     Status.PASS, "do not mark it internal"),
-    ("no substring false alarm", instance(name="feedback-app", subnet_id="subnet-pub"),
-     Status.PASS, "do not mark it internal"),
-    ("dashboard is not db", instance(name="dashboard", subnet_id="subnet-pub"), Status.PASS,
-     "do not mark it internal"),
-    ("unnamed", instance(subnet_id="subnet-pub"), Status.PASS,
-     "i-1 is in public subnet subnet-pub"),
-    ("irrelevant tag keys", instance(name="api", subnet_id="subnet-pub",
-                                     tags={"Owner": "db-team", "CostCenter": "backend"}),
-     Status.PASS, "do not mark it internal"),
+    ("bastion", reachable("bastion"), Status.PASS, "public by design: edge role by Name "
+                                                   "'bastion'"),
+    ("db bastion is a bastion", reachable("db-bastion"), Status.PASS, "edge role"),
+    ("db proxy", reachable("db-proxy"), Status.PASS, "edge role"),
+    ("pgbouncer behind haproxy", reachable("postgres-haproxy"), Status.PASS, "edge role"),
+    ("nat instance", reachable("nat-instance"), Status.PASS, "edge role"),
+    ("vpn", reachable("openvpn", tags={"Role": "backend"}), Status.PASS, "edge role"),
+    ("jump host", reachable("jumphost-redis"), Status.PASS, "edge role"),
+    ("web name, ssh only", reachable("web-1"), Status.PASS, "bastion-shaped"),
+    ("no substring false alarm", reachable("feedback-app"), Status.PASS, "bastion-shaped"),
+    ("dashboard is not db", reachable("dashboard"), Status.PASS, "bastion-shaped"),
+    ("unnamed", reachable(), Status.PASS, "i-1 is in public subnet subnet-pub"),
+    ("irrelevant tag keys", reachable("api", tags={"Owner": "db-team", "CostCenter": "backend"}),
+     Status.PASS, "admin ports only (tcp/22)"),
     ("terminated", instance(name="prod-db-1", subnet_id="subnet-pub", state="terminated"),
      None, ""),
     ("no subnet", instance(name="prod-db-1", subnet_id=None), None, ""),

@@ -247,7 +247,9 @@ def test_bucket_public(attrs: dict[str, Any], account_bpa: Any, status: Status,
 @pytest.mark.parametrize(("condition", "restricts"), [
     (None, False),
     ({"StringEquals": {"aws:SourceAccount": "111122223333"}}, True),
-    ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::1:distribution/*"}}, True),
+    # AWS needs fixed values: a wildcard in the ARN leaves the statement public (issue #11)
+    ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::1:distribution/*"}}, False),
+    ({"ArnEquals": {"aws:SourceArn": "arn:aws:cloudfront::1:distribution/E1"}}, True),
     ({"StringLike": {"aws:PrincipalOrgID": "*"}}, False),
     ({"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}, False),
     ({"Null": {"aws:SourceVpce": "false"}}, False),

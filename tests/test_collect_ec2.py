@@ -232,6 +232,7 @@ def test_instances(aws: None, make_ctx: Callable[..., Context]) -> None:
     worker = launch(ids["priv"], "worker-1")
     gone = launch(ids["priv"], "old")
     ec2.stop_instances(InstanceIds=[worker])
+    ec2.modify_instance_attribute(InstanceId=worker, SourceDestCheck={"Value": False})
     ec2.terminate_instances(InstanceIds=[gone])
 
     out = run(make_ctx(), "ec2.instances", "ec2.network_interfaces")
@@ -245,12 +246,14 @@ def test_instances(aws: None, make_ctx: Callable[..., Context]) -> None:
     assert w.attrs["security_groups"] == [groups["web"]]
     assert w.attrs["image_id"] == AMI and w.attrs["instance_type"] == "t3.micro"
     assert w.attrs["http_tokens"] == "required" and w.attrs["key_name"] == "ops"
+    assert w.attrs["source_dest_check"] is True  # a NAT instance would say False
     assert w.attrs["tags"] == {"Name": "web-1", "Role": "web"}
     assert isinstance(w.attrs["launch_time"], str) and "T" in w.attrs["launch_time"]
     assert len(w.attrs["network_interfaces"]) == 1
     k = instances[worker]
     assert k.attrs["state"] == "stopped" and k.attrs["instance_profile_arn"] is None
     assert k.attrs["public_ip"] is None
+    assert k.attrs["source_dest_check"] is False
     assert instances[gone].attrs["state"] == "terminated"
 
     enis = by_type(out, "ec2.network_interface")

@@ -324,3 +324,26 @@ def test_root_row_from_report(aws: None, make_ctx: Callable[..., Context]) -> No
     assert root["access_key_1_last_used_date"] == "2024-02-03T04:05:06+00:00"
     assert root["access_key_2_active"] is False
     assert "<root_account>" not in by_id(run(make_ctx, session), "iam.user")
+
+
+def test_groups_and_key_last_used_region(aws: None, make_ctx: Callable[..., Context]) -> None:
+    """What tells a person from a workload is collected without extra calls: group membership
+    from GetAccountAuthorizationDetails, and each key's last-used service and region."""
+    iam = boto3.client("iam")
+    iam.create_group(GroupName="developers")
+    iam.create_user(UserName="mei.tanaka", Tags=[{"Key": "Type", "Value": "human"}])
+    iam.add_user_to_group(GroupName="developers", UserName="mei.tanaka")
+    key = iam.create_access_key(UserName="mei.tanaka")["AccessKey"]
+    boto3.client("s3", region_name="eu-west-1", aws_access_key_id=key["AccessKeyId"],
+                 aws_secret_access_key=key["SecretAccessKey"]).list_buckets()
+    session = boto3.Session()
+    calls = Calls(session)
+    user = by_id(run(make_ctx, session), "iam.user")["mei.tanaka"]
+    assert user.attrs["groups"] == ["developers"]
+    assert user.attrs["tags"] == {"Type": "human"}
+    [k] = user.attrs["access_keys"]
+    assert set(k) >= {"last_used_service", "last_used_region"}
+    assert calls.counter["iam:ListGroupsForUser"] == 0
+    # the per-user path carries the region too
+    assert iam_mod._last_used(iam, key["AccessKeyId"], {})[2] in (None, "eu-west-1",
+                                                                  "us-east-1")

@@ -55,7 +55,8 @@ def member_session(account_id: str) -> boto3.Session:
 
 @pytest.mark.parametrize("name, scope, produces", [
     ("organizations.organization", "global", ("org.account",)),
-    ("sso.instances", "regional", ("sso.region",)),
+    ("sso.instances", "regional", ("sso.region", "sso.permission_set", "sso.group",
+                                   "sso.user")),
     ("cloudtrail.trails", "global", ("cloudtrail.trail", "cloudtrail.account")),
     ("config.recorders", "regional", ("config.region",)),
     ("securityhub.hub", "regional", ("securityhub.region",)),
@@ -218,6 +219,29 @@ def test_management_events(selectors: dict[str, Any], expected: str) -> None:
     assert cloudtrail.management_events(selectors) == expected
 
 
+@pytest.mark.parametrize("selectors, expected", [
+    # issue #11: NotEquals on readOnly was read as "all"
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [
+        {"Field": "eventCategory", "Equals": ["Management"]},
+        {"Field": "readOnly", "NotEquals": ["false"]}]}]}, "read_only"),
+    ({"AdvancedEventSelectors": [{"FieldSelectors": [
+        {"Field": "eventCategory", "Equals": ["Management"]},
+        {"Field": "readOnly", "Equals": ["true", "false"]}]}]}, "all"),
+])
+def test_management_events_not_equals(selectors: dict[str, Any], expected: str) -> None:
+    assert cloudtrail.management_events(selectors) == expected
+
+
+def test_excluded_management_sources() -> None:
+    assert cloudtrail.excluded_sources({"EventSelectors": [
+        {"ReadWriteType": "All", "ExcludeManagementEventSources": ["kms.amazonaws.com"]}],
+        "AdvancedEventSelectors": [{"FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Management"]},
+            {"Field": "eventSource", "NotEquals": ["rdsdata.amazonaws.com"]}]}]}) == [
+        "kms.amazonaws.com", "rdsdata.amazonaws.com"]
+    assert cloudtrail.excluded_sources({}) == []
+
+
 # --- Config ---------------------------------------------------------------------------------
 
 def test_config_no_recorder_one_call(aws: None, make_ctx: Callable[..., Context]) -> None:
@@ -237,6 +261,7 @@ def test_config_recorder_status(aws: None, make_ctx: Callable[..., Context]) -> 
     [r] = rec.attrs["recorders"]
     assert r["name"] == "default" and r["recording"] is False
     assert r["all_supported"] is True and r["include_global_resource_types"] is True
+    assert r["excluded_types"] == []
     boto3.client("s3", region_name="eu-west-1").create_bucket(
         Bucket="config-bucket-x", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     cfg.put_delivery_channel(DeliveryChannel={"name": "default",
@@ -367,9 +392,10 @@ def test_calls_per_account_and_region(aws: None, make_ctx: Callable[..., Context
     regional_calls = sum(calls.counter.values()) - global_calls
     # global: DescribeOrganization 1 + DescribeTrails 1 + GetTrailStatus 1 per trail
     assert global_calls == 3
-    # regional: ListInstances 1, Config 2, DescribeHub 1, GuardDuty 2, Inspector 1,
+    # regional: ListInstances 1 (+ ListPermissionSets, ListUsers, ListGroups on moto's
+    # pre-seeded, empty instance), Config 2, DescribeHub 1, GuardDuty 2, Inspector 1,
     # ListAnalyzers 1
-    assert regional_calls == 8
+    assert regional_calls == 11
     declared = {f"{c.service}:{c.operation}" for spec in REGISTRY.values()
                 for c in spec.calls}
     assert set(calls.counter) <= declared

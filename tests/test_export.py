@@ -37,6 +37,8 @@ from onboard.models import (
     Task,
 )
 from onboard.store import Store
+from onboard.workspace import Workspace
+from tests.helpers import derive
 
 GOLDEN = Path(__file__).parent / "golden"
 PROD, SANDBOX = "111111111111", "222222222222"
@@ -132,16 +134,16 @@ def sid(store: Store, cat: Catalog) -> int:
                                ["us-east-1"])
     store.add_batch(scan_id, [Resource(type="s3.bucket", id="cap-table-prod",
                                        account_id=PROD)])
-    store.replace_findings(scan_id, [
+    Workspace(store, small_catalog(), sid).finish_scan(scan_id, [
         fail("iam.human_users", "haruka.sato"), fail("iam.human_users", "dev+ops@acme"),
         fail("s3.versioning", "cap-table-prod", tf="module.data.aws_s3_bucket.cap",
              sev="medium"),
         fail("s3.versioning", "static-site", status=Status.PASS, sev="medium"),
-        fail("s3.versioning", SANDBOX, account=SANDBOX, status=Status.ERROR, sev="medium")])
-    store.finish_scan(scan_id, "complete")
+        fail("s3.versioning", SANDBOX, account=SANDBOX, status=Status.ERROR, sev="medium")],
+        "complete", 0, {})
     assets.add_asset(store, sid, "investor *cap* tables <3", 3, "Series A | B",
                      links=["pattern:cap-table-*", "tag:data=investor"])
-    rows = {r.check_id: r for r in orient.refresh(store, cat, sid)}
+    rows = {r.check_id: r for r in derive(store, cat, sid)}
     orient.edit_row(store, cat, sid, rows["iam.human_users"].id, observation=NASTY)
     custom = orient.add_custom_row(store, cat, sid, "CTO's password in Notion ``` fence",
                                    incident="Leak | <i>all</i>", reason="#1 reason",
@@ -193,7 +195,7 @@ def test_report_golden(store: Store, sid: int, cat: Catalog) -> None:
     text = export_mod.export(store, cat, sid, "markdown")
     check_golden("report.md", text)
     assert text == export_mod.export(store, cat, sid, "markdown"), "deterministic"
-    assert "decisions_exported" in store.events(sid)
+    assert store.last_activity(sid, "decisions_exported") is None, "an export is a pure read"
 
 
 def test_decisions_golden(store: Store, sid: int, cat: Catalog) -> None:
@@ -310,10 +312,12 @@ def test_csv_is_the_latest_scans_findings(store: Store, sid: int, cat: Catalog) 
 
 
 def test_findings_csv_is_not_a_decision_export(store: Store, sid: int, cat: Catalog) -> None:
-    export_mod.export(store, cat, sid, "csv")
-    assert "decisions_exported" not in store.events(sid)
+    assert export_mod.activity_of(store, cat, sid, "csv") is None
+    kind, detail = export_mod.activity_of(store, cat, sid, "markdown", only="decisions") \
+        or ("", {})
+    assert kind == "decisions_exported" and detail["decisions"] == 4
     export_mod.export(store, cat, sid, "markdown", only="decisions")
-    assert "decisions_exported" in store.events(sid)
+    assert store.last_activity(sid, "decisions_exported") is None, "an export is a pure read"
 
 
 # --- CLI ----------------------------------------------------------------------------------

@@ -10,14 +10,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from rich.console import Console
 
 from onboard import catalog as catalog_mod
-from onboard.aws.runner import ScanResult
 from onboard.cli import main
 from onboard.cli.scan import print_summary
 from onboard.models import Account, Finding, Severity, Status
+from onboard.scan import ScanResult
 from onboard.store import Store
 from onboard.textsafe import csv_cell, is_safe, json_text, one_for_one, visible
 from tests.hostile import ACCOUNTS, PARTS, SGR, hostile, leaks, seed
@@ -50,7 +50,7 @@ def _wide(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "4000")
 
 
-@settings(max_examples=8, deadline=None,
+@settings(max_examples=8, deadline=None, phases=(Phase.explicit, Phase.generate),
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(text=hostile)

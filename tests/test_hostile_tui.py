@@ -15,14 +15,15 @@ from rich.console import Console
 
 from onboard import catalog as catalog_mod
 from onboard.app import OnboardApp
-from onboard.aws.runner import ScanOptions
 from onboard.models import Resource
+from onboard.scan import ScanOptions
+from onboard.screens import SCREENS as ALL_SCREENS
 from onboard.textsafe import visible
 from tests.hostile import ACCOUNTS, PARTS, hostile, leaks, seed
 from tests.test_app_support import settle
 
 SIZE = (160, 50)
-SCREENS = "12345678"
+SCREENS = [spec.key for spec in ALL_SCREENS]
 # Edit dialogs, prefilled with the stored (hostile) text: (screen key, dialog key).
 DIALOGS = (("2", "e"), ("6", "e"), ("7", "e"), ("8", "e"), ("4", "m"))
 # What Textual itself writes besides colours: cursor moves.

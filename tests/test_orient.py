@@ -13,6 +13,7 @@ from onboard.catalog import Catalog
 from onboard.models import Account, Finding, Resource, Status
 from onboard.orient import OrientError
 from onboard.store import Store
+from tests.helpers import derive, record_scan
 
 PROD, SANDBOX = "111111111111", "222222222222"
 HUMANS = ("haruka.sato", "kenji.ito", "mei.tanaka", "yuki.mori")
@@ -33,12 +34,8 @@ def fail(cat: Catalog, check_id: str, resource_id: str, account: str = PROD,
 
 def scan(store: Store, session_id: int, findings: Iterable[Finding],
          inventory: Iterable[Resource] = (), status: str = "complete") -> int:
-    scan_id = store.start_scan(session_id, {"account_id": PROD, "arn": "arn:me"},
-                               ["us-east-1"])
-    store.add_batch(scan_id, list(inventory))
-    store.replace_findings(scan_id, list(findings))
-    store.finish_scan(scan_id, status)
-    return scan_id
+    return record_scan(store, session_id, findings, inventory, status,
+                       identity={"account_id": PROD, "arn": "arn:me"})
 
 
 def talk_findings(cat: Catalog, humans: Iterable[str] = HUMANS) -> list[Finding]:
@@ -89,7 +86,7 @@ def by_check(rows: list[orient.MatrixRow]) -> dict[str, orient.MatrixRow]:
 def test_one_row_per_failing_check_with_the_catalog_text(store: Store, sid: int,
                                                           cat: Catalog) -> None:
     scan(store, sid, talk_findings(cat), BUCKETS)
-    rows = by_check(orient.refresh(store, cat, sid))
+    rows = by_check(derive(store, cat, sid))
     assert set(rows) == {"iam.human_users", "iam.workload_users",
                          "s3.bucket_public_access_block", "s3.versioning"}
     human = rows["iam.human_users"]
@@ -113,14 +110,14 @@ def test_split_per_account_names_accounts(store: Store, sid: int, cat: Catalog) 
                       fail(cat, "iam.root_mfa", SANDBOX, account=SANDBOX),
                       fail(cat, "iam.human_users", "a"),
                       fail(cat, "iam.human_users", "b", account=SANDBOX)])
-    unsplit = by_check(orient.refresh(store, cat, sid))
+    unsplit = by_check(derive(store, cat, sid))
     assert "production, sandbox" in unsplit["iam.root_mfa"].observation
-    split = orient.refresh(store, cat, sid, per_account=True)
+    split = derive(store, cat, sid, per_account=True)
     keys = sorted((r.check_id, r.account_id) for r in split)
     assert keys == [("iam.human_users", PROD), ("iam.human_users", SANDBOX),
                     ("iam.root_mfa", PROD), ("iam.root_mfa", SANDBOX)]
     # None keeps the current mode
-    assert len(orient.refresh(store, cat, sid)) == 4
+    assert len(derive(store, cat, sid)) == 4
 
 
 def test_triaged_findings_do_not_count(store: Store, sid: int, cat: Catalog) -> None:
@@ -129,27 +126,28 @@ def test_triaged_findings_do_not_count(store: Store, sid: int, cat: Catalog) -> 
     store.set_triage(sid, findings[0], "false positive", "haruka is the CTO's break-glass")
     store.set_triage(sid, findings[1], "accepted_risk", "")
     store.set_triage(sid, findings[2], "confirmed", "")
-    rows = by_check(orient.refresh(store, cat, sid))
+    rows = by_check(derive(store, cat, sid))
     assert [r.resource_id for r in rows["iam.human_users"].resources] == ["mei.tanaka",
                                                                           "yuki.mori"]
     assert rows["iam.human_users"].observation.startswith("2 ")
     store.set_triage(sid, findings[4], "Accepted risk", "CI user, replaced next quarter")
-    rows = by_check(orient.refresh(store, cat, sid))
-    assert rows["iam.workload_users"].fixed
+    rows = by_check(derive(store, cat, sid))
+    # every finding triaged away: the row is accepted (kept for the decision table), not fixed
+    assert rows["iam.workload_users"].accepted and not rows["iam.workload_users"].fixed
+    assert rows["iam.workload_users"].status == "accepted"
 
 
 def test_regeneration_keeps_edits_and_marks_fixed_rows(store: Store, sid: int,
                                                       cat: Catalog) -> None:
     scan(store, sid, talk_findings(cat))
-    rows = by_check(orient.refresh(store, cat, sid))
+    rows = by_check(derive(store, cat, sid))
     human, versioning = rows["iam.human_users"], rows["s3.versioning"]
     orient.edit_row(store, cat, sid, human.id, observation="Each developer uses an IAM user",
                     threat=3)
-    assert "matrix_reviewed" in store.events(sid)
 
     # next day: two developers moved to SSO, versioning fixed, the workload user remains
     scan(store, sid, talk_findings(cat, humans=HUMANS[:2])[:-3])
-    rows2 = {r.id: r for r in orient.refresh(store, cat, sid)}
+    rows2 = {r.id: r for r in derive(store, cat, sid)}
     h2 = rows2[human.id]
     assert h2.observation == "Each developer uses an IAM user"
     assert h2.threat == 3 and sorted(h2.edited) == ["observation", "threat"]
@@ -162,7 +160,7 @@ def test_regeneration_keeps_edits_and_marks_fixed_rows(store: Store, sid: int,
 
     # it comes back: the same row reopens with regenerated text
     scan(store, sid, [fail(cat, "s3.versioning", "new-bucket")])
-    orient.refresh(store, cat, sid)
+    derive(store, cat, sid)
     v3 = orient.get_row(store, cat, sid, versioning.id)
     assert not v3.fixed and "new-bucket" in v3.observation
     assert orient.get_row(store, cat, sid, human.id).fixed
@@ -170,7 +168,7 @@ def test_regeneration_keeps_edits_and_marks_fixed_rows(store: Store, sid: int,
 
 def test_unedited_fields_follow_the_catalog(store: Store, sid: int, cat: Catalog) -> None:
     scan(store, sid, talk_findings(cat))
-    row = by_check(orient.refresh(store, cat, sid))["iam.human_users"]
+    row = by_check(derive(store, cat, sid))["iam.human_users"]
     orient.edit_row(store, cat, sid, row.id, reason="They share one admin user")
     check = cat.checks["iam.human_users"]
     edited_catalog = Catalog(directory=cat.directory, days=cat.days, prompts=cat.prompts,
@@ -178,7 +176,7 @@ def test_unedited_fields_follow_the_catalog(store: Store, sid: int, cat: Catalog
                                  "incident": "Takeover", "reason": "new reason",
                                  "threat": 3})},
                              actions=cat.actions)
-    again = by_check(orient.refresh(store, edited_catalog, sid))["iam.human_users"]
+    again = by_check(derive(store, edited_catalog, sid))["iam.human_users"]
     assert (again.incident, again.threat) == ("Takeover", 3)
     assert again.reason == "They share one admin user"
 
@@ -186,12 +184,12 @@ def test_unedited_fields_follow_the_catalog(store: Store, sid: int, cat: Catalog
 def test_an_incomplete_scan_or_an_errored_check_marks_nothing_fixed(
         store: Store, sid: int, cat: Catalog) -> None:
     scan(store, sid, talk_findings(cat))
-    orient.refresh(store, cat, sid)
+    derive(store, cat, sid)
     scan(store, sid, [], status="incomplete")
-    assert not any(r.fixed for r in orient.refresh(store, cat, sid))
+    assert not any(r.fixed for r in derive(store, cat, sid))
     denied = fail(cat, "iam.human_users", PROD, status=Status.ERROR)
     scan(store, sid, [denied])
-    rows = by_check(orient.refresh(store, cat, sid))
+    rows = by_check(derive(store, cat, sid))
     assert not rows["iam.human_users"].fixed
     assert rows["s3.versioning"].fixed
 
@@ -200,17 +198,17 @@ def test_switching_split_mode_carries_edits_and_action_links(store: Store, sid: 
                                                             cat: Catalog) -> None:
     scan(store, sid, [fail(cat, "iam.human_users", "a"),
                       fail(cat, "iam.human_users", "b", account=SANDBOX)])
-    row = orient.refresh(store, cat, sid)[0]
+    row = derive(store, cat, sid)[0]
     orient.edit_row(store, cat, sid, row.id, incident="Ex-employee still has access")
     action_id = store.save_action(sid, {"title": "SSO", "status": "chosen",
                                         "row_ids": [row.id]})
-    split = orient.refresh(store, cat, sid, per_account=True)
+    split = derive(store, cat, sid, per_account=True)
     assert len(split) == 2
     assert all(r.incident == "Ex-employee still has access" for r in split)
     assert all(r.edited == ["incident"] for r in split)
     links = next(a for a in store.actions(sid) if a["id"] == action_id)["row_ids"]
     assert links == sorted(r.id for r in split)
-    merged = orient.refresh(store, cat, sid, per_account=False)
+    merged = derive(store, cat, sid, per_account=False)
     assert len(merged) == 1 and merged[0].incident == "Ex-employee still has access"
     assert next(a for a in store.actions(sid))["row_ids"] == [merged[0].id]
 
@@ -219,12 +217,13 @@ def test_rows_left_behind_by_a_mode_switch_do_not_flip_the_mode(
         store: Store, sid: int, cat: Catalog) -> None:
     scan(store, sid, [fail(cat, "iam.human_users", "a"),
                       fail(cat, "s3.versioning", "b", account=SANDBOX)])
-    orient.refresh(store, cat, sid, per_account=True)
-    scan(store, sid, [fail(cat, "iam.human_users", "a")])  # versioning fixed meanwhile
-    rows = orient.refresh(store, cat, sid, per_account=False)
+    derive(store, cat, sid, per_account=True)
+    scan(store, sid, [fail(cat, "iam.human_users", "a"),  # versioning fixed meanwhile
+                      fail(cat, "s3.versioning", "b", account=SANDBOX, status=Status.PASS)])
+    rows = derive(store, cat, sid, per_account=False)
     left = next(r for r in rows if r.check_id == "s3.versioning")
     assert left.account_id == SANDBOX and left.fixed
-    rows = orient.refresh(store, cat, sid)  # None keeps the mode: still one row per check
+    rows = derive(store, cat, sid)  # None keeps the mode: still one row per check
     assert [r.account_id for r in rows if not r.fixed] == [""]
 
 
@@ -238,7 +237,7 @@ def test_risk_is_asset_times_threat_times_vulnerability(
         score: int) -> None:
     scan(store, sid, [fail(cat, "s3.versioning", "cap-table-prod")], BUCKETS)
     assets.add_asset(store, sid, "cap tables", value, links=["pattern:cap-table-*"])
-    row = orient.refresh(store, cat, sid)[0]
+    row = derive(store, cat, sid)[0]
     row = orient.edit_row(store, cat, sid, row.id, threat=threat, vulnerability=vuln)
     assert row.risk is not None
     assert (row.risk.score, row.risk.asset, row.risk.asset_value) == (score, "cap tables",
@@ -251,7 +250,7 @@ def test_risk_is_asset_times_threat_times_vulnerability(
 def test_default_asset_value_is_two_and_says_so(store: Store, sid: int,
                                                 cat: Catalog) -> None:
     scan(store, sid, [fail(cat, "iam.workload_users", "ec2-app")])
-    row = orient.refresh(store, cat, sid)[0]
+    row = derive(store, cat, sid)[0]
     assert row.risk is not None and row.risk.default_asset
     assert row.risk.asset == "unclassified" and row.risk.asset_value == 2
     assert row.risk.score == 2 * row.threat * row.vulnerability
@@ -282,7 +281,6 @@ def test_links_by_pattern_tag_and_arn(store: Store, sid: int, cat: Catalog) -> N
     index = AssetIndex.load(store, sid, scan_id)
     assert {a.name for a in index.assets_for(site)} == {"by arn", "by pattern"}
     assert index.assets_for(cap_res)[0].name == "by arn"
-    assert "assets_declared" in store.events(sid)
 
 
 def test_the_most_valuable_linked_asset_sets_the_row_risk(store: Store, sid: int,
@@ -292,7 +290,7 @@ def test_the_most_valuable_linked_asset_sets_the_row_risk(store: Store, sid: int
     assets.add_asset(store, sid, "website", 1, links=["pattern:static-*"])
     assets.add_asset(store, sid, "investor cap tables", 3,
                      links=["tag:data=investor-confidential"])
-    row = orient.refresh(store, cat, sid)[0]
+    row = derive(store, cat, sid)[0]
     assert row.risk is not None
     assert row.risk.asset == "investor cap tables" and row.risk.assets == [
         "investor cap tables", "website"]
@@ -304,7 +302,7 @@ def test_matrix_sorts_by_risk_then_severity_then_check(store: Store, sid: int,
     findings = [fail(cat, c, "x") for c in ("s3.versioning", "iam.human_users",
                                             "iam.workload_users", "rds.deletion_protection")]
     scan(store, sid, findings)
-    rows = orient.refresh(store, cat, sid)
+    rows = derive(store, cat, sid)
     for r in rows:  # all the same score: 2 × 2 × 2
         orient.edit_row(store, cat, sid, r.id, threat=2, vulnerability=2)
     orient.add_custom_row(store, cat, sid, "Shared root password in a wiki", threat=2,
@@ -326,7 +324,7 @@ def test_matrix_sorts_by_risk_then_severity_then_check(store: Store, sid: int,
 
 def test_edit_validation(store: Store, sid: int, cat: Catalog) -> None:
     scan(store, sid, [fail(cat, "s3.versioning", "b")])
-    row = orient.refresh(store, cat, sid)[0]
+    row = derive(store, cat, sid)[0]
     with pytest.raises(OrientError, match="threat must be 1, 2 or 3"):
         orient.edit_row(store, cat, sid, row.id, threat=4)
     with pytest.raises(OrientError, match="vulnerability"):
@@ -344,7 +342,7 @@ def test_edit_validation(store: Store, sid: int, cat: Catalog) -> None:
 def test_reset_gives_fields_back_to_the_generator(store: Store, sid: int,
                                                   cat: Catalog) -> None:
     scan(store, sid, [fail(cat, "s3.versioning", "b")])
-    row = orient.refresh(store, cat, sid)[0]
+    row = derive(store, cat, sid)[0]
     orient.edit_row(store, cat, sid, row.id, observation="mine", reason="mine too")
     back = orient.reset_fields(store, cat, sid, row.id, "observation")
     assert back.observation.startswith("1 ") and back.reason == "mine too"
@@ -360,7 +358,7 @@ def test_custom_rows(store: Store, sid: int, cat: Catalog) -> None:
                                 threat=3, vulnerability=3,
                                 resources=["arn:aws:s3:::cap-table-prod"])
     assert row.custom and row.score == 27 and row.risk and row.risk.asset == "cap tables"
-    assert orient.refresh(store, cat, sid)[0].id == row.id, "custom rows survive refresh"
+    assert derive(store, cat, sid)[0].id == row.id, "custom rows survive refresh"
     with pytest.raises(OrientError, match="needs an observation"):
         orient.add_custom_row(store, cat, sid, "  ")
     generated = next(r for r in orient.matrix(store, cat, sid) if not r.custom)
@@ -371,7 +369,7 @@ def test_custom_rows(store: Store, sid: int, cat: Catalog) -> None:
 
 
 def test_no_scan_means_no_generated_rows(store: Store, sid: int, cat: Catalog) -> None:
-    assert orient.refresh(store, cat, sid) == []
+    assert derive(store, cat, sid) == []
 
 
 def test_asset_input_is_validated(store: Store, sid: int) -> None:
@@ -388,7 +386,6 @@ def test_asset_input_is_validated(store: Store, sid: int) -> None:
         assets.add_asset(store, sid, "investor cap tables", 1)
     assert assets.update_asset(store, sid, a.id, value=2).value == 2
     assert assets.get_asset(store, sid, "investor cap tables").id == a.id
-    assert "assets_declared" not in store.events(sid), "declared means linked"
 
 
 def test_examples_count_every_resource_and_qualify_repeated_names(
@@ -397,7 +394,7 @@ def test_examples_count_every_resource_and_qualify_repeated_names(
     scan(store, sid, [fail(cat, "iam.human_users", u, account=acct)
                       for acct in (PROD, SANDBOX) for u in users]
                      + [fail(cat, "iam.workload_users", "only-here")])
-    rows = by_check(orient.refresh(store, cat, sid))
+    rows = by_check(derive(store, cat, sid))
     obs = rows["iam.human_users"].observation
     assert obs.startswith("8 ")
     assert obs.endswith("a (production), b (production), c (production) and 5 more")
@@ -430,7 +427,7 @@ def test_cli_assets(run, store: Store, sid: int, cat: Catalog,
     assert run("assets", "list") == 0
     out = capsys.readouterr().out
     assert "investor cap tables" in out and "cap-table-prod, static-site" in out
-    assert orient.refresh(store, cat, sid)[0].score == 3 * 2 * 2
+    assert derive(store, cat, sid)[0].score == 3 * 2 * 2
     assert run("assets", "unlink", "investor cap tables", "tag:data=public") == 0
     assert run("assets", "remove", "investor cap tables") == 0
     assert assets.list_assets(store, sid) == []

@@ -144,20 +144,25 @@ def test_scan_batches_findings_filters_and_diff(tmp_path: Path) -> None:
                 [CollectError(collector="ec2.network", types=["ec2.vpc"], account_id="111",
                               region="us-east-1", code="AccessDenied", message="no")])
     s.replace_findings(one, [_finding("s3.versioning", "b1"), _finding("s3.versioning", "b2"),
+                             _finding("s3.versioning", "b3"),
                              _finding("iam.root_mfa", "111", Status.PASS)])
     s.finish_scan(one, "complete", 12)
     two = s.start_scan(sess.id, {}, [])
-    s.replace_findings(two, [_finding("s3.versioning", "b2"), _finding("ec2.ssh_open", "sg-1")])
+    s.replace_findings(two, [_finding("s3.versioning", "b2"), _finding("ec2.ssh_open", "sg-1"),
+                             _finding("s3.versioning", "b1", Status.PASS)])
     s.finish_scan(two, "complete")
 
     assert s.inventory_counts(one) == {"s3.bucket": 1}
     assert s.collect_errors(one)[0].code == "AccessDenied"
-    assert s.count_findings(one, status="FAIL") == 2
+    assert s.count_findings(one, status="FAIL") == 3
     assert [f.resource_id for f in s.findings(one, text="b1")] == ["b1"]
     assert s.findings(one, limit=1, offset=0)[0].status == Status.FAIL
     diff = s.diff(two, s.previous_scan(two).id)  # type: ignore[union-attr]
     assert [f.resource_id for f in diff["new"]] == ["sg-1"]
+    # fixed needs the same check to read b1 again and PASS; b3 was not read again: it is
+    # "not re-checked", never fixed
     assert [f.resource_id for f in diff["fixed"]] == ["b1"]
+    assert [f.resource_id for f in diff["unchecked"]] == ["b3"]
     assert s.scan(one).api_calls == 12
 
 

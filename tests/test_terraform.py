@@ -11,12 +11,14 @@ from typing import Any
 import boto3
 import pytest
 
+from onboard import catalog as catalog_mod
 from onboard import terraform
 from onboard.aws.collect import all_collectors
 from onboard.aws.collect.base import Context
 from onboard.cli import main
 from onboard.models import Resource
 from onboard.store import Store
+from onboard.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tf"
 PROD = "111111111111"
@@ -228,16 +230,17 @@ def store(tmp_path: Path) -> Store:
     return Store.open(tmp_path / "onboard.db")
 
 
-def test_import_files_merges_per_file_and_records_the_week_event(store: Store,
+def test_import_merges_per_file_and_logs_the_import(store: Store,
                                                                  tmp_path: Path) -> None:
     session = store.create_session("s")
-    result = terraform.import_files(store, session.id, [FIXTURES / "state_v4.json"])
+    ws = Workspace(store, catalog_mod.load(), session.id)
+    result = ws.import_terraform([FIXTURES / "state_v4.json"])
     assert result.read == 14 and result.total_rows == 14 and result.match is None
     assert result.files[0].modules == 3
-    assert "tf_imported" in store.events(session.id)
-    result = terraform.import_files(store, session.id, [FIXTURES / "show.json"])
+    assert store.last_activity(session.id, "tf_imported") is not None
+    result = ws.import_terraform([FIXTURES / "show.json"])
     assert result.total_rows == 18  # the other file's rows stay
-    again = terraform.import_files(store, session.id, [FIXTURES / "state_v4.json"])
+    again = ws.import_terraform([FIXTURES / "state_v4.json"])
     assert again.total_rows == 18  # re-import replaces its own
     rows = {r["address"]: r for r in store.tf_resources(session.id)}
     assert rows["module.db.aws_db_instance.this"]["resource_id"] == "staging-db"
@@ -246,7 +249,7 @@ def test_import_files_merges_per_file_and_records_the_week_event(store: Store,
     clash.write_text(json.dumps({"version": 4, "resources": [
         {"mode": "managed", "type": "aws_s3_bucket", "name": "assets",
          "instances": [{"attributes": {"bucket": "other-assets"}}]}]}))
-    result = terraform.import_files(store, session.id, [clash])
+    result = ws.import_terraform([clash])
     assert result.total_rows == 19
     sources = {r["source"] for r in store.tf_resources(session.id)
                if r["address"] == "aws_s3_bucket.assets"}
@@ -256,10 +259,10 @@ def test_import_files_merges_per_file_and_records_the_week_event(store: Store,
 def test_a_bad_file_imports_nothing(store: Store) -> None:
     session = store.create_session("s")
     with pytest.raises(terraform.TerraformError):
-        terraform.import_files(store, session.id, [FIXTURES / "state_v4.json",
-                                                   FIXTURES / "plan.json"])
+        Workspace(store, catalog_mod.load(), session.id).import_terraform(
+            [FIXTURES / "state_v4.json", FIXTURES / "plan.json"])
     assert store.tf_resources(session.id) == []
-    assert "tf_imported" not in store.events(session.id)
+    assert store.last_activity(session.id, "tf_imported") is None
 
 
 # --- the CLI ------------------------------------------------------------------------------
@@ -381,7 +384,7 @@ def test_end_to_end_scan_then_import(aws: None, make_ctx: Callable[..., Context]
     index = terraform.managed_index(store, session.id)
     db = next(r for r in resources if r.type == "rds.db_instance" and r.id == "app-db")
     assert index.address_of(db) == "module.app.module.db.aws_db_instance.this"
-    assert "tf_imported" in store.events(session.id)
+    assert store.last_activity(session.id, "tf_imported") is not None
 
 
 def test_lookup_for_findings_respects_the_type() -> None:

@@ -72,7 +72,8 @@ PUBLIC_CASES = [
     ("transit gateway", [route("0.0.0.0/0", transit_gateway_id="tgw-1")], False),
     ("peering", [route("0.0.0.0/0", vpc_peering_connection_id="pcx-1")], False),
     ("virtual private gateway", [route("0.0.0.0/0", gateway="vgw-1")], False),
-    ("igw for a narrow range only", [route("192.0.2.0/24", gateway="igw-1")], False),
+    # any route to an IGW makes the subnet reachable from that range (issue #11)
+    ("igw for a narrow range only", [route("192.0.2.0/24", gateway="igw-1")], True),
     ("gateway endpoint", [route(gateway="vpce-1", prefix_list_id="pl-1")], False),
     ("local only", [], False),
     ("blackhole v4 but live v6", [route("0.0.0.0/0", gateway="igw-1", state="blackhole"),

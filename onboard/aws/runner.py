@@ -1,14 +1,13 @@
-"""The scan: accounts × regions × collectors on a thread pool, then every evaluator.
+"""The AWS side of a scan: which accounts, which regions, and every collector fanned out
+over account × region on a thread pool, each batch handed to a callback as it finishes.
 
-Each collector's output is committed on its own as it finishes, so a killed scan keeps what
-it collected (and is marked incomplete on the next open). Progress goes to one callback,
-shared by the CLI's progress bar and the TUI's worker.
+No store, no evaluators, no Terraform here: `onboard.scan` orchestrates (it stores each batch
+on its own, so a killed scan keeps what it collected, then evaluates and derives).
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -17,15 +16,10 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from onboard import terraform, week
 from onboard.aws.collect import all_collectors
 from onboard.aws.collect.base import Collector, Context, error_code
 from onboard.aws.session import DEFAULT_REGION, Aws
-from onboard.catalog import Catalog
-from onboard.checks import evaluate
-from onboard.checks.base import Inventory
-from onboard.models import Account, CollectError, Finding, Resource, Status
-from onboard.store import Store
+from onboard.models import ACCOUNT_COLLECTOR, Account, CollectError, Resource
 
 DEFAULT_WORKERS = 24
 
@@ -47,30 +41,27 @@ class Progress:
     message: str = ""
 
 
+ProgressFn = Callable[[Progress], None]
+BatchFn = Callable[[list[Resource], list[CollectError]], None]
+
+
 @dataclass
-class ScanResult:
-    scan_id: int
-    status: str
-    identity: dict[str, str]
+class Collected:
+    """What the AWS side found besides the batches it handed over."""
+
     accounts: list[Account]
-    findings: list[Finding]
-    inventory_counts: dict[str, int]
-    api_calls: int
-    started: str
-    finished: str
-    seconds: float
-    new: list[Finding] = field(default_factory=list)
-    fixed: list[Finding] = field(default_factory=list)
-    previous_scan_id: int | None = None
+    organizations_error: str | None
     skipped_regions: dict[str, list[str]] = field(default_factory=dict)
+    region_errors: dict[str, str] = field(default_factory=dict)
+    """Account → why its regions could not be listed (only some regions were scanned)."""
+    account_errors: list[CollectError] = field(default_factory=list)
+    """One per account that could not be read at all (its role could not be assumed)."""
+    jobs: int = 0
+    done: int = 0
 
     @property
-    def has_errors(self) -> bool:
-        return (any(f.status == Status.ERROR for f in self.findings)
-                or any(a.access == "denied" for a in self.accounts))
-
-
-ProgressFn = Callable[[Progress], None]
+    def complete(self) -> bool:
+        return self.done == self.jobs
 
 
 @dataclass(frozen=True)
@@ -80,42 +71,55 @@ class _Job:
     region: str
 
 
-def _resolve_accounts(aws: Aws, options: ScanOptions) -> list[Account]:
+def resolve_accounts(aws: Aws, options: ScanOptions) -> tuple[list[Account], str | None]:
+    """The accounts to scan and, when Organizations could not be listed, why."""
     discovered, org_error = aws.discover_accounts()
     if options.accounts:
         wanted = list(dict.fromkeys(options.accounts))
         known = {a.account_id: a for a in discovered}
-        if org_error is None:
-            unknown = [a for a in wanted if a not in known]
-            chosen = [known[a] for a in wanted if a in known]
-            chosen += [Account(account_id=a, source="manual") for a in unknown]
-        else:
-            chosen = [a for a in discovered]
-            chosen += [Account(account_id=a, source="manual") for a in wanted
-                       if a not in known]
-        return chosen
-    return discovered
+        # Organizations listed: just the wanted ones; not listed: the caller's and them.
+        chosen = ([known[a] for a in wanted if a in known] if org_error is None
+                  else list(discovered))
+        chosen += [Account(account_id=a, source="manual") for a in wanted if a not in known]
+        return chosen, org_error
+    return discovered, org_error
 
 
-def _open_accounts(aws: Aws, accounts: list[Account], options: ScanOptions,
-                   pool: ThreadPoolExecutor, skipped: dict[str, list[str]]
-                   ) -> dict[str, list[str]]:
-    """Assume into every account (in parallel) and find its enabled regions; regions asked
-    for but not enabled in an account (opt-in regions) go to `skipped`, not to errors."""
+def open_accounts(aws: Aws, accounts: list[Account], options: ScanOptions,
+                  pool: ThreadPoolExecutor, collected: Collected) -> dict[str, list[str]]:
+    """Assume into every account (in parallel) and find its enabled regions.
+
+    - a role that cannot be assumed: the account is `denied`, with one account-level error;
+      the caller's own account needs no role and is never reported so;
+    - regions that cannot be listed (ec2:DescribeRegions denied): the account is still
+      scanned, in the regions asked for or the default region, and the summary says so;
+    - regions asked for but not enabled (opt-in regions): skipped, not errors.
+    """
 
     def open_one(acc: Account) -> list[str]:
         try:
             aws.access(acc.account_id)
-            enabled = aws.enabled_regions(acc.account_id)
         except (ClientError, BotoCoreError) as exc:
             acc.access = "denied"
-            acc.access_reason = f"{error_code(exc)}: cannot assume {options.role_name}"
+            acc.access_reason = (f"{error_code(exc)}: cannot assume {options.role_name} "
+                                 f"({describe_error(exc)})")
+            collected.account_errors.append(CollectError(
+                collector=ACCOUNT_COLLECTOR, types=["*"], account_id=acc.account_id,
+                region="global", code=error_code(exc), message=acc.access_reason))
             return []
         acc.access, acc.access_reason = "ok", ""
+        try:
+            enabled = aws.enabled_regions(acc.account_id)
+        except (ClientError, BotoCoreError) as exc:
+            fallback = options.regions or [DEFAULT_REGION]
+            collected.region_errors[acc.account_id] = (
+                f"{error_code(exc)} on ec2:DescribeRegions: scanned only "
+                f"{', '.join(fallback)}")
+            return list(fallback)
         if options.regions:
             off = [r for r in options.regions if r not in enabled]
             if off:
-                skipped[acc.account_id] = off
+                collected.skipped_regions[acc.account_id] = off
             return [r for r in options.regions if r in enabled]
         return enabled
 
@@ -123,8 +127,8 @@ def _open_accounts(aws: Aws, accounts: list[Account], options: ScanOptions,
     return {acct: fut.result() for acct, fut in futures.items()}
 
 
-def _plan_jobs(accounts: list[Account], regions_by_account: dict[str, list[str]],
-               collectors: list[Collector]) -> list[_Job]:
+def plan_jobs(accounts: list[Account], regions_by_account: dict[str, list[str]],
+              collectors: list[Collector]) -> list[_Job]:
     """Every (collector, account, region) to run, account by account, region by region;
     within a group the global (often per-resource, slower) collectors first."""
     jobs: list[_Job] = []
@@ -175,45 +179,31 @@ def describe_error(exc: BaseException) -> str:
     return " ".join(text.split())[:300]
 
 
-def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptions,
-             progress: ProgressFn | None = None, cancel: threading.Event | None = None,
-             aws: Aws | None = None) -> ScanResult:
-    """Scan every reachable account and region; store and return the results.
-
-    Raises AwsSetupError (before anything is stored) when there are no usable credentials.
-    """
-    t0 = time.monotonic()
-    report = progress or (lambda p: None)
-    cancel = cancel or threading.Event()
-    workers = max(1, options.workers or DEFAULT_WORKERS)
-    aws = aws or Aws(options.profile, workers=workers, role_name=options.role_name)
-    report(Progress("identity", 0, 1, "who am I?"))
-    identity = aws.whoami()
-    store.mark_interrupted_scans(session_id)
-    scan_id = store.start_scan(session_id, identity, options.regions or [])
-    started = store.scan(scan_id).started
-
+def collect(aws: Aws, options: ScanOptions, on_batch: BatchFn, report: ProgressFn,
+            cancel: threading.Event, workers: int,
+            on_accounts: Callable[[list[Account]], None] | None = None) -> Collected:
+    """Find the accounts and regions (handed to `on_accounts` once opened), then run every
+    collector; each finished batch goes to `on_batch` (on this thread) before the next is
+    taken. Stops taking jobs on `cancel`."""
     collectors = list(all_collectors().values())
     aws.warm_up(sorted({svc for c in collectors for svc in c.services}))
-    resources: list[Resource] = []
-    errors: list[CollectError] = []
-    status = "complete"
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="onboard-scan") as pool:
         report(Progress("accounts", 0, 1, "discovering accounts"))
-        accounts = _resolve_accounts(aws, options)
-        skipped_regions: dict[str, list[str]] = {}
-        regions_by_account = _open_accounts(aws, accounts, options, pool, skipped_regions)
-        store.upsert_accounts(session_id, accounts)
+        accounts, org_error = resolve_accounts(aws, options)
+        collected = Collected(accounts=accounts, organizations_error=org_error)
+        regions_by_account = open_accounts(aws, accounts, options, pool, collected)
+        if on_accounts is not None:
+            on_accounts(accounts)
+        if collected.account_errors:
+            on_batch([], list(collected.account_errors))
 
-        jobs = _plan_jobs(accounts, regions_by_account, collectors)
+        jobs = plan_jobs(accounts, regions_by_account, collectors)
+        collected.jobs = len(jobs)
         # Jobs run grouped by (account, region) so each group's clients can be released
         # when its last collector finishes: memory stays flat however large the org.
         open_jobs = Counter((j.account_id, j.region) for j in jobs)
-
-        total = len(jobs)
         pending: set[Future[tuple[list[Resource], CollectError | None]]] = set()
         queue = iter(jobs)
-        done = 0
         job_of: dict[Future[Any], _Job] = {}
 
         def submit_next() -> bool:
@@ -230,59 +220,20 @@ def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptio
         for _ in range(workers * 2):
             if not submit_next():
                 break
-        report(Progress("collect", 0, total, f"{len(accounts)} accounts"))
+        report(Progress("collect", 0, collected.jobs, f"{len(accounts)} accounts"))
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
                 pending.discard(fut)
                 job = job_of.pop(fut)
                 found, err = fut.result()
-                store.add_batch(scan_id, found, [err] if err else [])
-                resources.extend(found)
-                if err:
-                    errors.append(err)
-                done += 1
+                on_batch(found, [err] if err else [])
+                collected.done += 1
                 group = (job.account_id, job.region)
                 open_jobs[group] -= 1
                 if open_jobs[group] == 0:
                     aws.access(job.account_id).release(job.region)
-                report(Progress("collect", done, total,
+                report(Progress("collect", collected.done, collected.jobs,
                                 f"{job.collector.name} {job.account_id} {job.region}"))
                 submit_next()
-        if cancel.is_set() and done < total:
-            status = "incomplete"
-
-    report(Progress("evaluate", 0, 1, "evaluating checks"))
-    severities = {c.id: c.severity for c in catalog.checks.values()}
-    findings = evaluate(Inventory(resources, errors), severities)
-    findings = attach_terraform(store, session_id, findings)
-    store.replace_findings(scan_id, findings)
-    store.finish_scan(scan_id, status, aws.guard.total)
-    if status == "complete":
-        week.record(store, session_id, "scan_finished")
-    week.record(store, session_id, "accounts_discovered")
-    previous = store.previous_scan(scan_id)
-    diff = store.diff(scan_id, previous.id) if previous else {"new": [], "fixed": []}
-    info = store.scan(scan_id)
-    report(Progress("done", 1, 1, f"{len(findings)} findings"))
-    return ScanResult(
-        scan_id=scan_id, status=status, identity=identity, accounts=accounts,
-        findings=findings, inventory_counts=store.inventory_counts(scan_id),
-        api_calls=aws.guard.total, started=started, finished=info.finished or "",
-        seconds=time.monotonic() - t0, new=diff["new"], fixed=diff["fixed"],
-        previous_scan_id=previous.id if previous else None,
-        skipped_regions=skipped_regions,
-    )
-
-
-def attach_terraform(store: Store, session_id: int, findings: list[Finding]) -> list[Finding]:
-    """Fill terraform_address where an imported state manages the finding's resource
-    (matched by ARN, else by the same inventory type and id in the same account)."""
-    index = terraform.managed_index(store, session_id)
-    if not len(index):
-        return findings
-    out = []
-    for f in findings:
-        row = index.lookup(f.resource_type, f.account_id, f.resource_id, f.resource_arn)
-        out.append(f.model_copy(update={"terraform_address": row["address"]}) if row else f)
-    return out
+    return collected

@@ -6,7 +6,7 @@ import importlib
 import pkgutil
 from collections.abc import Mapping
 
-from onboard.checks.base import REGISTRY, CheckSpec, Inventory, Outcome
+from onboard.checks.base import REGISTRY, CheckSpec, Inventory, Outcome, denied_by_scp, scp_action
 from onboard.models import CollectError, Finding, Severity, Status
 
 
@@ -22,27 +22,47 @@ def _error_resource_id(err: CollectError) -> str:
     return err.account_id if err.region == "global" else err.region
 
 
+def _scope(region: str) -> str:
+    return "its global services were" if region == "global" else f"region {region} was"
+
+
 def evaluate(inventory: Inventory, severities: Mapping[str, Severity],
              only: set[str] | None = None) -> list[Finding]:
     """Run every (or `only` the named) evaluator; collector failures become ERROR findings.
 
     Where a needed collector failed in an (account, region), the evaluator's outcomes for
-    that (account, region) are replaced by one ERROR finding naming the AWS error code.
+    that (account, region) are replaced by one ERROR finding naming the AWS error code —
+    or by one SKIPPED finding "denied by an SCP" when every such failure there is an
+    explicit deny in a service (or resource) control policy: the organization closed that
+    region or service on purpose, which is a coverage gap to say out loud, not a scan error.
     """
     findings: list[Finding] = []
     for check_id, spec in all_checks().items():
         if only is not None and check_id not in only:
             continue
         severity = severities.get(check_id, Severity.MEDIUM)
-        failed = {}
+        failed: dict[tuple[str, str], CollectError] = {}
+        scp_only: dict[tuple[str, str], bool] = {}
         for err in inventory.errors_for(spec.needs):
-            failed.setdefault((err.account_id, err.region), err)
+            key = (err.account_id, err.region)
+            failed.setdefault(key, err)
+            scp_only[key] = scp_only.get(key, True) and denied_by_scp(err)
         failed_accounts = {acct for acct, region in failed if region == "global"}
         for out in spec.fn(inventory):
             if (out.account_id, out.region) in failed or out.account_id in failed_accounts:
                 continue
             findings.append(_finding(check_id, severity, out))
         for (account_id, region), err in sorted(failed.items()):
+            if scp_only[(account_id, region)]:
+                action = scp_action(err)
+                findings.append(Finding(
+                    check_id=check_id, status=Status.SKIPPED, severity=severity,
+                    account_id=account_id, region=region,
+                    resource_id=_error_resource_id(err),
+                    message=(f"denied by an SCP: {_scope(region)} not scanned in account "
+                             f"{account_id} (explicit deny"
+                             + (f" on {action}" if action else "") + ")")))
+                continue
             findings.append(Finding(
                 check_id=check_id, status=Status.ERROR, severity=severity,
                 account_id=account_id, region=region, resource_id=_error_resource_id(err),

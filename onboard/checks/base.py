@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from onboard.models import GLOBAL, CollectError, Resource, Status
+from onboard.models import ACCOUNT_COLLECTOR, GLOBAL, CollectError, Resource, Status
 
 
 @dataclass(frozen=True)
@@ -77,12 +77,34 @@ class Inventory:
         return self._by_id.get((type_, account_id, id_))
 
     def accounts(self) -> list[str]:
+        """Accounts the scan read (an account it could not read at all is not one)."""
         return sorted({r.account_id for r in self.resources} |
-                      {e.account_id for e in self.errors})
+                      {e.account_id for e in self.errors if e.collector != ACCOUNT_COLLECTOR})
 
     def errors_for(self, types: Iterable[str]) -> list[CollectError]:
         wanted = set(types)
         return [e for e in self.errors if wanted & set(e.types)]
+
+
+SCP_DENY_MARKERS = ("explicit deny in a service control policy",
+                    "explicit deny in a resource control policy")
+
+
+def denied_by_scp(err: CollectError) -> bool:
+    """True when AWS refused the call because an organization policy explicitly denies it
+    (AccessDenied / UnauthorizedOperation "... with an explicit deny in a service control
+    policy"): the region or service is closed on purpose, not broken."""
+    text = " ".join(err.message.lower().split())
+    return any(marker in text for marker in SCP_DENY_MARKERS)
+
+
+def scp_action(err: CollectError) -> str:
+    """The action named in an SCP denial ("ec2:DescribeInstances"), or ""."""
+    words = err.message.split()
+    for i, word in enumerate(words[:-1]):
+        if word == "perform:":
+            return words[i + 1].rstrip(".,;")
+    return ""
 
 
 Evaluator = Callable[[Inventory], Iterator[Outcome]]

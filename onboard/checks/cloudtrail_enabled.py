@@ -1,110 +1,130 @@
-"""Evaluator for cloudtrail.enabled: a multi-region trail is logging management events.
+"""Evaluator for cloudtrail.enabled: a multi-region trail logs read and write management events.
 
 Judged per account (resource id = account id, region "global") from the `cloudtrail.account`
-marker and the account's `cloudtrail.trail` records. PASS names a multi-region trail (an
-organization trail counts) that is logging and records management write events. A member
-account may be unable to read an organization trail's status; the status seen from the trail's
-owner account (if scanned) is used instead, and if it is still unknown the result is ERROR.
-FAIL says why: no multi-region trail, only single-region trails, or the multi-region trail is
-not logging / records no management write events. An organization trail that is logging in a
-scanned account (normally the management account) covers every member of that organization
-even where the member's own DescribeTrails does not list it.
+marker and the account's `cloudtrail.trail` records. A trail *qualifies* when it is
+multi-region, logging, records management events of both kinds (read and write: CIS v5.0 3.1
+and CloudTrail.1 ask for ReadWriteType All) and has no LatestDeliveryError (a trail whose
+files cannot be delivered records nothing anyone can read).
+
+PASS: one of the account's own trails qualifies, or an organization trail of the same
+organization qualifies as seen from the account that owns it — that trail covers every member
+even when the member also has a stopped or partial trail of its own. A member may be unable to
+read an organization trail's status; the status seen from the owner account (if scanned) is
+used instead, and if it is still unknown the result is ERROR. FAIL says why: no trail, only
+single-region trails, or what each multi-region trail lacks.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
 from onboard.models import Resource
 
-WRITES = {"all", "write_only"}
+BOTH = "all"
+FIELDS = ("is_logging", "management_events", "latest_delivery_error",
+          "excluded_management_sources")
+
+
+class _Seen:
+    """A trail's attributes merged over every account that listed it (same ARN)."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        self.by_arn: dict[str, dict[str, Any]] = defaultdict(dict)
+        for t in inventory.of("cloudtrail.trail"):
+            if not t.arn:
+                continue
+            merged = self.by_arn[t.arn]
+            for key in FIELDS:
+                if t.attrs.get(key) is not None:
+                    merged.setdefault(key, t.attrs[key])
+
+    def get(self, t: Resource, key: str) -> Any:
+        value = t.attrs.get(key)
+        if value is None and t.arn:
+            value = self.by_arn.get(t.arn, {}).get(key)
+        return value
+
+
+def judge(t: Resource, seen: _Seen) -> tuple[str, str]:
+    """("pass" | "fail" | "unknown", text) for one multi-region trail."""
+    kind = "organization trail" if t.attrs.get("organization_trail") else "trail"
+    label = f"multi-region {kind} {t.id}"
+    logging = seen.get(t, "is_logging")
+    mgmt = seen.get(t, "management_events")
+    delivery = seen.get(t, "latest_delivery_error")
+    if logging is False:
+        return "fail", f"{label} is not logging"
+    if mgmt is not None and mgmt != BOTH:
+        what = {"write_only": "write events only", "read_only": "read events only",
+                "none": "no management events"}.get(str(mgmt), str(mgmt))
+        return "fail", f"{label} records {what} (read and write management events needed)"
+    if delivery:
+        return "fail", f"{label} cannot deliver its log files (LatestDeliveryError: {delivery})"
+    if logging is None or mgmt is None:
+        codes = ", ".join(f"{k}: {v}" for k, v in
+                          sorted((t.attrs.get("errors") or {}).items())) or "unknown"
+        return "unknown", f"{kind} {t.id} ({codes})"
+    excluded = seen.get(t, "excluded_management_sources") or []
+    note = f"; excludes events from {', '.join(excluded)}" if excluded else ""
+    return "pass", (f"{label} (home {t.region}) is logging read and write management "
+                    f"events{note}")
 
 
 @check("cloudtrail.enabled", needs=("cloudtrail.account", "cloudtrail.trail"))
 def cloudtrail_enabled(inventory: Inventory) -> Iterator[Outcome]:
     """One finding per account."""
+    seen = _Seen(inventory)
     trails: dict[str, list[Resource]] = defaultdict(list)
-    logging_by_arn: dict[str, bool] = {}
-    mgmt_by_arn: dict[str, str] = {}
     for trail in inventory.of("cloudtrail.trail"):
         trails[trail.account_id].append(trail)
-        if trail.arn and trail.attrs.get("is_logging") is not None:
-            logging_by_arn.setdefault(trail.arn, trail.attrs["is_logging"])
-        if trail.arn and trail.attrs.get("management_events") is not None:
-            mgmt_by_arn.setdefault(trail.arn, trail.attrs["management_events"])
     org_of = {r.account_id: r.attrs.get("organization_id") for r in inventory.of("org.account")
               if r.attrs.get("in_organization")}
-    covering = _organization_trails(inventory, org_of, logging_by_arn, mgmt_by_arn)
+    covering = _organization_trails(inventory, org_of, seen)
     for acct in inventory.of("cloudtrail.account"):
         org_trail = covering.get(org_of.get(acct.account_id) or "")
-        mine = sorted(trails[acct.account_id], key=lambda t: (not t.attrs.get("organization_trail"),
-                                                             t.id))
+        mine = sorted(trails[acct.account_id],
+                      key=lambda t: (not t.attrs.get("organization_trail"), t.id))
         multi = [t for t in mine if t.attrs.get("multi_region")]
-        if not any(t.attrs.get("multi_region") for t in mine) and org_trail:
+        results = [judge(t, seen) for t in multi]
+        passed = [text for status, text in results if status == "pass"]
+        if passed:
+            yield ok(acct, passed[0])
+        elif org_trail:
+            own = "; ".join(text for status, text in results if status == "fail")
+            extra = f" (its own: {own})" if own else ""
             yield ok(acct, f"covered by organization trail {org_trail.id} of account "
-                           f"{org_trail.account_id} (home {org_trail.region}), which is logging")
-            continue
-        if not mine:
+                           f"{org_trail.account_id} (home {org_trail.region}), which is logging "
+                           f"read and write management events{extra}")
+        elif any(status == "unknown" for status, _ in results):
+            unknown = [text for status, text in results if status == "unknown"]
+            yield error(acct, "cannot tell whether the multi-region " + "; ".join(unknown)
+                              + " is logging")
+        elif not mine:
             yield fail(acct, "no CloudTrail trail: API activity is not recorded (DescribeTrails "
                              f"from {acct.attrs.get('listed_from')} found none)")
-            continue
-        if not multi:
+        elif not multi:
             names = ", ".join(f"{t.id} ({t.region})" for t in mine)
             yield fail(acct, f"only single-region trails ({names}): activity in other regions "
                              "is not recorded")
-            continue
-        problems: list[str] = []
-        unknown: list[str] = []
-        passed = None
-        for t in multi:
-            kind = "organization trail" if t.attrs.get("organization_trail") else "trail"
-            logging = t.attrs.get("is_logging")
-            if logging is None and t.arn:
-                logging = logging_by_arn.get(t.arn)
-            mgmt = t.attrs.get("management_events")
-            if mgmt is None and t.arn:
-                mgmt = mgmt_by_arn.get(t.arn)
-            if logging is False:
-                problems.append(f"multi-region {kind} {t.id} is not logging")
-            elif mgmt is not None and mgmt not in WRITES:
-                problems.append(f"multi-region {kind} {t.id} records no management write "
-                                f"events ({mgmt})")
-            elif logging is None or mgmt is None:
-                codes = ", ".join(f"{k}: {v}" for k, v in
-                                  sorted((t.attrs.get("errors") or {}).items())) or "unknown"
-                unknown.append(f"{kind} {t.id} ({codes})")
-            else:
-                passed = (kind, t)
-                break
-        if passed:
-            kind, t = passed
-            yield ok(acct, f"multi-region {kind} {t.id} (home {t.region}) is logging "
-                           "management events")
-        elif unknown:
-            yield error(acct, "cannot tell whether the multi-region "
-                              + "; ".join(unknown) + " is logging")
         else:
-            yield fail(acct, "; ".join(problems))
+            yield fail(acct, "; ".join(text for _, text in results))
 
 
 def _organization_trails(inventory: Inventory, org_of: dict[str, str | None],
-                         logging_by_arn: dict[str, bool],
-                         mgmt_by_arn: dict[str, str]) -> dict[str, Resource]:
-    """Per organization id, a multi-region organization trail seen logging management
-    write events in the account that owns it."""
+                         seen: _Seen) -> dict[str, Resource]:
+    """Per organization id, a qualifying multi-region organization trail, judged in the
+    account that owns it."""
     found: dict[str, Resource] = {}
     for t in inventory.of("cloudtrail.trail"):
         org = org_of.get(t.account_id)
         if not org or not (t.attrs.get("organization_trail") and t.attrs.get("multi_region")):
             continue
-        logging = t.attrs.get("is_logging")
-        if logging is None and t.arn:
-            logging = logging_by_arn.get(t.arn)
-        mgmt = t.attrs.get("management_events")
-        if mgmt is None and t.arn:
-            mgmt = mgmt_by_arn.get(t.arn)
-        if logging and mgmt in WRITES:
+        owner = t.attrs.get("owner_account_id")
+        if owner and owner != t.account_id:
+            continue  # a member's view of it; the owner's record decides
+        if judge(t, seen)[0] == "pass":
             found.setdefault(org, t)
     return found

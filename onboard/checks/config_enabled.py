@@ -1,9 +1,13 @@
 """Evaluator for config.enabled: an AWS Config recorder is recording in each region.
 
-PASS names the recording recorder (and says when it records only selected resource types).
-FAIL when the region has no recorder, none is recording, or the recorder's last recording
-attempt failed (lastStatus Failure: nothing is being recorded in practice). A service-linked
-recorder (servicePrincipal set) records only what its service needs and does not count.
+PASS needs a customer-managed recorder that is recording, whose last recording attempt did
+not fail, and that records *all supported resource types* (allSupported true, strategy
+ALL_SUPPORTED_RESOURCE_TYPES): CIS v5.0 3.3 and Config.1 ask for every resource type. FAIL
+when the region has no recorder, none is recording, the last attempt failed (lastStatus
+Failure: nothing is recorded in practice), or the recording group is narrowed — to selected
+types (inclusion) or by excluding some (exclusion): a change to an unrecorded type leaves no
+history. A service-linked recorder (servicePrincipal set) records only what its service needs
+and does not count. Global resource types (IAM) are not judged per region.
 """
 
 from __future__ import annotations
@@ -14,13 +18,27 @@ from typing import Any
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
 
 
+def records_everything(rec: dict[str, Any]) -> bool:
+    return (rec.get("recording_strategy") in (None, "ALL_SUPPORTED_RESOURCE_TYPES")
+            and bool(rec.get("all_supported", True)))
+
+
+def _types(names: list[str]) -> str:
+    shown = ", ".join(names[:3])
+    return shown + (f" +{len(names) - 3} more" if len(names) > 3 else "")
+
+
 def _scope(rec: dict[str, Any]) -> str:
-    if rec.get("recording_strategy") in (None, "ALL_SUPPORTED_RESOURCE_TYPES") \
-            and rec.get("all_supported", True):
+    if records_everything(rec):
         return "all supported resource types"
     if rec.get("recording_strategy") == "EXCLUSION_BY_RESOURCE_TYPES":
-        return "all but excluded resource types"
-    return f"only {len(rec.get('resource_types') or [])} selected resource types"
+        excluded = list(rec.get("excluded_types") or [])
+        listed = f": {_types(excluded)}" if excluded else ""
+        return f"all but {len(excluded) or 'some'} excluded resource types{listed}"
+    types = list(rec.get("resource_types") or [])
+    return (f"only {len(types)} selected resource "
+            f"{'type' if len(types) == 1 else 'types'}"
+            + (f" ({_types(types)})" if types else ""))
 
 
 @check("config.enabled", needs=("config.region",))
@@ -32,9 +50,14 @@ def config_enabled(inventory: Inventory) -> Iterator[Outcome]:
         errors = region.attrs.get("errors") or {}
         good = [r for r in recorders if r.get("recording") is True
                 and str(r.get("last_status") or "").upper() != "FAILURE"]
-        if good:
-            rec = good[0]
+        complete = [r for r in good if records_everything(r)]
+        if complete:
+            rec = complete[0]
             yield ok(region, f"recorder {rec.get('name')} is recording ({_scope(rec)})")
+        elif good:
+            rec = good[0]
+            yield fail(region, f"recorder {rec.get('name')} is recording {_scope(rec)}, not "
+                               "all supported resource types")
         elif any(r.get("recording") is None for r in recorders):
             yield error(region, "cannot tell whether the Config recorder is recording "
                                 f"(DescribeConfigurationRecorderStatus: "

@@ -2,9 +2,15 @@
 
 Decisions (a security reviewer's reading):
 - tcp/22 is left to ec2.ssh_open; every other port below counts, alone or inside a range.
-- Web ports (80, 443) and alternative web ports (8080, 8443, 8000, 3000) are not flagged:
-  a public web tier or a load balancer listens there by design, and what answers is an
-  application question for the interview, not a network finding.
+- Every port of Security Hub EC2.19's high-risk list counts (20, 21, 23, 25, 110, 135, 143,
+  445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200,
+  9300), so a PASS here is a PASS there. Per port: 25/110/143 are plaintext mail (SMTP open
+  relay, POP3/IMAP password guessing); 3000, 5000, 8080, 8088 and 8888 are where dev
+  servers, Grafana, Flask/Docker registry, Jenkins/Tomcat, Hadoop YARN and Jupyter listen —
+  each hands out code execution or admin consoles when reached; 4333 (mSQL) and 5500 (VNC)
+  are data and remote-desktop ports.
+- Web ports 80 and 443, and 8443 and 8000 (not in EC2.19), are not flagged: a public web tier
+  or a load balancer listens there by design.
 - UDP counts only where the service really listens on UDP and is a known abuse target
   (memcached and CLDAP amplification, SNMP, NetBIOS, the MSSQL browser, TFTP, NFS,
   portmapper). DNS (53), NTP (123) and IPsec (500/4500) are legitimate public services.
@@ -38,6 +44,11 @@ RISKY_PORTS: dict[tuple[str, int], str] = {
     ("tcp", 9300): "Elasticsearch", ("tcp", 10250): "kubelet", ("tcp", 11211): "memcached",
     ("udp", 11211): "memcached", ("tcp", 15672): "RabbitMQ admin", ("tcp", 2181): "ZooKeeper",
     ("tcp", 27017): "MongoDB", ("tcp", 27018): "MongoDB", ("tcp", 50070): "HDFS web",
+    # the rest of Security Hub EC2.19's list
+    ("tcp", 25): "SMTP", ("tcp", 110): "POP3", ("tcp", 143): "IMAP",
+    ("tcp", 3000): "dev server/Grafana", ("tcp", 4333): "mSQL", ("tcp", 5000): "dev server",
+    ("tcp", 5500): "VNC", ("tcp", 8080): "HTTP alt/Jenkins", ("tcp", 8088): "Hadoop YARN",
+    ("tcp", 8888): "Jupyter",
 }
 
 

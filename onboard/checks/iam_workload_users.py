@@ -1,10 +1,11 @@
-"""Evaluator for iam.workload_users: programmatic-only IAM users holding active access keys.
+"""Evaluator for iam.workload_users: programmatic-only IAM users of workloads holding active keys.
 
-In scope: users without a console password (users with one are iam.human_users' business).
-With an active key such a user is a workload's identity with a long-lived secret: FAIL, use an
-IAM role (instance profile, task role, OIDC federation for CI). Without an active key it holds
-no usable long-lived credential, so it PASSes here (an unused leftover is a clean-up item, not
-this risk).
+In scope: users without a console password that `iam_identity.classify` does not place as a
+person (those are iam.human_users' business: a developer with CLI keys needs SSO, not a
+role). A workload's user — or one no signal can place — with an active key is a long-lived
+secret: FAIL, use an IAM role (instance profile, task role, OIDC federation for CI). Without
+an active key it holds no usable long-lived credential, so it PASSes here (an unused leftover
+is a clean-up item, not this risk). Every message names the deciding signal.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
+from onboard.checks.iam_identity import classify
 
 
 @check("iam.workload_users", needs=("iam.user",))
 def workload_users(inventory: Inventory) -> Iterator[Outcome]:
-    """FAIL per programmatic-only user with an active key; PASS per one without."""
+    """FAIL per workload (or unplaceable) user with an active key; PASS per one without."""
     for user in inventory.of("iam.user"):
         password = user.attrs.get("password_enabled")
         errors = user.attrs.get("errors") or {}
@@ -26,15 +28,21 @@ def workload_users(inventory: Inventory) -> Iterator[Outcome]:
             yield error(user, f"user {user.id}: cannot tell whether it has a console password "
                               f"(GetLoginProfile: {errors.get('login_profile', 'unknown')})")
             continue
+        who = classify(user)
+        if who.kind == "person":
+            continue
         if "access_keys" in errors:
             yield error(user, f"user {user.id}: cannot list its access keys "
                               f"(ListAccessKeys: {errors['access_keys']})")
             continue
         active = [k["id"] for k in user.attrs.get("access_keys") or []
                   if k.get("status") == "Active"]
+        why = (f"{who.describe()}" if who.kind == "workload"
+               else f"{who.describe()}, so treated as a workload")
         if active:
             yield fail(user, f"user {user.id} has no console password and {len(active)} active "
                              f"access key(s) ({', '.join(active)}): looks like a workload's — "
-                             "use an IAM role")
+                             f"use an IAM role ({why})")
         else:
-            yield ok(user, f"user {user.id} has no console password and no active access key")
+            yield ok(user, f"user {user.id} has no console password and no active access key "
+                           f"({why})")

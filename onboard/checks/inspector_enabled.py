@@ -1,24 +1,33 @@
-"""Evaluator for inspector.enabled: Amazon Inspector scans something in each region.
+"""Evaluator for inspector.enabled: Amazon Inspector scans what runs in each region.
 
-PASS when at least one of EC2, ECR or Lambda (standard) scanning is ENABLED: a startup that
-runs only containers or only functions legitimately turns on just that scan type, so requiring
-all three would raise false alarms. Lambda code scanning and code repositories build on those
-and do not count alone. The message names what is on and what is off.
+Inspector.1 asks for EC2 scanning. Where the region has a live EC2 instance (pending,
+running, stopping, stopped) in the inventory, EC2 scanning must be ENABLED: anything else
+leaves those instances unscanned, whatever else is on. Where the instance listing failed,
+a region scanning only ECR or Lambda is ERROR, not PASS. Where no instance runs, any one of
+EC2, ECR or Lambda (standard) scanning ENABLED passes: a startup that runs only containers
+or only functions legitimately turns on just that scan type (a deliberate, stated deviation
+from Inspector.1, which fails then too). Lambda code scanning and code repositories build on
+those and do not count alone. The message names what is on, what is off and the instances.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
 
 COUNTED = ("ec2", "ecr", "lambda")
 LABEL = {"ec2": "EC2", "ecr": "ECR", "lambda": "Lambda"}
+LIVE = frozenset({"pending", "running", "stopping", "stopped"})
 
 
 @check("inspector.enabled", needs=("inspector.region",))
 def inspector_enabled(inventory: Inventory) -> Iterator[Outcome]:
     """One finding per region."""
+    instances = Counter((i.account_id, i.region) for i in inventory.of("ec2.instance")
+                        if i.attrs.get("state") in LIVE)
+    unlisted = {(e.account_id, e.region): e.code for e in inventory.errors_for(["ec2.instance"])}
     for region in inventory.of("inspector.region"):
         errors = region.attrs.get("errors") or {}
         states = region.attrs.get("resource_state") or {}
@@ -28,8 +37,18 @@ def inspector_enabled(inventory: Inventory) -> Iterator[Outcome]:
             continue
         on = [LABEL[k] for k in COUNTED if states.get(k) == "ENABLED"]
         off = [LABEL[k] for k in COUNTED if states.get(k) != "ENABLED"]
-        if on:
-            rest = f"; off: {', '.join(off)}" if off else ""
+        rest = f"; off: {', '.join(off)}" if off else ""
+        count = instances[(region.account_id, region.region)]
+        if count and "EC2" not in on:
+            what = f"scans only {', '.join(on)}" if on else "scans nothing"
+            yield fail(region, f"Inspector {what}, but {count} EC2 "
+                               f"{'instance runs' if count == 1 else 'instances run'} here "
+                               "unscanned (EC2 scanning off)")
+        elif on and "EC2" not in on and (region.account_id, region.region) in unlisted:
+            code = unlisted[(region.account_id, region.region)]
+            yield error(region, f"Inspector scans only {', '.join(on)}; whether EC2 instances "
+                                f"run here is unknown (DescribeInstances: {code})")
+        elif on:
             yield ok(region, f"Inspector scans {', '.join(on)}{rest}")
         else:
             state = region.attrs.get("account_state") or "unknown"

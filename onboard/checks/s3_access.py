@@ -9,6 +9,7 @@ and policies.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -24,17 +25,26 @@ PUBLIC_GROUPS = {
 }
 ACL_PERMISSIONS = ("READ", "WRITE", "READ_ACP", "WRITE_ACP", "FULL_CONTROL")
 
-# Condition keys that tie a wildcard principal to a known caller, network or source.
-RESTRICTING_KEYS = frozenset(k.lower() for k in (
+# Condition keys that make a wildcard-principal statement non-public when they carry fixed
+# values (AWS's "meaning of public": a fixed principal, account, organization, source ARN,
+# VPC, VPC endpoint, owner, user id, KMS key or access point; a set of CIDRs in aws:SourceIp).
+FIXED_VALUE_KEYS = frozenset(k.lower() for k in (
     "aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceOrgID",
-    "aws:SourceOrgPaths", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp",
+    "aws:SourceOrgPaths", "aws:SourceVpc", "aws:SourceVpce",
     "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
-    "aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", "aws:PrincipalIsAWSService",
-    "aws:userid", "aws:username", "aws:VpcSourceIp",
+    "aws:PrincipalServiceName", "aws:userid",
     "s3:DataAccessPointAccount", "s3:DataAccessPointArn",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
 ))
+SOURCE_IP = "aws:sourceip"
+# A CIDR wider than this is "the internet" for the purpose of the policy test (0.0.0.0/1 is
+# half of it): IPv4 /8 and IPv6 /32 are the widest ranges still owned by one network.
+MIN_PREFIX = {4: 8, 6: 32}
+RESTRICTING_KEYS = FIXED_VALUE_KEYS | {SOURCE_IP}
 # Values that restrict nothing even under a restricting key.
 OPEN_VALUES = frozenset({"*", "0.0.0.0/0", "::/0"})
+# Deny statements that fence every action of the bucket (the "deny unless from my VPC" idiom).
+ALL_ACTIONS = frozenset({"*", "s3:*"})
 
 
 @dataclass(frozen=True)
@@ -125,44 +135,140 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def wildcard_principal(stmt: dict[str, Any]) -> bool:
-    """Principal "*" / {"AWS": "*"} (any key), or an Allow with NotPrincipal."""
+    """Principal "*", any principal value holding a wildcard ("arn:aws:iam::*:root"), or an
+    Allow with NotPrincipal (everyone but the listed)."""
     if "NotPrincipal" in stmt:
         return True
     principal = stmt.get("Principal")
-    if principal == "*":
-        return True
+    if isinstance(principal, str):
+        return "*" in principal
     if isinstance(principal, dict):
-        return any("*" in _as_list(v) for v in principal.values())
+        return any("*" in str(v) for values in principal.values() for v in _as_list(values))
     return False
+
+
+def _not_fixed(value: str) -> bool:
+    """A wildcard or a policy variable: the value matches callers nobody listed."""
+    return "*" in value or "?" in value or "${" in value
+
+
+def _broad(cidr: str) -> bool:
+    try:
+        net = ipaddress.ip_network(cidr.strip(), strict=False)
+    except ValueError:
+        return True  # not a CIDR: restricts nothing we can prove
+    return net.prefixlen < MIN_PREFIX[net.version]
+
+
+def _operator(operator: str) -> tuple[str, bool]:
+    """('stringequals', positive?) — set prefixes stripped; negated, IfExists and Null forms,
+    and ForAllValues (true when the key is absent), restrict nobody."""
+    op = operator.lower()
+    if op.startswith("forallvalues:"):
+        return op.split(":", 1)[1], False
+    if op.startswith("foranyvalue:"):
+        op = op.split(":", 1)[1]
+    positive = not ("not" in op or op.endswith("ifexists") or op == "null")
+    return op, positive
+
+
+def why_not_restricting(key: str, values: list[str]) -> str | None:
+    """None when `key` with `values` pins the caller under AWS's definition; else the reason."""
+    k = key.lower()
+    if k not in RESTRICTING_KEYS:
+        return f"{key} does not identify a caller"
+    if not values:
+        return f"{key} has no value"
+    for value in values:
+        if value in OPEN_VALUES:
+            return f"{key} '{value}' matches everyone"
+        if k == SOURCE_IP:
+            if _broad(value):
+                return f"{key} '{value}' is wider than /8 (IPv4) or /32 (IPv6)"
+        elif _not_fixed(value):
+            return f"{key} '{value}' is not a fixed value"
+    return None
 
 
 def restricting_condition(condition: dict[str, Any] | None) -> bool:
-    """A condition that narrows a wildcard principal to known callers or networks."""
+    """A condition that narrows a wildcard principal to known callers or networks: a positive
+    operator on a restricting key whose every value is fixed (and, for aws:SourceIp, not
+    broad). Conditions are ANDed, so one such key is enough."""
+    return _restriction(condition)[0]
+
+
+def _restriction(condition: dict[str, Any] | None) -> tuple[bool, list[str]]:
+    reasons: list[str] = []
     for operator, clauses in (condition or {}).items():
-        op = operator.lower()
-        if "not" in op or op.endswith("ifexists") or op == "null":
-            continue  # negations, optional keys and Null checks admit everyone else
+        op, positive = _operator(str(operator))
         if not isinstance(clauses, dict):
             continue
         for key, value in clauses.items():
-            values = {str(v) for v in _as_list(value)}
-            if key.lower() in RESTRICTING_KEYS and values and not values & OPEN_VALUES:
-                return True
-    return False
+            values = [str(v) for v in _as_list(value)]
+            if not positive:
+                reasons.append(f"{operator} {key} admits everyone it does not name")
+                continue
+            if op.startswith("bool") and key.lower() == "aws:principalisawsservice":
+                reasons.append(f"{operator} {key} '{', '.join(values)}' does not pin a caller")
+                continue
+            why = why_not_restricting(key, values)
+            if why is None:
+                return True, []
+            reasons.append(why)
+    return False, reasons
+
+
+def _denied_everything_else(policy: dict[str, Any] | None) -> str | None:
+    """A Deny to everyone, on every action and on the objects, unless a fixed restricting key
+    matches: the statement's Sid, or None. (Only a Deny whose condition is one negated
+    clause counts; more clauses are ANDed and narrow the Deny.)"""
+    for i, stmt in enumerate(_as_list((policy or {}).get("Statement"))):
+        if not isinstance(stmt, dict) or stmt.get("Effect") != "Deny":
+            continue
+        if stmt.get("Principal") not in ("*", {"AWS": "*"}) or "NotAction" in stmt:
+            continue
+        if not ALL_ACTIONS & {str(a) for a in _as_list(stmt.get("Action"))}:
+            continue
+        if not any(str(r) == "*" or str(r).endswith("*") for r in _as_list(stmt.get("Resource"))):
+            continue  # a Deny on the bucket ARN alone leaves its objects open
+        clauses = [(op, key, value) for op, body in (stmt.get("Condition") or {}).items()
+                   if isinstance(body, dict) for key, value in body.items()]
+        if len(clauses) != 1:
+            continue
+        operator, key, value = clauses[0]
+        op = str(operator).lower()
+        if "not" not in op or op.endswith("ifexists") or op.startswith("forallvalues:"):
+            continue
+        if why_not_restricting(key, [str(v) for v in _as_list(value)]) is None:
+            return str(stmt.get("Sid") or f"#{i + 1}")
+    return None
 
 
 def public_statements(policy: dict[str, Any] | None) -> list[str]:
-    """Describe each Allow statement that admits anyone: "statement 'Sid' allows s3:GetObject"."""
+    """AWS's definition of a public policy, read from the text: each Allow statement to a
+    wildcard principal whose condition pins no caller, e.g. "statement 'Sid' allows
+    s3:GetObject to *". Empty when a Deny fences every action to fixed callers."""
     found = []
     for i, stmt in enumerate(_as_list((policy or {}).get("Statement"))):
         if not isinstance(stmt, dict) or stmt.get("Effect") != "Allow":
             continue
-        if not wildcard_principal(stmt) or restricting_condition(stmt.get("Condition")):
+        if not wildcard_principal(stmt):
+            continue
+        restricted, reasons = _restriction(stmt.get("Condition"))
+        if restricted:
             continue
         actions = _as_list(stmt.get("Action")) or ["(NotAction)"]
         name = stmt.get("Sid") or f"#{i + 1}"
-        found.append(f"statement '{name}' allows {', '.join(map(str, actions))} to *")
+        why = f" ({'; '.join(dict.fromkeys(reasons))})" if reasons else ""
+        found.append(f"statement '{name}' allows {', '.join(map(str, actions))} to *{why}")
+    if found and _denied_everything_else(policy):
+        return []
     return found
+
+
+def fenced_by(policy: dict[str, Any] | None) -> str | None:
+    """The Sid of a Deny that fences an otherwise public policy (for messages)."""
+    return _denied_everything_else(policy)
 
 
 def public_grants(grants: Iterable[dict[str, Any]] | None) -> list[str]:

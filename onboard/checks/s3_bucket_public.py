@@ -1,10 +1,17 @@
 """s3.bucket_public: buckets readable or writable by anyone, through the policy or an ACL grant.
 
-A public policy (GetBucketPolicyStatus IsPublic, or an Allow to "*" without a condition
-that pins the caller, network or source) counts unless RestrictPublicBuckets is in effect;
-a public ACL grant (AllUsers / AuthenticatedUsers) counts unless IgnorePublicAcls is in
-effect or ownership is BucketOwnerEnforced (ACLs disabled). A path that cannot be read is
-an ERROR unless another path already proves the bucket public.
+A policy is public when GetBucketPolicyStatus says IsPublic, or when its text is public by
+AWS's definition (`s3_access.public_statements`): an Allow to a wildcard principal (or with
+NotPrincipal) whose condition pins no caller with *fixed* values — a wildcard or policy
+variable in aws:SourceVpce, aws:PrincipalArn, aws:SourceArn …, a negated, IfExists or Null
+operator, aws:PrincipalIsAWSService, or an aws:SourceIp wider than /8 all leave it public —
+unless a Deny to everyone on every action fences it to fixed callers. The text is read even
+when the status call works (either one proves public); when the status call fails, the text
+alone decides and the message says so; when the policy itself cannot be read the verdict is
+ERROR, never PASS. A public policy counts unless RestrictPublicBuckets is in effect; a public
+ACL grant (AllUsers / AuthenticatedUsers) counts unless IgnorePublicAcls is in effect or
+ownership is BucketOwnerEnforced (ACLs disabled). A path that cannot be read is an ERROR
+unless another path already proves the bucket public.
 """
 
 from __future__ import annotations
@@ -12,7 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
-from onboard.checks.s3_access import EffectiveBpa, effective_bpa, public_grants, public_statements
+from onboard.checks.s3_access import (
+    EffectiveBpa,
+    effective_bpa,
+    fenced_by,
+    public_grants,
+    public_statements,
+)
 from onboard.models import Resource
 
 
@@ -21,6 +34,7 @@ class _Verdict:
         self.public: list[str] = []
         self.unknown: list[str] = []
         self.blocked: list[str] = []
+        self.notes: list[str] = []
 
     def gated(self, evidence: str, bpa: EffectiveBpa, flag: str) -> None:
         """Record public evidence unless `flag` neutralises it."""
@@ -35,16 +49,28 @@ class _Verdict:
 
 def _policy(bucket: Resource, bpa: EffectiveBpa, v: _Verdict) -> None:
     errors = bucket.attrs.get("errors") or {}
+    status = bucket.attrs.get("policy_public")
     if "policy" in errors:
-        v.unknown.append(f"policy could not be read ({errors['policy']})")
+        if status is True:
+            v.gated("policy is public (GetBucketPolicyStatus IsPublic)", bpa,
+                    "RestrictPublicBuckets")
+        else:
+            v.unknown.append(f"policy could not be read ({errors['policy']})")
         return
     policy = bucket.attrs.get("policy")
+    if policy is None:
+        return
     statements = public_statements(policy)
     if statements:
         v.gated(f"policy {'; '.join(statements)}", bpa, "RestrictPublicBuckets")
-    elif bucket.attrs.get("policy_public") is True:
+    elif status is True:
         v.gated("policy is public (GetBucketPolicyStatus IsPublic)", bpa,
                 "RestrictPublicBuckets")
+    elif status is None:
+        code = errors.get("policy_status") or "not read"
+        fence = fenced_by(policy)
+        how = f"Deny '{fence}' fences it" if fence else "no statement admits an unpinned caller"
+        v.notes.append(f"policy judged from its text, {how} (GetBucketPolicyStatus: {code})")
 
 
 def _acl(bucket: Resource, bpa: EffectiveBpa, v: _Verdict) -> None:
@@ -73,6 +99,7 @@ def evaluate(inv: Inventory) -> Iterator[Outcome]:
         elif v.unknown:
             yield error(bucket, f"{label}: cannot tell whether public: {'; '.join(v.unknown)}")
         elif v.blocked:
-            yield ok(bucket, f"{label}: not public ({'; '.join(v.blocked)})")
+            yield ok(bucket, f"{label}: not public ({'; '.join(v.blocked + v.notes)})")
         else:
-            yield ok(bucket, f"{label}: not public (no public policy statement or ACL grant)")
+            why = "; ".join(v.notes) or "no public policy statement or ACL grant"
+            yield ok(bucket, f"{label}: not public ({why})")

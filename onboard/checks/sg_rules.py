@@ -1,6 +1,8 @@
 """Security-group rule helpers: which raw IpPermissions admit traffic from the whole internet.
 
-Only a source that covers every address (0.0.0.0/0, ::/0) counts as "the internet". Rules
+A source counts as "the internet" when it covers every address (0.0.0.0/0, ::/0) or a range
+wider than one network can own (shorter than /8 for IPv4, /32 for IPv6): 0.0.0.0/1 plus
+128.0.0.0/1 is the internet split in two, and a reviewer's first evasion test. Rules
 from other security groups (UserIdGroupPairs) and from prefix lists are not expanded: a
 prefix list's entries are not in the inventory, and customer prefix lists hold office or
 partner ranges in practice.
@@ -28,14 +30,19 @@ def normalize_protocol(protocol: Any) -> str:
     return PROTOCOL_NAMES.get(text, text)
 
 
+INTERNET_WIDE = {4: 8, 6: 32}
+"""A prefix shorter than this (per IP version) is internet-wide."""
+
+
 def is_internet(cidr: str | None) -> bool:
-    """True for a source covering every address of its family (0.0.0.0/0, ::/0)."""
+    """True for 0.0.0.0/0, ::/0, or any range wider than /8 (IPv4) or /32 (IPv6)."""
     if not cidr:
         return False
     try:
-        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
+        net = ipaddress.ip_network(cidr.strip(), strict=False)
     except ValueError:
         return False
+    return net.prefixlen < INTERNET_WIDE[net.version]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """Evaluator for sso.enabled: IAM Identity Center exists where Organizations is managed.
 
 Judged once per account (resource id = account id, region "global") in the organization's
-management account and in standalone accounts; member accounts get no finding (their access
-comes from the management account's instance). PASS if any scanned region of that account
+management account and in standalone accounts. A member account gets no finding when its
+management account was scanned (its access comes from that account's instance); when the
+management account was not scanned — the talk's day one, scanning with member credentials —
+each member gets SKIPPED saying so, because nothing seen can tell whether Identity Center
+exists. PASS if any scanned region of that account
 lists an active Identity Center instance. If none is found but ListInstances failed in some
 region, the instance may live there: ERROR, not FAIL.
 """
@@ -27,6 +30,7 @@ def sso_enabled(inventory: Inventory) -> Iterator[Outcome]:
     failed: dict[str, list[str]] = defaultdict(list)
     for err in inventory.errors_for(("sso.region",)):
         failed[err.account_id].append(f"{err.region} ({err.code})")
+    scanned = {r.account_id for r in inventory.of("org.account")}
     for acct in inventory.of("org.account"):
         in_org = acct.attrs.get("in_organization")
         if in_org is None or (in_org and acct.attrs.get("is_management") is None):
@@ -35,6 +39,12 @@ def sso_enabled(inventory: Inventory) -> Iterator[Outcome]:
                               f"account (DescribeOrganization: {code})")
             continue
         if in_org and not acct.attrs.get("is_management"):
+            mgmt = acct.attrs.get("management_account_id")
+            if mgmt not in scanned:
+                yield skipped(acct, "member of organization "
+                                    f"{acct.attrs.get('organization_id')}: IAM Identity Center "
+                                    f"lives in its management account {mgmt or '(unknown)'}, "
+                                    "which was not scanned", acct.account_id)
             continue
         role = (f"management account of {acct.attrs.get('organization_id')}" if in_org
                 else "standalone account")

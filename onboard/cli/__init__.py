@@ -21,14 +21,16 @@ from onboard.cli import (
     policy,
     scan,
     sessions,
+    sso,
     tf,
     tui,
+    week,
 )
 from onboard.cli.common import UsageError, add_common
 from onboard.store import StoreError
 from onboard.textsafe import visible
 
-COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, policy, tf, db)
+COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, week, policy, tf, sso, db)
 
 
 def build_parser() -> argparse.ArgumentParser:

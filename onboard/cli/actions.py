@@ -21,6 +21,7 @@ from onboard.cli.common import (
 from onboard.cli.common import console as cli_console
 from onboard.orient import MatrixRow
 from onboard.store import Store
+from onboard.workspace import Workspace
 
 STATUS_STYLE = {"proposed": "dim", "chosen": "bold", "doing": "yellow", "done": "green",
                 "wont": "dim strike"}
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args)
     catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None), create=False)
-    rows = orient.refresh(store, catalog, session.id)
+    rows = orient.matrix(store, catalog, session.id)
     console = cli_console()
     try:
         if args.verb == "suggest":
@@ -141,9 +142,9 @@ def _choose(console: Console, store: Store, catalog: Catalog, session_id: int,
     if not refs:
         console.print("Nothing to choose: there are no suggestions.")
         return 0
-    for ref in refs:
-        action = decide.choose(store, catalog, session_id, ref, owner=args.owner,
-                               due=args.due, priority=args.priority)
+    chosen = Workspace(store, catalog, session_id).choose_many(
+        refs, owner=args.owner, due=args.due, priority=args.priority)
+    for action in chosen:
         rows_text = ", ".join(str(i) for i in action.row_ids) or "none"
         console.print(f"#{action.id} {safe(action.title)}: {action.status.label}, "
                       f"{safe(action.priority)}, answers rows {rows_text}")

@@ -9,9 +9,17 @@ from rich.table import Table
 
 from onboard import assets as assets_mod
 from onboard.assets import AssetError, AssetIndex
-from onboard.cli.common import UsageError, add_common, open_store, resolve_session, safe
+from onboard.cli.common import (
+    UsageError,
+    add_common,
+    load_catalog,
+    open_store,
+    resolve_session,
+    safe,
+)
 from onboard.cli.common import console as cli_console
 from onboard.store import Store
+from onboard.workspace import Workspace
 
 VERBS = ("list", "add", "link", "unlink", "remove")
 
@@ -47,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args)
     session = resolve_session(store, getattr(args, "session", None),
                               create=args.verb == "add")
+    ws = Workspace(store, load_catalog(args), session.id)
     console = cli_console()
     try:
         if args.verb == "list":
@@ -56,14 +65,14 @@ def run(args: argparse.Namespace) -> int:
         if args.verb == "add":
             if args.value is None:
                 raise UsageError("`onboard assets add` needs --value 1, 2 or 3")
-            asset = assets_mod.add_asset(store, session.id, args.name, args.value,
-                                         args.description or "", args.add_links + args.links)
+            asset = ws.add_asset(args.name, args.value, args.description or "",
+                                 args.add_links + args.links)
             console.print(f"asset {asset.id} {safe(asset.name)} (value {asset.value}), "
                           f"{len(asset.links)} link(s)")
             return 0
         asset = assets_mod.get_asset(store, session.id, args.name)
         if args.verb == "remove":
-            assets_mod.delete_asset(store, session.id, asset.id)
+            ws.delete_asset(asset.id)
             console.print(f"removed asset {safe(asset.name)}")
             return 0
         if not args.links:
@@ -71,12 +80,12 @@ def run(args: argparse.Namespace) -> int:
         for text in args.links:
             kind, value = assets_mod.parse_link(text)
             if args.verb == "link":
-                assets_mod.link_asset(store, session.id, asset.id, kind, value)
+                ws.link_asset(asset.id, kind, value)
             else:
                 match = [lk for lk in asset.links if (lk.kind, lk.value) == (kind, value)]
                 if not match:
                     raise UsageError(f"{asset.name!r} has no link {kind}:{value!r}")
-                assets_mod.unlink_asset(store, session.id, match[0].id)
+                ws.unlink_asset(match[0].id)
         console.print(f"{args.verb}ed {len(args.links)} link(s) on {safe(asset.name)}")
         return 0
     except AssetError as exc:

@@ -9,11 +9,12 @@ from pathlib import Path
 import platformdirs
 from rich.console import Console
 
-from onboard.aws.runner import ScanOptions
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
 from onboard.cli.common import console as cli_console
 from onboard.cli.scan import print_summary, scan_with_progress
 from onboard.models import Account
+from onboard.scan import ScanOptions
+from onboard.workspace import Workspace
 
 DEMO_SESSION = "demo"
 
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         if not store.accounts(session.id):
             # The talk's day one: you were given production and staging; Organizations
             # will show the management and sandbox accounts nobody mentioned.
-            store.upsert_accounts(session.id, [
+            Workspace(store, catalog, session.id).record_accounts([
                 Account(account_id=a.id, name=a.name, source="manual", known_before=True,
                         environment=a.environment)
                 for a in org.accounts.values() if a.environment in ("prod", "staging")])

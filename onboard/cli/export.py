@@ -9,6 +9,7 @@ from pathlib import Path
 from onboard import export as export_mod
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
 from onboard.textsafe import visible
+from onboard.workspace import Workspace
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -31,14 +32,17 @@ def run(args: argparse.Namespace) -> int:
         text = export_mod.export(store, catalog, session.id, args.format, args.only)
     except export_mod.ExportError as exc:
         raise UsageError(str(exc)) from None
+    activity = export_mod.activity_of(store, catalog, session.id, args.format, args.only)
     if not args.output or args.output == "-":
         sys.stdout.write(text)
-        return 0
-    path = Path(args.output)
-    try:
-        export_mod.write_atomic(path, text)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc}); "
-                         "the previous file, if any, is unchanged") from None
-    print(visible(path), file=sys.stderr)
+    else:
+        path = Path(args.output)
+        try:
+            export_mod.write_atomic(path, text)
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot write ({exc.strerror or exc}); "
+                             "the previous file, if any, is unchanged") from None
+        print(visible(path), file=sys.stderr)
+    if activity is not None:  # the append-only activity log: the week plan reads it
+        Workspace(store, catalog, session.id).record_export(activity[0], **activity[1])
     return 0

@@ -17,17 +17,20 @@ from onboard.cli.common import (
     safe,
 )
 from onboard.cli.common import console as cli_console
+from onboard.workspace import Workspace
 
-VERBS = ("list", "add", "edit", "reset", "delete")
+VERBS = ("list", "add", "edit", "reset", "delete", "reviewed", "split")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "matrix", help="the observation → incident → reason matrix with risk scores",
-        description="list: the matrix, highest risk first (refreshed from the latest "
-                    "scan). add: a custom row for what no check sees. edit ROW: change "
-                    "fields (kept across rescans). reset ROW: give fields back to the "
-                    "generator. delete ROW: remove a custom row.")
+        description="list: the matrix, highest risk first, as derived from the current "
+                    "scan (a pure read). add: a custom row for what no check sees. edit "
+                    "ROW: change fields (kept across rescans). reset ROW: give fields back "
+                    "to the generator. delete ROW: remove a custom row. reviewed: say you "
+                    "agree with every row (the week plan's review task). split "
+                    "--per-account|--per-check: one row per check × account, or per check.")
     add_common(p)
     p.add_argument("verb", choices=VERBS)
     p.add_argument("row", nargs="?", type=int, help="with edit/reset/delete: the row number")
@@ -54,14 +57,25 @@ def run(args: argparse.Namespace) -> int:
     changes = {n: getattr(args, n) for n in orient.EDITABLE_FIELDS
                if getattr(args, n, None) is not None}
     console = cli_console()
+    ws = Workspace(store, catalog, session.id)
     try:
-        rows = orient.refresh(store, catalog, session.id, per_account=args.per_account)
+        if args.per_account is not None:  # the user asks for the other split: a write
+            ws.set_per_account(args.per_account)
+        if args.verb == "split":
+            if args.per_account is None:
+                raise UsageError("`onboard matrix split` needs --per-account or --per-check")
+            console.print("one row per check and account" if args.per_account
+                          else "one row per check")
+            return 0
         if args.verb == "list":
-            return _list(console, rows)
+            return _list(console, orient.matrix(store, catalog, session.id))
+        if args.verb == "reviewed":
+            ws.mark_matrix_reviewed()
+            console.print("matrix marked reviewed")
+            return 0
         if args.verb == "add":
-            row = orient.add_custom_row(
-                store, catalog, session.id, changes.pop("observation", ""),
-                resources=args.resource, **changes)
+            row = ws.add_custom_row(changes.pop("observation", ""),
+                                    resources=args.resource, **changes)
             console.print(f"added row {row.id}: risk {row.score}")
             return 0
         if args.row is None:
@@ -70,11 +84,11 @@ def run(args: argparse.Namespace) -> int:
             if not changes:
                 raise UsageError("nothing to change: pass --observation, --incident, "
                                  "--reason, --stride, --threat or --vulnerability")
-            row = orient.edit_row(store, catalog, session.id, args.row, **changes)
+            row = ws.edit_row(args.row, **changes)
         elif args.verb == "reset":
-            row = orient.reset_fields(store, catalog, session.id, args.row, *args.fields)
+            row = ws.reset_fields(args.row, *args.fields)
         else:
-            orient.delete_row(store, catalog, session.id, args.row)
+            ws.delete_row(args.row)
             console.print(f"deleted row {args.row}")
             return 0
         console.print(f"row {row.id}: risk {row.score} ({safe(row.risk.explanation)})"
@@ -95,7 +109,7 @@ def _list(console: Console, rows: list[orient.MatrixRow]) -> int:
                           ("STRIDE", "left"), ("risk", "right"), ("why", "left")):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in rows:
-        state = " [green](fixed)[/]" if r.fixed else " [dim](custom)[/]" if r.custom else ""
+        state = f" [dim]({r.status})[/]" + (" [dim](custom)[/]" if r.custom else "")
         edited = " [dim]✎[/]" if r.edited and not r.custom else ""
         table.add_row(f"{r.id}{state}", safe(r.observation) + edited, safe(r.incident),
                       safe(r.reason), safe(r.stride), str(r.score),

@@ -8,11 +8,10 @@ import sys
 from contextlib import ExitStack
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from onboard.aws.runner import Progress as ScanProgress
-from onboard.aws.runner import ScanOptions, ScanResult, run_scan
 from onboard.aws.session import EXPIRED_CODES, AwsSetupError
 from onboard.aws.session import _login_hint as login_hint
 from onboard.catalog import Catalog
@@ -26,6 +25,8 @@ from onboard.cli.common import (
 )
 from onboard.cli.common import console as cli_console
 from onboard.models import Finding, Status
+from onboard.scan import Progress as ScanProgress
+from onboard.scan import ScanOptions, ScanResult, run_scan
 from onboard.store import Store, StoreError
 from onboard.summary import rollup, scan_json
 
@@ -143,6 +144,12 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
                   f"{sum(result.inventory_counts.values())} resources, "
                   f"{result.api_calls} API calls, {result.seconds:.1f} s"
                   + ("" if result.status == "complete" else " [yellow](incomplete)[/]"))
+    if result.organizations_error:
+        console.print(f"  [yellow]Organizations could not be listed[/] "
+                      f"({escape(result.organizations_error)}): scanned the caller's account"
+                      " and any --accounts only")
+    for acct, why in sorted(result.region_errors.items()):
+        console.print(f"  [yellow]regions of {acct} could not be listed[/]: {escape(why)}")
     for acct, regions in sorted(result.skipped_regions.items()):
         console.print(f"  [dim]skipped in {safe(acct)}: {safe(', '.join(regions))} (not "
                       "enabled in that account)[/]")
@@ -170,8 +177,11 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
                       safe(examples) + (f" +{more} more" if more > 0 else ""))
     console.print(table)
     if result.previous_scan_id is not None:
+        unchecked = (f", [yellow]{len(result.unchecked)} not re-checked[/] (not read "
+                     "this time: never counted as fixed)" if result.unchecked else "")
         console.print(f"Since scan {result.previous_scan_id}: [red]{len(result.new)} new[/], "
-                      f"[green]{len(result.fixed)} fixed[/]")
+                      f"[green]{len(result.fixed)} fixed[/] (read again and passed)"
+                      + unchecked)
         for f in result.new[:10]:
             console.print(f"  [red]+[/] {safe(f.check_id)} {safe(where(f, names))}")
         for f in result.fixed[:10]:

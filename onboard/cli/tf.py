@@ -13,7 +13,16 @@ from rich.console import Console
 from rich.table import Table
 
 from onboard import terraform
-from onboard.cli.common import UsageError, add_common, cell, open_store, resolve_session, safe
+from onboard.cli.common import (
+    UsageError,
+    add_common,
+    cell,
+    load_catalog,
+    open_store,
+    resolve_session,
+    safe,
+)
+from onboard.workspace import Workspace
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args)
     session = resolve_session(store, getattr(args, "session", None))
     try:
-        result = terraform.import_files(store, session.id, args.path)
+        result = Workspace(store, load_catalog(args), session.id).import_terraform(args.path)
     except terraform.TerraformError as exc:
         raise UsageError(f"{exc} (nothing imported)") from None
     console = Console(highlight=False, soft_wrap=True, emoji=False)

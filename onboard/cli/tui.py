@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from onboard.aws.runner import ScanOptions
 from onboard.cli.common import load_catalog, open_store, resolve_session
+from onboard.scan import ScanOptions
 
 
 def run(args: argparse.Namespace) -> int:
@@ -13,7 +13,6 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(args)
     profile = getattr(args, "profile", None) or ""
     session = resolve_session(store, getattr(args, "session", None), profile=profile)
-    store.mark_interrupted_scans(session.id)
     from onboard.app import run_app  # textual loads only when the TUI is wanted
 
     options = ScanOptions(profile=profile or session.profile or None)

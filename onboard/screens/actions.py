@@ -45,12 +45,12 @@ from onboard.screens.modals import _Dialog
 from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic, shown
 from onboard.store import Store
 from onboard.textsafe import visible
+from onboard.workspace import Workspace
 
 STATUS_STYLES = {"suggested": "italic #d787ff", "proposed": "#d787ff", "chosen": "bold #d787ff",
                  "doing": "bold #ffd75f", "done": "#87d787", "wont": "dim"}
 CYCLE = (ActionStatus.PROPOSED, ActionStatus.CHOSEN, ActionStatus.DOING, ActionStatus.DONE,
          ActionStatus.WONT)
-ANSWERING = frozenset({ActionStatus.CHOSEN, ActionStatus.DOING, ActionStatus.DONE})
 """Statuses that answer a row (won't-do is a decision too, but leaves the risk open)."""
 PRIORITY_STYLES = {"P1": "bold #ff5f87", "P2": "#ffd75f", "P3": "#87afd7"}
 
@@ -129,15 +129,12 @@ def read_actions(store: Store, catalog: Catalog, session_id: int) -> ActionsData
             entries.append(Entry(f"s:{s.id}", s.title, "suggested", s.priority, s.best_risk,
                                  s.row_ids, plan, suggestion=s))
     entries.sort(key=lambda e: (e.group, -e.risk, e.key))
-    answered = {r for a in actions if a.status in ANSWERING for r in a.row_ids}
-    wont = {r for a in actions if a.status is ActionStatus.WONT for r in a.row_ids}
-    open_rows = [r for r in rows if not r.fixed]
     return ActionsData(
-        rows=rows, entries=entries,
-        unanswered=[r for r in open_rows if r.id not in answered and r.id not in wont],
-        accepted=[r for r in open_rows if r.id not in answered and r.id in wont],
+        rows=rows, entries=entries,  # a row's status is the core's (orient.row_status)
+        unanswered=[r for r in rows if r.status == "open"],
+        accepted=[r for r in rows if r.status == "accepted"],
         decided=sum(1 for a in actions if a.status.decided),
-        exported="decisions_exported" in store.events(session_id))
+        exported=store.last_activity(session_id, "decisions_exported") is not None)
 
 
 class ActionsLoaded(Message):
@@ -400,10 +397,10 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         self.post(ActionsLoaded(read_actions(self.oapp.store, self.oapp.catalog, session_id)))
 
     @work(thread=True, group="actions-write", exit_on_error=False)
-    def _write(self, session_id: int, op: Callable[[Store, Catalog, int], str | None],
+    def _write(self, session_id: int, op: Callable[[Workspace], str | None],
                note: str) -> None:
         store, catalog = self.oapp.store, self.oapp.catalog
-        selected = op(store, catalog, session_id)
+        selected = op(Workspace(store, catalog, session_id))
         self.post(ActionsLoaded(read_actions(store, catalog, session_id), selected, note))
 
     def on_actions_loaded(self, message: ActionsLoaded) -> None:
@@ -441,7 +438,7 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
     def record_key(self, record: Entry) -> str:  # type: ignore[override]
         return record.key
 
-    def cells(self, e: Entry) -> list[Text]:
+    def cells(self, e: Entry) -> list[Text | str]:
         label = "suggested" if e.action is None else ActionStatus(e.status).label
         a = e.action
         answers = Text(f"{len(e.row_ids)} row{'s' if len(e.row_ids) != 1 else ''}")
@@ -526,8 +523,8 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         index = entries.index(entry)
         after = next((e.key for e in entries[index + 1:] if e.action is None), None)
 
-        def op(store: Store, catalog: Catalog, sid: int) -> str:
-            made = decide.choose(store, catalog, sid, ref)
+        def op(ws: Workspace) -> str:
+            made = ws.choose(ref)
             return after if a is None and after else f"a{made.id}"
 
         self._write(self.oapp.session.id, op, f"Chosen: {entry.title}.")
@@ -542,8 +539,8 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
             return
         status = CYCLE[(CYCLE.index(a.status) + 1) % len(CYCLE)]
 
-        def op(store: Store, catalog: Catalog, sid: int) -> str:
-            decide.update_action(store, catalog, sid, a.id, status=status.value)
+        def op(ws: Workspace) -> str:
+            ws.update_action(a.id, status=status.value)
             return entry.key
 
         self._write(self.oapp.session.id, op, f"{a.title}: {status.label}.")
@@ -565,12 +562,12 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         self.app.push_screen(ActionModal(entry, self.data.rows), saved)
 
     @staticmethod
-    def _save_op(entry: Entry, edit: ActionEdit) -> Callable[[Store, Catalog, int], str]:
-        def op(store: Store, catalog: Catalog, sid: int) -> str:
+    def _save_op(entry: Entry, edit: ActionEdit) -> Callable[[Workspace], str]:
+        def op(ws: Workspace) -> str:
             a = entry.action
             if a is None:
                 assert entry.suggestion is not None
-                a = decide.choose(store, catalog, sid, entry.suggestion.id)
+                a = ws.choose(entry.suggestion.id)
             old = {"title": a.title, "owner": a.owner,
                    "priority": a.priority if a.priority_set else "", "due": a.due,
                    "status": a.status.value, "notes": a.notes, "row_ids": sorted(a.row_ids)}
@@ -579,7 +576,7 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
                    "row_ids": edit.row_ids}
             changes = {k: v for k, v in new.items() if v != old[k]}
             if changes:
-                decide.update_action(store, catalog, sid, a.id, **changes)
+                ws.update_action(a.id, **changes)
             return f"a{a.id}"
 
         return op
@@ -590,11 +587,11 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
                 self._in_dialog = False
                 return
 
-            def op(store: Store, catalog: Catalog, sid: int) -> str:
-                made = decide.add_action(store, catalog, sid, result.title,
-                                         row_ids=result.row_ids, owner=result.owner,
-                                         due=result.due, priority=result.priority,
-                                         status=result.status, notes=result.notes)
+            def op(ws: Workspace) -> str:
+                made = ws.add_action(result.title, row_ids=result.row_ids,
+                                     owner=result.owner, due=result.due,
+                                     priority=result.priority, status=result.status,
+                                     notes=result.notes)
                 return f"a{made.id}"
 
             self._write(self.oapp.session.id, op, f"Added: {result.title}.")
@@ -615,8 +612,8 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
                 self._in_dialog = False
                 return
 
-            def op(store: Store, catalog: Catalog, sid: int) -> None:
-                decide.delete_action(store, catalog, sid, action_id)
+            def op(ws: Workspace) -> None:
+                ws.delete_action(action_id)
 
             self._write(self.oapp.session.id, op, f"Deleted: {entry.title}.")
 
@@ -650,11 +647,14 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
 
     @work(thread=True, exclusive=True, group="actions-export", exit_on_error=False)
     def _export(self, session_id: int, session_name: str, only: str | None) -> None:
-        text = export_mod.export(self.oapp.store, self.oapp.catalog, session_id,
-                                 "markdown", only=only)
+        store, catalog = self.oapp.store, self.oapp.catalog
+        text = export_mod.export(store, catalog, session_id, "markdown", only=only)
         kind = "decisions" if only else "report"
         path = Path.cwd() / f"onboard-{kind}-{slug(session_name)}.md"
         export_mod.write_atomic(path, text)
+        activity = export_mod.activity_of(store, catalog, session_id, "markdown", only)
+        if activity is not None:
+            Workspace(store, catalog, session_id).record_export(activity[0], **activity[1])
         self.post(Exported(path, "Decision table" if only else "Full report"))
 
     def on_exported(self, message: Exported) -> None:

@@ -34,6 +34,7 @@ from onboard.screens.matrix import Fields
 from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES, SafeStatic, SafeTree
 from onboard.store import Store
 from onboard.textsafe import visible
+from onboard.workspace import Workspace
 
 Node = TreeNode[tuple[str, Any]]
 GROUP_STYLES = {"account": "bold #5fafff", "global": "bold #d787ff", "region": "bold",
@@ -448,12 +449,15 @@ directory, ready for the team's docs) and ticks the week's diagram task.
 
     @work(thread=True, exclusive=True, group="architecture-export", exit_on_error=False)
     def _export(self, session_id: int, session_name: str, scan_id: int) -> None:
-        text = export_mod.export(self.oapp.store, self.oapp.catalog, session_id, "mermaid")
+        store, catalog = self.oapp.store, self.oapp.catalog
+        text = export_mod.export(store, catalog, session_id, "mermaid")
         path = Path.cwd() / f"onboard-architecture-{slug(session_name)}.md"
         export_mod.write_atomic(
             path, f"# Architecture: {mdtext.heading(session_name)}\n\nDrawn by onboard from "
                   f"scan #{scan_id}; resources with failing findings are red.\n\n"
                   f"```mermaid\n{text.rstrip()}\n```\n")
+        Workspace(store, catalog, session_id).record_export("diagram_exported",
+                                                            scan_id=scan_id)
         self.post(DiagramExported(path))
 
     def on_diagram_exported(self, message: DiagramExported) -> None:

@@ -34,6 +34,7 @@ from onboard.screens.widgets import (
     shown,
 )
 from onboard.store import Store
+from onboard.workspace import Workspace
 
 DATA_TYPES = ("s3.bucket", "rds.db_cluster", "rds.db_instance", "dynamodb.table",
               "elasticache.cluster")
@@ -344,10 +345,10 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
         self.post(AssetsLoaded(read_assets(self.oapp.store, self.oapp.catalog, session_id)))
 
     @work(thread=True, group="assets-write", exit_on_error=False)
-    def _write(self, session_id: int, op: Callable[[Store, int], int | None],
+    def _write(self, session_id: int, op: Callable[[Workspace], int | None],
                note: str) -> None:
         store = self.oapp.store
-        selected = op(store, session_id)
+        selected = op(Workspace(store, self.oapp.catalog, session_id))
         data = read_assets(store, self.oapp.catalog, session_id)
         if selected is not None:
             asset = next((a for a in data.assets if a.id == selected), None)
@@ -493,22 +494,21 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
         self.app.push_screen(AssetModal(asset, self.data, focus_links), saved)
 
     @staticmethod
-    def _save_op(old: Asset | None, edit: AssetEdit) -> Callable[[Store, int], int]:
-        def op(store: Store, sid: int) -> int:
+    def _save_op(old: Asset | None, edit: AssetEdit) -> Callable[[Workspace], int]:
+        def op(ws: Workspace) -> int:
             links = [f"{kind}:{value}" for kind, value in edit.links]
             if old is None:
-                return assets_mod.add_asset(store, sid, edit.name, edit.value,
-                                            edit.description, links).id
-            assets_mod.update_asset(store, sid, old.id, name=edit.name, value=edit.value,
-                                    description=edit.description)
+                return ws.add_asset(edit.name, edit.value, edit.description, links).id
+            ws.update_asset(old.id, name=edit.name, value=edit.value,
+                            description=edit.description)
             wanted = set(edit.links)
             for link in old.links:
                 if (link.kind, link.value) not in wanted:
-                    assets_mod.unlink_asset(store, sid, link.id)
+                    ws.unlink_asset(link.id)
             have = {(lk.kind, lk.value) for lk in old.links}
             for kind, value in edit.links:
                 if (kind, value) not in have:
-                    assets_mod.link_asset(store, sid, old.id, kind, value)
+                    ws.link_asset(old.id, kind, value)
             return old.id
 
         return op
@@ -541,8 +541,8 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
                 self._in_dialog = False
                 return
 
-            def op(store: Store, sid: int) -> None:
-                assets_mod.delete_asset(store, sid, asset_id)
+            def op(ws: Workspace) -> None:
+                ws.delete_asset(asset_id)
 
             self._write(self.oapp.session.id, op, f"{asset.name} deleted.")
 

@@ -204,8 +204,7 @@ it decides how much each finding matters.
 
     @work(thread=True, group="discovery-write", exit_on_error=False)
     def _set_known(self, account: Account) -> None:
-        self.oapp.store.set_known_before(self.oapp.session.id, account.account_id,
-                                         account.known_before)
+        self.oapp.ws.set_known_before(account.account_id, account.known_before)
         self.reload_from_thread()
 
     def action_delete(self) -> None:
@@ -220,7 +219,7 @@ it decides how much each finding matters.
 
     @work(thread=True, group="discovery-write", exit_on_error=False)
     def _delete(self, account_id: str) -> None:
-        self.oapp.store.delete_account(self.oapp.session.id, account_id)
+        self.oapp.ws.delete_account(account_id)
         self.reload_from_thread()
 
     def reload_from_thread(self) -> None:

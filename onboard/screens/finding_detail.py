@@ -96,6 +96,9 @@ class FindingDetail(VerticalScroll):
                 ref_text.append("  ·  ", "dim")
             ref_text.append(f"{visible(label)} ", "dim")
             ref_text.append(visible(value))
+        if check.rule:
+            ref_text.append("\nRule  ", "bold")
+            ref_text.append(visible(check.rule.strip(), multiline=True))
         self.query_one("#detail-refs", Static).update(ref_text)
 
     def next_fix_tab(self) -> None:

@@ -15,10 +15,11 @@ from textual.timer import Timer
 from textual.widgets import Button, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from onboard import guide, week
+from onboard import guide
 from onboard.models import InterviewPrompt
 from onboard.screens.base import OnboardScreen
 from onboard.screens.widgets import SafeStatic, SafeTextArea, shown
+from onboard.workspace import Workspace
 
 SAVE_DELAY = 0.8
 STATUS_STYLES = {"not asked": ("○", "dim"), "asked": ("◐", "#ffd75f"),
@@ -209,10 +210,8 @@ AWS accounts has **a** to add one to Discovery. **Esc** leaves the notes box.
     @work(thread=True, group="interviews-save", exit_on_error=False)
     def _save(self, session_id: int, prompt_id: str, text: str, status: str) -> None:
         store, catalog = self.oapp.store, self.oapp.catalog
-        store.save_answer(session_id, prompt_id, text, status)
+        Workspace(store, catalog, session_id).save_answer(prompt_id, text, status)
         complete = guide.interview_complete(catalog, store.answers(session_id))
-        if complete:
-            week.record(store, session_id, "interview_complete")
         self.post(AnswerSaved(prompt_id, complete))
 
     def on_answer_saved(self, message: AnswerSaved) -> None:

@@ -26,6 +26,7 @@ from onboard.screens.listing import ListingScreen
 from onboard.screens.modals import _Dialog
 from onboard.screens.widgets import SEVERITY_STYLES, SafeDataTable, SafeInput, SafeLabel, SafeStatic
 from onboard.store import Store
+from onboard.workspace import Workspace
 
 SORTS = ("risk", "observation", "incident", "reason", "stride", "status")
 FIELD_LABELS = {"observation": "Observation", "incident": "Assumed incident",
@@ -34,12 +35,14 @@ FIELD_LABELS = {"observation": "Observation", "incident": "Assumed incident",
 THREAT_OPTIONS = [("1 · unlikely", 1), ("2 · possible", 2), ("3 · likely", 3)]
 VULN_OPTIONS = [("1 · hard to exploit", 1), ("2 · some exposure", 2), ("3 · wide open", 3)]
 MAX_RESOURCES = 12
+STATUS_STYLES = {"open": "#ffd75f", "answered": "#87afd7", "accepted": "#af87ff",
+                 "fixed": "#87d787"}
 LABEL_WIDTH = 19
 
 
 def current_rows(store: Store, catalog: Catalog, session_id: int) -> list[MatrixRow]:
-    """The matrix regenerated from the latest scan (edits kept), highest risk first."""
-    return orient.refresh(store, catalog, session_id)
+    """The matrix as stored (derived at the last write), highest risk first: a pure read."""
+    return orient.matrix(store, catalog, session_id)
 
 
 def risk_style(score: int) -> str:
@@ -90,7 +93,7 @@ def read_matrix(store: Store, catalog: Catalog, session_id: int) -> MatrixData:
     return MatrixData(rows=rows, answered=answered,
                       names={a.account_id: a.name for a in store.accounts(session_id)
                              if a.name},
-                      reviewed="matrix_reviewed" in store.events(session_id),
+                      reviewed=store.last_activity(session_id, "matrix_reviewed") is not None,
                       scanned=store.latest_scan(session_id) is not None)
 
 
@@ -359,10 +362,10 @@ agree with the top rows: the week's review task ticks.
         self.post(MatrixLoaded(read_matrix(self.oapp.store, self.oapp.catalog, session_id)))
 
     @work(thread=True, group="matrix-write", exit_on_error=False)
-    def _write(self, session_id: int, op: Callable[[Store, Catalog, int], int | None],
+    def _write(self, session_id: int, op: Callable[[Workspace], int | None],
                note: str) -> None:
         store, catalog = self.oapp.store, self.oapp.catalog
-        selected = op(store, catalog, session_id)
+        selected = op(Workspace(store, catalog, session_id))
         self.post(MatrixLoaded(read_matrix(store, catalog, session_id), selected, note))
 
     def on_matrix_loaded(self, message: MatrixLoaded) -> None:
@@ -398,12 +401,12 @@ agree with the top rows: the week's review task ticks.
                          width=incident)
         table.add_column("Reason" + arrow["reason"], key="reason", width=reason)
         table.add_column("STRIDE" + arrow["stride"], key="stride", width=6)
-        table.add_column("Status" + arrow["status"], key="status", width=6)
+        table.add_column("Status" + arrow["status"], key="status", width=8)
 
     def _sorted(self) -> list[MatrixRow]:
         rows = list(self.data.rows)  # already in the core's risk order
         if self.sort == "status":
-            return sorted(rows, key=lambda r: r.fixed)
+            return sorted(rows, key=lambda r: orient.ROW_STATES.index(r.status))
         if self.sort != "risk":
             return sorted(rows, key=lambda r: (getattr(r, self.sort).lower() or "~"))
         return rows
@@ -417,7 +420,7 @@ agree with the top rows: the week's review task ticks.
     def record_key(self, record: MatrixRow) -> int:  # type: ignore[override]
         return record.id
 
-    def cells(self, row: MatrixRow) -> list[Text]:
+    def cells(self, row: MatrixRow) -> list[Text | str]:
         dim = "dim" if row.fixed else ""
         observation = Text(style=dim)  # marks first: a long observation is cut at the right
         if row.custom:
@@ -425,7 +428,7 @@ agree with the top rows: the week's review task ticks.
         elif row.edited:
             observation.append("✎ ", "#ffaf5f")
         observation.append(row.observation)
-        status = Text("fixed", "#87d787") if row.fixed else Text("open", "#ffd75f")
+        status = Text(row.status, STATUS_STYLES.get(row.status, ""))
         return [Text(f"{row.score:>3}", "dim" if row.fixed else risk_style(row.score)),
                 observation, Text(row.incident, style=dim), Text(row.reason, style=dim),
                 Text(row.stride, style=dim or "bold"), status]
@@ -516,7 +519,11 @@ agree with the top rows: the week's review task ticks.
             if row.severity is not None:
                 source.append(f"  {row.severity.value}", SEVERITY_STYLES[row.severity.value])
             if row.fixed:
-                source.append("  fixed: its findings are gone", "#87d787")
+                source.append("  fixed: a complete scan read it again and it passed",
+                              "#87d787")
+            elif row.status == "accepted":
+                source.append("  accepted: triaged as accepted risk / false positive, "
+                              "or a won't-do decision", "#87afd7")
             fields.add("From", source)
         fields.add(f"Resources ({len(row.resources)})", self._resources(row))
         answers = self.data.answered.get(row.id, [])
@@ -574,11 +581,11 @@ agree with the top rows: the week's review task ticks.
                 self._in_dialog = False
                 return
 
-            def op(store: Store, catalog: Catalog, sid: int) -> int:
+            def op(ws: Workspace) -> int:
                 if result.resets:
-                    orient.reset_fields(store, catalog, sid, row_id, *result.resets)
+                    ws.reset_fields(row_id, *result.resets)
                 if result.changes:
-                    orient.edit_row(store, catalog, sid, row_id, **result.changes)
+                    ws.edit_row(row_id, **result.changes)
                 return row_id
 
             self._write(self.oapp.session.id, op, f"Row {row_id} saved.")
@@ -591,10 +598,10 @@ agree with the top rows: the week's review task ticks.
                 self._in_dialog = False
                 return
 
-            def op(store: Store, catalog: Catalog, sid: int) -> int:
-                return orient.add_custom_row(store, catalog, sid,
-                                             resources=result.resources,
-                                             **result.changes).id
+            def op(ws: Workspace) -> int:
+                changes = dict(result.changes)
+                return ws.add_custom_row(changes.pop("observation", ""),
+                                         resources=result.resources, **changes).id
 
             self._write(self.oapp.session.id, op, "Row added.")
 
@@ -616,16 +623,16 @@ agree with the top rows: the week's review task ticks.
                 self._in_dialog = False
                 return
 
-            def op(store: Store, catalog: Catalog, sid: int) -> None:
-                orient.delete_row(store, catalog, sid, row_id)
+            def op(ws: Workspace) -> None:
+                ws.delete_row(row_id)
 
             self._write(self.oapp.session.id, op, f"Row {row_id} deleted.")
 
         self._dialog(ConfirmModal(f"Delete your row “{row.observation}”?"), confirmed)
 
     def action_mark_reviewed(self) -> None:
-        def op(store: Store, catalog: Catalog, sid: int) -> None:
-            orient.mark_reviewed(store, sid)
+        def op(ws: Workspace) -> None:
+            ws.mark_matrix_reviewed()
 
         self._write(self.oapp.session.id, op,
                     "Matrix marked reviewed: the week's review task is ticked.")

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, ProgressBar, Select, Static
 
-from onboard import guide, week
-from onboard.aws.runner import Progress
+from onboard import guide
 from onboard.models import Finding, ScanInfo, Severity
+from onboard.scan import Progress
 from onboard.screens.base import OnboardScreen
 from onboard.screens.finding_detail import FindingDetail
 from onboard.screens.modals import TriageModal
@@ -30,6 +30,7 @@ from onboard.screens.widgets import (
     plain,
 )
 from onboard.textsafe import visible
+from onboard.workspace import Workspace
 
 PAGE = 200
 PREFETCH = 40
@@ -48,6 +49,8 @@ class ReviewData:
     previous: ScanInfo | None = None
     new: list[Finding] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
+    unchecked: int = 0
+    newest: ScanInfo | None = None  # a newer scan that did not finish (not shown)
     values: dict[str, list[str]] = field(default_factory=dict)
     triage: dict[Key, dict[str, str]] = field(default_factory=dict)
     failing: int = 0
@@ -213,6 +216,9 @@ itself (work from the most severe down: the table is in that order).
             if data.previous is not None:
                 diff = store.diff(scan.id, data.previous.id)
                 data.new, data.fixed = diff["new"], diff["fixed"]
+                data.unchecked = len(diff["unchecked"])
+            newest = store.newest_scan(session_id)
+            data.newest = newest if newest and newest.id != scan.id else None
             data.values = {col: store.finding_values(scan.id, col) for col in FILTERS}
             data.triage = store.triage(session_id)
             data.failing = store.count_findings(scan.id, status="FAIL")
@@ -272,8 +278,13 @@ itself (work from the most severe down: the table is in that order).
                 summary.append(f"{len(self.data.new)} new", "bold #ff875f")
                 summary.append(", ")
                 summary.append(f"{len(self.data.fixed)} fixed", "bold #87d787")
+                if self.data.unchecked:
+                    summary.append(f", {self.data.unchecked} not re-checked", "bold #ffaf5f")
             else:
                 summary.append("  ·  first scan: rescan later to see what changed", "dim")
+            if self.data.newest is not None:
+                summary.append(f"  ·  scan #{self.data.newest.id} did not finish: "
+                               f"showing #{scan.id}", "#ffaf5f")
             summary.append("   r rescans", "dim")
         self.query_one("#scan-summary", Static).update(summary)
 
@@ -457,11 +468,9 @@ itself (work from the most severe down: the table is in that order).
     @work(thread=True, group="review-triage", exit_on_error=False)
     def _save_triage(self, finding: Finding, mark: str, note: str) -> None:
         store, sid = self.oapp.store, self.oapp.session.id
-        store.set_triage(sid, finding, mark, note)
+        Workspace(store, self.oapp.catalog, sid).set_triage(finding, mark, note)
         scan = self.data.scan
         all_done = scan is not None and guide.findings_triaged(store, sid, scan.id)
-        if all_done:
-            week.record(store, sid, "findings_triaged")
         self.post(TriageSaved(finding.key, mark, note, all_done))
 
     def on_triage_saved(self, message: TriageSaved) -> None:

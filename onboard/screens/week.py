@@ -48,8 +48,8 @@ def day_bar(p: DayProgress) -> Table:
 class NextLine(SafeStatic):
     """What to do next; a click does what `c` does."""
 
-    def on_click(self) -> None:
-        self.app.run_action("continue_task")
+    async def on_click(self) -> None:
+        await self.app.run_action("continue_task")
 
 
 class WeekScreen(OnboardScreen):
@@ -67,7 +67,7 @@ with every question answered, the risky findings triaged). You can tick or untic
 task yourself. Press **c** (or the *Next* button) to jump to the first open task.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "Tick/untick", key_display="space"),
+        Binding("space", "toggle_task", "Tick/untick", key_display="space"),
         Binding("o", "open_task", "Open task", key_display="o"),
         Binding("down,j", "app.focus_next", "Next", show=False),
         Binding("up,k", "app.focus_previous", "Previous", show=False),
@@ -127,8 +127,11 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
                 with box.prevent(Checkbox.Changed):
                     box.value = state.done
             label = Text(state.task.title)
-            if state.done and state.by_event:
-                label.append("  ✓ ticked by onboard", "dim italic")
+            if state.by == "derived":
+                label.append("  ✓ the data says so" if state.done else "", "dim italic")
+            elif state.by == "user":
+                label.append("  ticked by you" if state.done else "  unticked by you",
+                             "dim italic")
             box.label = shown(label)
         for p in snap.progress:
             self.query_one(f"#day-count-{p.day}", Static).update(day_bar(p))
@@ -177,12 +180,12 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
         body.append(task.done_when.strip() + "\n")
         if task.auto:
             body.append("Ticks itself ", "bold")
-            body.append(f"when onboard sees: {task.auto.replace('_', ' ')}\n", "dim")
+            body.append("when the data shows it is done (your own tick wins)\n", "dim")
         if state is not None:
             body.append("\nStatus ", "bold")
             body.append("done" if state.done else "open",
                         "#87d787" if state.done else "#ffd75f")
-            body.append("\n")
+            body.append(f" · {state.reason}\n", "dim" if state.done else "#ffd75f")
         target = spec(task.screen) if task.screen else None
         if target is not None and target.id != self.SCREEN_ID:
             body.append("\nPress ", "dim")
@@ -195,7 +198,7 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
         self.query_one("#help-title", Static).update(title)
         self.query_one("#help-body", Static).update(body)
 
-    def action_toggle(self) -> None:
+    def action_toggle_task(self) -> None:
         if isinstance(self.focused, TaskBox):
             self.focused.toggle()
 

@@ -23,6 +23,7 @@ attrs:
   include_global_service_events  bool
   management_events              "all" | "read_only" | "write_only" | "none"; None when
                                  GetEventSelectors failed
+  excluded_management_sources    event sources left out of management events (list)
   latest_delivery_error          str or None (from GetTrailStatus)
   errors                         {"trail_status" | "event_selectors": error code}
 
@@ -40,6 +41,16 @@ from onboard.aws.collect.base import Context, collector, detail
 from onboard.models import GLOBAL, Resource
 
 
+def _read_only_values(field: dict[str, Any]) -> set[str]:
+    """Which readOnly values ("true" = reads, "false" = writes) an advanced selector admits."""
+    allowed = {"true", "false"}
+    equals = {str(v).lower() for v in field.get("Equals") or []}
+    not_equals = {str(v).lower() for v in field.get("NotEquals") or []}
+    if equals:
+        allowed &= equals
+    return allowed - not_equals
+
+
 def management_events(selectors: dict[str, Any]) -> str:
     """Which management events a GetEventSelectors response records."""
     reads = writes = False
@@ -54,14 +65,27 @@ def management_events(selectors: dict[str, Any]) -> str:
         category = fields.get("eventCategory", {})
         if "Management" not in (category.get("Equals") or []):
             continue
-        read_only = fields.get("readOnly", {}).get("Equals") or []
-        reads |= not read_only or "true" in read_only
-        writes |= not read_only or "false" in read_only
+        admitted = _read_only_values(fields.get("readOnly", {}))
+        reads |= "true" in admitted
+        writes |= "false" in admitted
     if reads and writes:
         return "all"
     if reads:
         return "read_only"
     return "write_only" if writes else "none"
+
+
+def excluded_sources(selectors: dict[str, Any]) -> list[str]:
+    """Event sources whose management events a trail leaves out (e.g. kms.amazonaws.com)."""
+    out: list[str] = []
+    for sel in selectors.get("EventSelectors") or []:
+        if sel.get("IncludeManagementEvents", True):
+            out += [str(s) for s in sel.get("ExcludeManagementEventSources") or []]
+    for adv in selectors.get("AdvancedEventSelectors") or []:
+        fields = {f.get("Field"): f for f in adv.get("FieldSelectors") or []}
+        if "Management" in (fields.get("eventCategory", {}).get("Equals") or []):
+            out += [str(s) for s in fields.get("eventSource", {}).get("NotEquals") or []]
+    return sorted(set(out))
 
 
 def _trail_record(ctx: Context, trail: dict[str, Any]) -> Resource:
@@ -71,10 +95,12 @@ def _trail_record(ctx: Context, trail: dict[str, Any]) -> Resource:
     errors: dict[str, str] = {}
     status = detail(errors, "trail_status", lambda: client.get_trail_status(Name=arn))
     mgmt: str | None = "all"
+    excluded: list[str] = []
     if trail.get("HasCustomEventSelectors"):
         selectors = detail(errors, "event_selectors",
                            lambda: client.get_event_selectors(TrailName=arn))
         mgmt = None if selectors is None else management_events(selectors)
+        excluded = excluded_sources(selectors or {})
     attrs = {
         "multi_region": bool(trail.get("IsMultiRegionTrail")),
         "is_logging": None if status is None else bool(status.get("IsLogging")),
@@ -87,6 +113,7 @@ def _trail_record(ctx: Context, trail: dict[str, Any]) -> Resource:
         "cloudwatch_logs_log_group_arn": trail.get("CloudWatchLogsLogGroupArn"),
         "include_global_service_events": bool(trail.get("IncludeGlobalServiceEvents")),
         "management_events": mgmt,
+        "excluded_management_sources": excluded,
         "latest_delivery_error": (status or {}).get("LatestDeliveryError") or None,
         "errors": errors,
     }

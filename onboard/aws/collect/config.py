@@ -9,6 +9,7 @@ customer-managed recorder). DescribeDeliveryChannelStatus is deliberately not ca
              all_supported, include_global_resource_types, recording_strategy
              ("ALL_SUPPORTED_RESOURCE_TYPES" | "INCLUSION_BY_RESOURCE_TYPES" |
              "EXCLUSION_BY_RESOURCE_TYPES" | None), resource_types (list, for inclusion),
+             excluded_types (list, for exclusion),
              last_status ("Pending" | "Success" | "Failure" | None), last_error_code,
              service_principal (set for a service-linked recorder)}
   errors     {"recorder_status": error code}
@@ -32,6 +33,8 @@ def _recorder(rec: dict[str, Any], status: dict[str, Any] | None) -> dict[str, A
         "include_global_resource_types": bool(group.get("includeGlobalResourceTypes")),
         "recording_strategy": strategy,
         "resource_types": list(group.get("resourceTypes") or []),
+        "excluded_types": list((group.get("exclusionByResourceTypes") or {})
+                               .get("resourceTypes") or []),
         "last_status": (status or {}).get("lastStatus"),
         "last_error_code": (status or {}).get("lastErrorCode"),
         "service_principal": rec.get("servicePrincipal"),

@@ -43,6 +43,7 @@ All regional; every record has region = the region scanned and account_id = the 
   network_interfaces    ENI ids
   image_id, instance_type, key_name (SSH key pair or None), platform ("windows" or None)
   http_tokens           MetadataOptions.HttpTokens ("required" = IMDSv2 only, "optional")
+  source_dest_check     SourceDestCheck (False on a NAT instance or router; None if absent)
   launch_time           ISO-8601
   tags                  {key: value}
 
@@ -141,6 +142,7 @@ def instance_record(ctx: Context, i: dict[str, Any]) -> Resource:
                "image_id": i.get("ImageId"), "instance_type": i.get("InstanceType"),
                "key_name": i.get("KeyName"), "platform": i.get("Platform"),
                "http_tokens": (i.get("MetadataOptions") or {}).get("HttpTokens"),
+               "source_dest_check": i.get("SourceDestCheck"),
                "launch_time": launched.isoformat() if hasattr(launched, "isoformat")
                else launched,
                "tags": tags})

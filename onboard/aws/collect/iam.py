@@ -29,9 +29,12 @@ GetAccessKeyLastUsed).
   password_last_changed  ISO or None
   mfa_active             bool, None if it could not be read
   access_keys            list of {id, status "Active"/"Inactive", created ISO,
-                         last_used ISO or None (never used), last_used_service str or None}
+                         last_used ISO or None (never used), last_used_service str or None,
+                         last_used_region str or None}
   created                ISO
   tags                   dict
+  groups                 names of the IAM groups the user belongs to (GroupList of
+                         GetAccountAuthorizationDetails: no extra call)
   source                 "credential_report" or "api" (per-user lookups)
   errors                 {"login_profile" | "mfa_devices" | "access_keys" |
                           "last_used:<key id>": error code}
@@ -165,14 +168,17 @@ def _account(ctx: Context, iam: Any) -> tuple[Resource, dict[str, dict[str, Any]
     return record, rows, stale
 
 
-def _last_used(iam: Any, key_id: str, errors: dict[str, str]) -> tuple[str | None, str | None]:
+def _last_used(iam: Any, key_id: str, errors: dict[str, str]
+               ) -> tuple[str | None, str | None, str | None]:
+    """(last used ISO, service, region) of one key from GetAccessKeyLastUsed."""
     resp = detail(errors, f"last_used:{key_id}",
                   lambda: iam.get_access_key_last_used(AccessKeyId=key_id))
     if resp is None:
-        return None, None
+        return None, None, None
     info = resp.get("AccessKeyLastUsed", {})
-    service = info.get("ServiceName")
-    return iso(info.get("LastUsedDate")), (None if service in _NONE_VALUES else service)
+    service, region = info.get("ServiceName"), info.get("Region")
+    return (iso(info.get("LastUsedDate")), None if service in _NONE_VALUES else service,
+            None if region in _NONE_VALUES else region)
 
 
 def _list_keys(iam: Any, user: str, errors: dict[str, str]) -> list[dict[str, Any]] | None:
@@ -189,7 +195,8 @@ def _report_slots(row: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         slots.append({"created": _parse_dt(created),
                       "last_used": row.get(f"access_key_{n}_last_used_date"),
-                      "service": row.get(f"access_key_{n}_last_used_service")})
+                      "service": row.get(f"access_key_{n}_last_used_service"),
+                      "region": row.get(f"access_key_{n}_last_used_region")})
     return slots
 
 
@@ -224,11 +231,12 @@ def _keys_from_report(iam: Any, user: str, row: dict[str, Any], stale: bool,
         if slot is None or (stale and meta["Status"] == "Active"
                             and slots[slot]["last_used"] is None):
             # Newer than the report, or "never used" in a report that may be hours old.
-            key["last_used"], key["last_used_service"] = _last_used(
-                iam, meta["AccessKeyId"], errors)
+            (key["last_used"], key["last_used_service"],
+             key["last_used_region"]) = _last_used(iam, meta["AccessKeyId"], errors)
         else:
             key["last_used"] = iso(slots[slot]["last_used"])
             key["last_used_service"] = slots[slot]["service"]
+            key["last_used_region"] = slots[slot]["region"]
         keys.append(key)
     return keys
 
@@ -237,10 +245,10 @@ def _keys_per_user(iam: Any, user: str, errors: dict[str, str]) -> list[dict[str
     listed = _list_keys(iam, user, errors) or []
     keys = []
     for meta in listed:
-        last_used, service = _last_used(iam, meta["AccessKeyId"], errors)
+        last_used, service, region = _last_used(iam, meta["AccessKeyId"], errors)
         keys.append({"id": meta["AccessKeyId"], "status": meta["Status"],
                      "created": iso(meta["CreateDate"]), "last_used": last_used,
-                     "last_used_service": service})
+                     "last_used_service": service, "last_used_region": region})
     return keys
 
 
@@ -308,6 +316,7 @@ def collect_iam(ctx: Context) -> list[Resource]:
         attrs = _user_attrs(iam, name, row, stale)
         attrs["created"] = iso(user.get("CreateDate"))
         attrs["tags"] = tags_dict(user.get("Tags"))
+        attrs["groups"] = [str(g) for g in user.get("GroupList") or []]
         out.append(Resource(type="iam.user", id=name, account_id=ctx.account_id,
                             region=GLOBAL, arn=user.get("Arn"), name=name, attrs=attrs))
     return out

@@ -1,0 +1,270 @@
+"""`onboard sso`: the Identity Center migration kit (plan, edit, terraform, profiles, cutover,
+commands)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+
+from onboard.checks.base import Inventory
+from onboard.cli.common import (
+    UsageError,
+    add_common,
+    cell,
+    load_catalog,
+    open_store,
+    resolve_session,
+)
+from onboard.cli.common import console as cli_console
+from onboard.sso_kit import emit_commands, emit_cutover, emit_profiles, emit_terraform
+from onboard.sso_kit.edits import EditError
+from onboard.sso_kit.load import NoScan, load
+from onboard.sso_kit.plan import IDENTITY_SOURCES, Plan, PlanPerson
+from onboard.sso_kit.render import header, to_json, to_markdown
+from onboard.store import Store
+from onboard.workspace import Workspace
+
+EDIT_HELP = """\
+rename-group KEY NAME              a group's name (KEY: the key `sso plan` shows)
+rename-permission-set KEY NAME     a permission set's name (letters, digits, +=,.@_-; ≤ 32)
+move-user ACCOUNT/USER PERSON      this IAM user belongs to PERSON (a person id or a new one)
+exclude-user ACCOUNT/USER [REASON] leave this IAM user out of Identity Center
+break-glass ACCOUNT/USER [REASON]  keep this IAM user by choice as the break-glass user
+identity-source SOURCE             identity-center | google | okta | entra | other-idp
+list                               the stored edits
+reset KIND TARGET                  forget one stored edit"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sso", help="the IAM Identity Center migration kit",
+                       description="Turn today's IAM users into an IAM Identity Center design "
+                                   "(people, groups, permission sets, assignments) and the "
+                                   "code to build it, from the session's latest scan.")
+    add_common(p)
+    verbs = p.add_subparsers(dest="sso_verb", metavar="VERB", required=True)
+
+    plan = verbs.add_parser("plan", help="people, groups, permission sets, assignments")
+    add_common(plan)
+    plan.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    plan.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
+    plan.set_defaults(func=run_plan)
+
+    edit = verbs.add_parser("edit", help="rename, move, exclude (kept across rescans)",
+                            formatter_class=argparse.RawDescriptionHelpFormatter,
+                            description="Edit the plan; edits are stored in the session and "
+                                        "survive rescans.\n\n" + EDIT_HELP)
+    add_common(edit)
+    edit.add_argument("kind", choices=("rename-group", "rename-permission-set", "move-user",
+                                       "exclude-user", "break-glass", "identity-source",
+                                       "list", "reset"))
+    edit.add_argument("args", nargs="*", metavar="ARG")
+    edit.set_defaults(func=run_edit)
+
+    tf = verbs.add_parser("terraform", help="write the plan as Terraform into DIR")
+    add_common(tf)
+    tf.add_argument("-o", "--output", metavar="DIR", required=True)
+    tf.set_defaults(func=run_terraform)
+
+    prof = verbs.add_parser("profiles", help="~/.aws/config [sso-session] and [profile]s")
+    add_common(prof)
+    prof.add_argument("--person", metavar="P", help="only the profiles this person will use")
+    prof.add_argument("-o", "--output", metavar="FILE")
+    prof.set_defaults(func=run_profiles)
+
+    cut = verbs.add_parser("cutover", help="per-person cut-over script and checklist")
+    add_common(cut)
+    cut.add_argument("--person", metavar="P", help="one person (id or name); default: all")
+    cut.add_argument("--profile-template", default=emit_cutover.DEFAULT_TEMPLATE,
+                     help="admin profile per account (default: %(default)s)")
+    cut.add_argument("--days", type=int, default=30,
+                     help="days without key use before deleting (default: %(default)s)")
+    cut.add_argument("-o", "--output", metavar="FILE")
+    cut.set_defaults(func=run_cutover)
+
+    cmds = verbs.add_parser("commands", help="the plan as aws sso-admin / identitystore calls")
+    add_common(cmds)
+    cmds.add_argument("-o", "--output", metavar="FILE")
+    cmds.set_defaults(func=run_commands)
+
+
+def _open(args: argparse.Namespace) -> tuple[Store, int]:
+    store = open_store(args)
+    session = resolve_session(store, getattr(args, "session", None), create=False)
+    return store, session.id
+
+
+def _plan(args: argparse.Namespace) -> tuple[Store, int, Plan, Inventory]:
+    store, session_id = _open(args)
+    try:
+        plan, inventory = load(store, session_id)
+    except NoScan as exc:
+        raise UsageError(str(exc)) from None
+    return store, session_id, plan, inventory
+
+
+def _emit(text: str, output: str | None, what: str) -> None:
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+        print(f"Wrote {what} to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    _, _, plan, _ = _plan(args)
+    if args.format == "json":
+        _emit(json.dumps(to_json(plan), indent=2) + "\n", args.output, "the plan (JSON)")
+    elif args.format == "markdown" or args.output:
+        _emit(to_markdown(plan), args.output, "the plan (Markdown)")
+    else:
+        _table(plan)
+    return 0
+
+
+def _t(text: object) -> Text:
+    return cell(text, multiline=True)
+
+
+def _table(plan: Plan) -> None:
+    console = cli_console()
+    for line in header(plan):
+        console.print(_t(line))
+    people = Table(title="People → Identity Center users")
+    for col in ("person", "IAM users (rule)", "groups"):
+        people.add_column(col)
+    for p in plan.people:
+        people.add_row(_t(p.id), _t("\n".join(f"{m.user.user_name} @ {m.user.account_id} "
+                                              f"({m.rule})" for m in p.users)),
+                       _t(", ".join(plan.group(g).name for g in p.groups) or "—"))
+    console.print(people)
+    groups = Table(title="Groups (same access today)")
+    for col in ("key", "name", "members"):
+        groups.add_column(col)
+    for g in plan.groups:
+        groups.add_row(_t(g.key), _t(g.name), _t(", ".join(g.members)))
+    console.print(groups)
+    sets = Table(title="Permission sets")
+    for col in ("key", "name", "session", "policies", "notes"):
+        sets.add_column(col)
+    for ps in plan.permission_sets:
+        notes = [f"{n} missing in {', '.join(a)}" for n, a in ps.missing.items()] + ps.notes
+        sets.add_row(_t(ps.key), _t(ps.name), _t(ps.session_duration),
+                     _t("\n".join(r.label for r in sorted(ps.policies))),
+                     _t("\n".join(notes) or "—"))
+    console.print(sets)
+    assign = Table(title="Assignments (group × permission set × account)")
+    for col in ("group", "permission set", "account"):
+        assign.add_column(col)
+    for a in plan.assignments:
+        assign.add_row(_t(plan.group(a.group).name),
+                       _t(plan.permission_set(a.permission_set).name),
+                       _t(plan.account_label(a.account_id)))
+    console.print(assign)
+    if plan.excluded:
+        excl = Table(title="Not migrated")
+        for col in ("IAM user", "account", "kind", "why"):
+            excl.add_column(col)
+        for e in plan.excluded:
+            excl.add_row(_t(e.user_name), _t(e.account_id), _t(e.kind), _t(e.reason))
+        console.print(excl)
+    notes = [f"{p.id}: {n}" for p in plan.people for n in p.notes]
+    for line in [*notes, *plan.warnings]:
+        console.print(_t(f"• {line}"))
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    store, session_id, plan, inventory = _plan(args)
+    kind, rest = args.kind, args.args
+    if kind == "list":
+        for e in store.sso_edits(session_id):
+            print(f"{e['kind']}\t{e['target']}\t{e['value']}")
+        return 0
+    if kind == "reset":
+        if len(rest) != 2:
+            raise UsageError("usage: onboard sso edit reset KIND TARGET (see `sso edit list`)")
+        if not Workspace(store, load_catalog(args), session_id).forget_sso_edit(rest[0],
+                                                                                rest[1]):
+            raise UsageError(f"no stored edit {rest[0]} {rest[1]}")
+        print(f"Forgot {rest[0]} {rest[1]}")
+        return 0
+    usage = {"identity-source": "SOURCE", "rename-group": "KEY NAME",
+             "rename-permission-set": "KEY NAME", "move-user": "ACCOUNT/USER PERSON",
+             "exclude-user": "ACCOUNT/USER [REASON]", "break-glass": "ACCOUNT/USER [REASON]"}
+    fixed = kind in ("rename-group", "rename-permission-set", "move-user")
+    if not rest or (fixed and len(rest) != 2) or (kind == "identity-source" and len(rest) != 1):
+        raise UsageError(f"usage: onboard sso edit {kind} {usage[kind]}")
+    try:
+        target, value = Workspace(store, load_catalog(args), session_id).save_sso_edit(
+            plan, inventory, kind, rest[0], " ".join(rest[1:]))
+    except EditError as exc:
+        raise UsageError(str(exc)) from None
+    if kind == "identity-source":
+        print(f"Identity source: {IDENTITY_SOURCES[value]}")
+    else:
+        print(f"{kind} {target}{' → ' + value if value else ''}")
+    return 0
+
+
+def run_terraform(args: argparse.Namespace) -> int:
+    _, _, plan, _ = _plan(args)
+    target = Path(args.output)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} exists and is not a directory")
+    try:
+        written = emit_terraform.write(plan, target)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
+    source = (f"groups are looked up: {plan.idp_name} provisions them" if plan.external_idp
+              else "users, groups and memberships are created in the Identity Center "
+                   "directory")
+    print(f"Wrote {len(written)} files to {target}: {len(plan.permission_sets)} permission "
+          f"sets, {len(plan.groups)} groups, {len(plan.assignments)} assignments; {source} "
+          f"(identity source from {plan.identity_source_from}).")
+    return 0
+
+
+def _person(plan: Plan, wanted: str | None) -> PlanPerson | None:
+    if wanted is None:
+        return None
+    low = wanted.strip().lower()
+    for p in plan.people:
+        if low in (p.id.lower(), p.display_name.lower(), (p.email or "").lower()):
+            return p
+    known = ", ".join(p.id for p in plan.people) or "none"
+    raise UsageError(f"no person {wanted!r} in the plan (people: {known})")
+
+
+def run_profiles(args: argparse.Namespace) -> int:
+    _, _, plan, _ = _plan(args)
+    _emit(emit_profiles.render(plan, _person(plan, args.person)), args.output,
+          "~/.aws/config entries")
+    return 0
+
+
+def run_cutover(args: argparse.Namespace) -> int:
+    _, _, plan, inventory = _plan(args)
+    if args.days < 1:
+        raise UsageError("--days must be at least 1")
+    if "{account_id}" not in args.profile_template or re.search(r"[\x00-\x1f\x7f]",
+                                                                 args.profile_template):
+        raise UsageError("--profile-template must contain {account_id}")
+    person = _person(plan, args.person)
+    people = [person] if person else plan.people
+    text = emit_cutover.render(plan, inventory, people, args.profile_template, args.days)
+    _emit(text, args.output, "the cut-over script")
+    return 0
+
+
+def run_commands(args: argparse.Namespace) -> int:
+    _, _, plan, _ = _plan(args)
+    _emit(emit_commands.render(plan), args.output, "the AWS CLI calls")
+    return 0

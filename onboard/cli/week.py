@@ -1,0 +1,56 @@
+"""`onboard week`: every task of the week plan, whether it is done, who decided, and why."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from rich.table import Table
+from rich.text import Text
+
+from onboard import week
+from onboard.cli.common import add_common, cell, load_catalog, open_store, resolve_session, safe
+from onboard.cli.common import console as cli_console
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "week", help="the week plan: every task, done or not, by whom, and why",
+        description="Each task with a rule is decided from the data (e.g. 'every high-risk "
+                    "matrix row has a chosen action with an owner and a due date'); a tick "
+                    "or untick you made in the TUI wins over the rule. The reason says why "
+                    "an open task is open. The same data the Week screen shows.")
+    add_common(p)
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="table (default) or JSON for scripts")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    catalog = load_catalog(args)
+    session = resolve_session(store, getattr(args, "session", None), create=False)
+    states = week.task_states(catalog, store, session.id)
+    day = week.current_day(catalog, store, session.id, states)
+    if args.format == "json":
+        json.dump({"session": session.name, "day": day, "tasks": [
+            {"day": s.day, "id": s.task.id, "title": s.task.title, "phase": s.task.phase.value,
+             "done": s.done, "by": s.by, "rule": s.task.auto, "reason": s.reason}
+            for s in states]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    table = Table(title=f"Week plan of {safe(repr(session.name))}: day {day} of "
+                        f"{len(catalog.days)}",
+                  title_justify="left")
+    table.add_column("day", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("task")
+    table.add_column("by", no_wrap=True)
+    table.add_column("why", overflow="fold")
+    for s in states:
+        table.add_row(str(s.day), Text("✓" if s.done else "·",
+                                       style="green" if s.done else "dim"),
+                      cell(s.task.title), cell(s.by), cell(s.reason))
+    cli_console().print(table)
+    return 0

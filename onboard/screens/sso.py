@@ -1,0 +1,261 @@
+"""Identity Center: the migration plan from today's IAM users, and the edits that shape it.
+
+Shows the plan of `onboard sso plan` (people, groups, permission sets, assignments, users
+left out) and edits it: rename a group or permission set (e), move an IAM user to another
+person (m), exclude a user (x) or keep one as the break-glass user (g), forget the edits of
+a row (z). Edits are stored in the session (`sso_kit.edits`) and survive rescans. The plan
+is built in a worker; nothing here calls AWS or writes SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Input, Static
+
+from onboard.screens.base import OnboardScreen
+from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic, TopBar
+from onboard.sso_kit.edits import EditError
+from onboard.sso_kit.load import NoScan, load
+from onboard.sso_kit.plan import Plan
+from onboard.sso_kit.render import header
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str  # group | permission set | user | excluded
+    key: str  # group / permission set key, or ACCOUNT/USER
+    cells: tuple[str, str, str, str]
+    edit_kinds: tuple[str, ...]  # stored edit kinds `z` forgets for this row
+
+
+class PlanLoaded(Message):
+    def __init__(self, plan: Plan | None, inventory: Any, problem: str = "") -> None:
+        super().__init__()
+        self.plan, self.inventory, self.problem = plan, inventory, problem
+
+
+class EditDone(Message):
+    def __init__(self, text: str, ok: bool) -> None:
+        super().__init__()
+        self.text, self.ok = text, ok
+
+
+def rows_of(plan: Plan) -> list[Row]:
+    """The table's rows: groups, permission sets, each person's IAM users, users left out."""
+    out: list[Row] = []
+    for g in plan.groups:
+        out.append(Row("group", g.key, ("group", g.name, ", ".join(g.members),
+                                        g.description), ("rename-group",)))
+    for ps in plan.permission_sets:
+        out.append(Row("permission set", ps.key, (
+            "permission set", ps.name, ps.session_duration,
+            ", ".join(r.label for r in sorted(ps.policies))), ("rename-permission-set",)))
+    for p in plan.people:
+        for m in p.users:
+            out.append(Row("user", m.user.key, (
+                "person", p.id, f"{m.user.user_name} @ {plan.account_label(m.user.account_id)}",
+                f"{m.rule}: {m.detail}"), ("move-user",)))
+    for e in plan.excluded:
+        key = f"{e.account_id}/{e.user_name}"
+        out.append(Row("excluded", key, (
+            "left out", e.user_name, plan.account_label(e.account_id), f"{e.kind}: {e.reason}"),
+            ("exclude-user", "break-glass", "move-user")))
+    return out
+
+
+class AskModal(ModalScreen[str | None]):
+    """One line of text (a new name, a person id, a reason)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "") -> None:
+        super().__init__()
+        self.title_text, self.value = title, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield SafeLabel(Text(self.title_text), classes="dialog-title")
+            yield SafeInput(self.value, id="ask-value")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#ok")
+    @on(Input.Submitted)
+    def _ok(self) -> None:
+        self.dismiss(self.query_one(Input).value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SsoScreen(OnboardScreen):
+    SCREEN_ID = "sso"
+    HELP = """
+## Identity Center — from IAM users to one sign-in
+The talk's first decision: people stop signing in as IAM users and use IAM Identity Center.
+This is the plan built from the latest scan: each **person** (IAM users joined across
+accounts by the same name, an email tag or your move), the **groups** of people who hold
+the same access, one **permission set** per distinct set of policies, and one assignment
+per group × permission set × account: today's access, nothing more. Workload users (no
+console password, an active key) are left out: they need an IAM role.
+
+**e** renames a group or permission set · **m** moves an IAM user to another person ·
+**x** leaves a user out · **g** keeps a user as the break-glass user · **z** forgets the
+row's edits. Then `onboard sso terraform -o DIR`, `sso profiles`, `sso cutover`.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "rename", "Rename"),
+        Binding("m", "move", "Move user"),
+        Binding("x", "exclude", "Leave out"),
+        Binding("g", "break_glass", "Break-glass"),
+        Binding("z", "forget", "Forget edits"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: Plan | None = None
+        self.inventory: Any = None
+        self.rows: list[Row] = []
+
+    def compose(self) -> ComposeResult:
+        # Not (yet) a tab of its own: no NavTabs, so it can be pushed from anywhere.
+        yield TopBar()
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="sso-body"):
+            yield SafeStatic(id="sso-summary")
+            yield SafeDataTable(id="sso-rows", cursor_type="row", zebra_stripes=True)
+            yield SafeStatic(id="sso-warnings")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("what", 15), ("name", 24), ("holds / where", 40), ("why", 0)):
+            table.add_column(label, key=label, width=width or None)
+        self.reload()
+
+    def reload(self) -> None:
+        self._load(self.oapp.session.id)
+
+    @work(thread=True, exclusive=True, group="sso-load", exit_on_error=False)
+    def _load(self, session_id: int) -> None:
+        try:
+            plan, inventory = load(self.oapp.store, session_id)
+        except NoScan as exc:
+            self.post(PlanLoaded(None, None, str(exc)))
+            return
+        self.post(PlanLoaded(plan, inventory))
+
+    def on_plan_loaded(self, message: PlanLoaded) -> None:
+        table = self.query_one(DataTable)
+        current = self._current()
+        self.plan, self.inventory = message.plan, message.inventory
+        table.clear()
+        summary = self.query_one("#sso-summary", Static)
+        if self.plan is None:
+            self.rows = []
+            summary.update(Text(message.problem, style="italic"))
+            return
+        self.rows = rows_of(self.plan)
+        for i, row in enumerate(self.rows):
+            table.add_row(*(Text(c) for c in row.cells), key=str(i))
+        if current is not None:
+            same = next((i for i, r in enumerate(self.rows)
+                         if (r.kind, r.key) == (current.kind, current.key)), None)
+            if same is not None:
+                table.move_cursor(row=same)
+        p = self.plan
+        summary.update(Text("\n".join([
+            *header(p), f"{len(p.people)} people · {len(p.groups)} groups · "
+            f"{len(p.permission_sets)} permission sets · {len(p.assignments)} assignments · "
+            f"{len(p.excluded)} IAM users left out"])))
+        self.query_one("#sso-warnings", Static).update(
+            Text("\n".join(f"• {w}" for w in p.warnings), style="#ffaf5f"))
+
+    def _current(self) -> Row | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        return self.rows[table.cursor_row] if table.cursor_row < len(self.rows) else None
+
+    def _ask(self, title: str, value: str, then: Any) -> None:
+        def done(result: str | None) -> None:
+            if result is not None:
+                then(result)
+
+        self.app.push_screen(AskModal(title, value), done)
+
+    def action_rename(self) -> None:
+        row = self._current()
+        if row is None or row.kind not in ("group", "permission set"):
+            self.notify("e renames a group or a permission set row.", severity="warning")
+            return
+        kind = "rename-group" if row.kind == "group" else "rename-permission-set"
+        self._ask(f"New name for the {row.kind} {row.key}", row.cells[1],
+                  lambda name: self._save(kind, row.key, name))
+
+    def action_move(self) -> None:
+        row = self._current()
+        if row is None or row.kind not in ("user", "excluded"):
+            self.notify("m moves an IAM user row to a person.", severity="warning")
+            return
+        self._ask(f"Person for IAM user {row.key} (an existing person id or a new one)",
+                  row.cells[1] if row.kind == "user" else "",
+                  lambda person: self._save("move-user", row.key, person))
+
+    def action_exclude(self) -> None:
+        row = self._current()
+        if row is None or row.kind != "user":
+            self.notify("x leaves out a person's IAM user row.", severity="warning")
+            return
+        self._ask(f"Why leave {row.key} out of Identity Center?", "",
+                  lambda reason: self._save("exclude-user", row.key, reason))
+
+    def action_break_glass(self) -> None:
+        row = self._current()
+        if row is None or row.kind != "user":
+            self.notify("g keeps a person's IAM user row as the break-glass user.",
+                        severity="warning")
+            return
+        self._save("break-glass", row.key, "")
+
+    def action_forget(self) -> None:
+        row = self._current()
+        if row is not None:
+            self._forget(row)
+
+    @work(thread=True, group="sso-write", exit_on_error=False)
+    def _save(self, kind: str, target: str, value: str) -> None:
+        if self.plan is None:
+            return
+        try:
+            key, stored = self.oapp.ws.save_sso_edit(self.plan, self.inventory, kind,
+                                                     target, value)
+        except EditError as exc:
+            self.post(EditDone(str(exc), False))
+            return
+        self.post(EditDone(f"{kind} {key}{' → ' + stored if stored else ''}", True))
+
+    @work(thread=True, group="sso-write", exit_on_error=False)
+    def _forget(self, row: Row) -> None:
+        gone = [k for k in row.edit_kinds if self.oapp.ws.forget_sso_edit(k, row.key)]
+        self.post(EditDone(f"forgot {', '.join(gone)} of {row.key}" if gone
+                           else f"{row.key} has no stored edit", bool(gone)))
+
+    def on_edit_done(self, message: EditDone) -> None:
+        self.notify(message.text, severity="information" if message.ok else "error",
+                    markup=False)
+        if message.ok:
+            self.reload()
