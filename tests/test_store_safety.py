@@ -112,9 +112,9 @@ def test_pre_created_empty_file_becomes_0600(tmp_path: Path) -> None:
 def _fill_disk(store: Store) -> None:
     """SQLite's own 'disk is full' (SQLITE_FULL): no page may be added to the file, and
     the free room left in its pages is taken."""
+    store.conn.execute("CREATE TABLE IF NOT EXISTS filler (x BLOB)")
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages}")
-    store.conn.execute("CREATE TABLE IF NOT EXISTS filler (x BLOB)")
     for size in (4000, 1000, 200, 20):
         try:
             while True:
