@@ -105,6 +105,12 @@ def test_terraform_is_valid_hcl_with_the_stack_set(tmp_path: Path,
     assert 'resource "aws_cloudformation_stack_set" "onboard_audit_role"' in text
     assert 'permission_model = "SERVICE_MANAGED"' in text
     assert "arn:aws:iam::*:role/audit" in text
+    import hcl2
+
+    parsed = hcl2.loads(text)
+    kinds = {k.strip("\"") for block in parsed["resource"] for k in block}
+    assert kinds == {"aws_iam_policy", "aws_cloudformation_stack_set",
+                     "aws_cloudformation_stack_set_instance"}
     if shutil.which("terraform") is None:
         pytest.skip("terraform is not installed: HCL syntax not checked")
     path = tmp_path / "audit.tf"
