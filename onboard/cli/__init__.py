@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -61,11 +60,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (UsageError, StoreError, CatalogError) as exc:
         print(f"onboard: error: {visible(exc)}", file=sys.stderr)
-        return 2
-    except sqlite3.Error as exc:
-        # A store write that failed outside a transaction (the store turns the others into
-        # StoreError): still one line, never a traceback.
-        print(f"onboard: error: the database: {visible(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("onboard: interrupted", file=sys.stderr)

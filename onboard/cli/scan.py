@@ -128,13 +128,10 @@ def expired_line(store: Store, result: ScanResult, profile: str | None) -> str |
 
 
 def _mark_incomplete(store: Store, session_id: int) -> str:
-    """After a write failed mid-scan: the scan's batches so far are kept; say honestly
-    whether it is marked incomplete now or will be on the next start."""
-    try:
-        store.mark_interrupted_scans(session_id)
-    except StoreError:
-        return "the scan keeps what it stored and is marked incomplete on the next start"
-    return "the scan keeps what it stored and is marked incomplete"
+    """After a write failed mid-scan: the batches committed so far are kept, and the scan
+    left `running` is marked incomplete when the next scan starts."""
+    del store, session_id
+    return "the scan keeps what it stored and is marked incomplete on the next start"
 
 
 def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> None:
