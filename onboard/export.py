@@ -7,12 +7,15 @@ Core only: `onboard export` and the Actions screen call `export()`; no UI import
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-import json
+import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from onboard import decide, diagram, orient, terraform, week
@@ -25,6 +28,7 @@ from onboard.models import Account, Finding, Resource, ScanInfo, SessionInfo, St
 from onboard.orient import MatrixRow
 from onboard.remediation import TfIndex
 from onboard.store import Store
+from onboard.textsafe import csv_cell, json_text, strip_controls
 
 FORMATS = ("markdown", "json", "csv", "mermaid")
 FINDING_COLUMNS = ("check_id", "status", "severity", "account_id", "region", "resource_id",
@@ -107,8 +111,8 @@ def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown
         if scan is None:
             raise ExportError("no scan yet: run `onboard scan` (or `onboard demo`) first")
         accounts = store.accounts(session_id)
-        return architecture_mermaid(store, scan, accounts,
-                                    store.findings(scan.id, status="FAIL"))
+        return strip_controls(architecture_mermaid(store, scan, accounts,
+                                                   store.findings(scan.id, status="FAIL")))
     snap = snapshot(store, catalog, session_id)
     if only == "decisions":
         text = {"markdown": lambda: decisions_markdown(snap.decisions) + "\n",
@@ -120,7 +124,9 @@ def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown
         text = _json(report_json(snap, catalog, TfIndex(store.tf_resources(session_id))))
     else:
         text = findings_csv(snap.findings)
-    return text
+    # Every piece of text was escaped where it was placed; this pass is the guarantee that
+    # no control character from AWS or a user reaches a terminal or a reader's editor.
+    return strip_controls(text) if fmt == "markdown" else text
 
 
 def activity_of(store: Store, catalog: Catalog, session_id: int, fmt: str,
@@ -343,7 +349,7 @@ def report_markdown(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> str:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data) + "\n"
 
 
 def report_json(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> dict[str, Any]:
@@ -378,7 +384,7 @@ def findings_csv(findings: Sequence[Finding]) -> str:
     writer = csv.DictWriter(buf, fieldnames=list(FINDING_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for f in findings:
-        writer.writerow({k: "" if v is None else v for k, v in f.public().items()})
+        writer.writerow({k: csv_cell(v) for k, v in f.public().items()})
     return buf.getvalue()
 
 
@@ -389,5 +395,39 @@ def decisions_csv(lines: Sequence[DecisionLine]) -> str:
     writer.writeheader()
     for d in lines:
         row = d.model_dump(mode="json")
-        writer.writerow({k: "" if row[k] is None else row[k] for k in fields})
+        writer.writerow({k: csv_cell(row[k]) for k in fields})
     return buf.getvalue()
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the whole new one, never
+    a fragment: a temporary file beside it, fsync, then rename over the target. On any
+    failure (a full disk, a quota) the temporary file is removed and the old file stays."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                               dir=target.parent if str(target.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(target.parent if str(target.parent) else ".", os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

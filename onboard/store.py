@@ -6,6 +6,7 @@ scan results and the Orient/Decide work, so that tomorrow resumes where today st
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -196,6 +197,90 @@ def _check_existing(path: Path) -> None:
                          "make it writable or pass another --db")
 
 
+LOCK_TIMEOUT = 30.0
+"""Seconds a write waits for another process's lock before giving up with one line."""
+
+DAMAGED = ("the database is damaged ({detail}); your file is untouched; restore it from a "
+           "backup (`onboard db backup PATH` makes one) or pass another --db")
+
+
+def _inspect(path: Path, conn: sqlite3.Connection) -> int:
+    """The file's schema version, after reading every page (quick_check): raises StoreError,
+    writing nothing, for a damaged file, an unknown version or someone else's database."""
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check(3)").fetchall()]
+        tables = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+    except sqlite3.DatabaseError as exc:
+        if _code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise _write_error(path, exc) from None
+        raise StoreError(f"{path}: " + DAMAGED.format(detail=_one_line(exc))) from None
+    if problems != ["ok"]:
+        raise StoreError(f"{path}: " + DAMAGED.format(detail=_one_line(problems[0])))
+    if version < 0 or version > SCHEMA_VERSION:
+        known = "a newer onboard" if version > SCHEMA_VERSION else "an unknown program"
+        raise StoreError(f"{path}: written by {known} (schema version {version}; this onboard "
+                         f"knows 1 to {SCHEMA_VERSION}); left untouched — upgrade onboard or "
+                         "pass another --db")
+    if version == 0 and tables - {"sqlite_sequence"}:
+        raise StoreError(f"{path}: not an onboard database (it has tables but no onboard "
+                         "schema version); left untouched — pass another --db")
+    return version
+
+
+def _code(exc: BaseException) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())[:200]
+
+
+def _write_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    """One line for a write SQLite could not make; the transaction was rolled back."""
+    code = _code(exc)
+    text = str(exc).lower()
+    if code == sqlite3.SQLITE_FULL or "disk is full" in text:
+        why = "the disk is full"
+    elif code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
+        why = (f"another program (another onboard?) held the database locked for "
+               f"{LOCK_TIMEOUT:.0f} s")
+    elif code == sqlite3.SQLITE_IOERR or "i/o error" in text:
+        why = "the disk refused the write (I/O error)"
+    elif code == sqlite3.SQLITE_READONLY or "readonly" in text:
+        why = "the database is read-only"
+    else:
+        why = _one_line(exc)
+    return StoreError(f"{path}: cannot write the database: {why}; nothing of this change "
+                      "was written")
+
+
+def check_file(path: str | os.PathLike[str]) -> list[str]:
+    """Every problem a full integrity check finds in the database at `path` ([] when it is
+    sound), opened read-only so that a damaged file is left exactly as it is."""
+    target = Path(path)
+    if not target.is_file():
+        raise StoreError(f"{target}: no database there")
+    try:
+        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=LOCK_TIMEOUT)
+    except sqlite3.DatabaseError as exc:
+        return [_one_line(exc)]
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        return [_one_line(exc)]
+    finally:
+        conn.close()
+    problems = [r[0] for r in rows if r[0] != "ok"]
+    if version < 0 or version > SCHEMA_VERSION:
+        problems.append(f"schema version {version} is not one this onboard knows "
+                        f"(1 to {SCHEMA_VERSION})")
+    return problems
+
+
 def _create_file(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -229,22 +314,30 @@ class Store:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
-        """Open (creating 0600 and migrating as needed) or raise StoreError, file untouched."""
+        """Open (creating 0600 and migrating as needed) or raise StoreError, file untouched.
+
+        Nothing is written before the file has been read through (quick_check) and its
+        schema version is one this onboard knows."""
         target = Path(path) if path else default_path()
         if target.exists():
             _check_existing(target)
         else:
             _create_file(target)
         try:
-            conn = sqlite3.connect(target, check_same_thread=False, timeout=30)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn = sqlite3.connect(target, check_same_thread=False, timeout=LOCK_TIMEOUT)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{target}: not a usable SQLite database ({exc}); "
                              "left untouched — pass another --db") from None
-        if version > SCHEMA_VERSION:
+        try:
+            version = _inspect(target, conn)
+        except StoreError:
             conn.close()
-            raise StoreError(f"{target}: written by a newer onboard (schema {version}, this "
-                             f"one knows {SCHEMA_VERSION}); upgrade onboard or pass another --db")
+            raise
+        if version == 0:
+            # A new database holds an inventory of someone's infrastructure: only its owner
+            # may read it, also when the empty file was made beforehand (by touch, umask).
+            with contextlib.suppress(OSError):
+                os.chmod(target, 0o600)
         store = cls(target, conn)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -254,12 +347,17 @@ class Store:
             conn.execute("PRAGMA foreign_keys=ON")
             store._migrate(version)
             store._order_indexes()
+        except StoreError:
+            conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"{target}: cannot use the database ({exc})") from None
+            raise _write_error(target, exc) from None
         return store
 
     def _migrate(self, version: int) -> None:
+        """Each step in one transaction (DDL included), so a failed step leaves the file at
+        the version before it."""
         for step in range(version, SCHEMA_VERSION):
             with self.tx():
                 MIGRATIONS[step](self.db)
@@ -272,6 +370,32 @@ class Store:
             for name, order in FINDING_ORDERS.items():
                 self.conn.execute(f"CREATE INDEX IF NOT EXISTS idx_findings_order_{name} ON "
                                   f"findings (scan_id, {order.replace('f.', '')})")
+
+    def backup(self, dest: str | os.PathLike[str]) -> Path:
+        """A consistent copy of the whole database at `dest` (SQLite's online backup, safe
+        while the app is open), created 0600 and put in place by a rename."""
+        target = Path(dest)
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise StoreError(f"{target}: that is the database itself; pick another path")
+        if target.is_dir():
+            raise StoreError(f"{target}: is a directory; give the backup file's path")
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+            os.close(fd)
+            dst = sqlite3.connect(tmp)
+            try:
+                with self.lock:
+                    self.conn.backup(dst)
+            finally:
+                dst.close()
+            os.replace(tmp, target)
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else _one_line(exc)
+            raise StoreError(f"{target}: cannot write the backup ({why})") from None
+        return target
 
     @property
     def schema_version(self) -> int:
@@ -287,6 +411,8 @@ class Store:
 
         The outermost takes SQLite's write lock up front (BEGIN IMMEDIATE), so a derived
         update that reads then writes cannot interleave with another process doing the same.
+        A write SQLite cannot make (a full disk, a lock held past LOCK_TIMEOUT) is rolled
+        back and becomes one StoreError line.
         """
         with self.lock:
             if self._depth:
@@ -298,13 +424,16 @@ class Store:
                 return
             self._depth = 1
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
                 try:
-                    yield self.db
-                except BaseException:
-                    self.conn.rollback()
-                    raise
-                self.conn.commit()
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield self.db
+                    except BaseException:
+                        self.conn.rollback()
+                        raise
+                    self.conn.commit()
+                except sqlite3.OperationalError as exc:
+                    raise _write_error(self.path, exc) from None
             finally:
                 self._depth = 0
 

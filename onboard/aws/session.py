@@ -63,8 +63,12 @@ def explain_credentials_error(exc: BaseException, profile: str | None) -> AwsSet
     """Turn a credentials failure into the one line a user can act on."""
     hint = _login_hint(profile)
     if isinstance(exc, ProfileNotFound):
-        return AwsSetupError(f"AWS profile {profile!r} not found in ~/.aws/config; "
-                             f"`aws configure sso --profile {profile}` creates it")
+        # The profile may come from AWS_PROFILE rather than --profile: name the one in use.
+        name = profile or os.environ.get("AWS_PROFILE") or getattr(exc, "kwargs", {}).get(
+            "profile") or "?"
+        source = "" if profile else " (from AWS_PROFILE)"
+        return AwsSetupError(f"AWS profile {name!r}{source} not found in ~/.aws/config; "
+                             f"`aws configure sso --profile {name}` creates it")
     if isinstance(exc, UnauthorizedSSOTokenError | TokenRetrievalError | SSOError):
         return AwsSetupError(f"your AWS SSO session has expired or is missing: run `{hint}` "
                              "and try again")

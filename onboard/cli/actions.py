@@ -7,13 +7,19 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from onboard import decide, fixscript, orient, tfbundle
 from onboard.assets import AssetError
 from onboard.catalog import Catalog
-from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import (
+    UsageError,
+    add_common,
+    load_catalog,
+    open_store,
+    resolve_session,
+    safe,
+)
 from onboard.cli.common import console as cli_console
 from onboard.fixes import DEFAULT_PROFILE_TEMPLATE, FixError, gather
 from onboard.orient import MatrixRow
@@ -89,7 +95,7 @@ def _no_scan_hint(store: Store, session_id: int, session_name: str) -> None:
 
 
 def _observations(rows: dict[int, MatrixRow], ids: list[int]) -> str:
-    return "\n".join(f"[dim]{rid}[/] {escape(rows[rid].observation)}" for rid in ids
+    return "\n".join(f"[dim]{rid}[/] {safe(rows[rid].observation)}" for rid in ids
                      if rid in rows)
 
 
@@ -112,13 +118,13 @@ def _suggest(console: Console, store: Store, catalog: Catalog, session_id: int,
     table.add_column("status", no_wrap=True)
     for s in found:
         status = f"#{s.action_id} {s.status.label}" if s.action_id and s.status else "—"
-        table.add_row(s.id, escape(s.title), _observations(by_id, s.row_ids),
+        table.add_row(safe(s.id), safe(s.title), _observations(by_id, s.row_ids),
                       str(s.best_risk), f"[{PRIORITY_STYLE[s.priority]}]{s.priority}[/]",
-                      s.effort, status)
+                      safe(s.effort), safe(status))
     console.print(table)
     ids = " ".join(s.id for s in found if s.action_id is None)
     if ids:
-        console.print(f"Choose with: onboard actions choose {ids}")
+        console.print(f"Choose with: onboard actions choose {safe(ids)}")
     return 0
 
 
@@ -140,11 +146,11 @@ def _list(console: Console, store: Store, catalog: Catalog, session_id: int,
     table.add_column("status", no_wrap=True)
     table.add_column("risk", justify="right", no_wrap=True)
     for a in actions:
-        answers = "\n".join(f"[dim]{rid}[/] {escape(by_id[rid].observation)} → "
-                            f"{escape(by_id[rid].incident)}" for rid in a.row_ids)
-        table.add_row(str(a.id), escape(a.title), answers or "—",
-                      f"[{PRIORITY_STYLE.get(a.priority, '')}]{a.priority}[/]",
-                      escape(a.owner) or "—", a.due or "—",
+        answers = "\n".join(f"[dim]{rid}[/] {safe(by_id[rid].observation)} → "
+                            f"{safe(by_id[rid].incident)}" for rid in a.row_ids)
+        table.add_row(str(a.id), safe(a.title), answers or "—",
+                      f"[{PRIORITY_STYLE.get(a.priority, '')}]{safe(a.priority)}[/]",
+                      safe(a.owner) or "—", safe(a.due) or "—",
                       f"[{STATUS_STYLE[a.status.value]}]{a.status.label}[/]",
                       str(a.best_risk or "—"))
     console.print(table)
@@ -161,8 +167,8 @@ def _choose(console: Console, store: Store, catalog: Catalog, session_id: int,
         refs, owner=args.owner, due=args.due, priority=args.priority)
     for action in chosen:
         rows_text = ", ".join(str(i) for i in action.row_ids) or "none"
-        console.print(f"#{action.id} {escape(action.title)}: {action.status.label}, "
-                      f"{action.priority}, answers rows {rows_text}")
+        console.print(f"#{action.id} {safe(action.title)}: {action.status.label}, "
+                      f"{safe(action.priority)}, answers rows {rows_text}")
     return 0
 
 

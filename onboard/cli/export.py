@@ -8,6 +8,7 @@ from pathlib import Path
 
 from onboard import export as export_mod
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.textsafe import visible
 from onboard.workspace import Workspace
 
 
@@ -37,10 +38,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         path = Path(args.output)
         try:
-            path.write_text(text, encoding="utf-8")
+            export_mod.write_atomic(path, text)
         except OSError as exc:
-            raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
-        print(path, file=sys.stderr)
+            raise UsageError(f"{path}: cannot write ({exc.strerror or exc}); "
+                             "the previous file, if any, is unchanged") from None
+        print(visible(path), file=sys.stderr)
     if activity is not None:  # the append-only activity log: the week plan reads it
         Workspace(store, catalog, session.id).record_export(activity[0], **activity[1])
     return 0
