@@ -23,9 +23,13 @@ PRIORITY_STYLE = {"P1": "bold red", "P2": "yellow", "P3": "cyan"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("actions", help="suggest, list or choose actions")
+    p = sub.add_parser("actions", help="suggest, list or choose actions",
+                       description="suggest: actions for the risky matrix rows. list: the "
+                                   "chosen actions (the decision table). choose ID...: adopt "
+                                   "suggestions, with an owner, a due date and a priority.")
     add_common(p)
-    p.add_argument("verb", choices=("suggest", "list", "choose"))
+    p.add_argument("verb", choices=("suggest", "list", "choose"),
+                   help="suggest, list or choose (see above)")
     p.add_argument("ids", nargs="*", metavar="ID",
                    help="with choose: suggested action ids (e.g. adopt-identity-center), "
                         "numbers from `actions list`, or 'all' for every suggestion")

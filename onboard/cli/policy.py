@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 
 from onboard.aws.guard import iam_policy_json
-from onboard.cli.common import add_common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("policy", help="print the least-privilege IAM policy scans need")
-    add_common(p)
+    p = sub.add_parser("policy", help="print the least-privilege IAM policy scans need",
+                       description="Print, as JSON, the IAM policy that allows exactly the "
+                                   "read-only API calls the collectors declare. Attach it "
+                                   "to the role or user onboard scans with.")
     p.set_defaults(func=run)
 
 
