@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -23,6 +22,7 @@ from textual.message import Message
 from textual.widgets import (
     Button,
     DataTable,
+    Footer,
     Input,
     Label,
     Select,
@@ -32,7 +32,6 @@ from textual.widgets import (
 )
 
 from onboard import decide
-from onboard import export as export_mod
 from onboard.catalog import Catalog
 from onboard.decide import Action, ActionStatus, Suggestion
 from onboard.orient import MatrixRow
@@ -143,13 +142,6 @@ class ActionsLoaded(Message):
         self.note = note
 
 
-class Exported(Message):
-    def __init__(self, path: Path, what: str) -> None:
-        super().__init__()
-        self.path = path
-        self.what = what
-
-
 # --- the dialog ---------------------------------------------------------------------------
 
 
@@ -222,6 +214,7 @@ class ActionModal(_Dialog):
                 *((Text.assemble((f"{r.score:>2} ", risk_style(r.score)), r.observation),
                    r.id, r.id in linked) for r in choices), id="action-rows")
             yield from self.buttons("Save" if a or e is None else "Choose")
+        yield Footer()
 
     def on_mount(self) -> None:
         target = self.query("#action-title" if self.entry is None else "#action-owner")
@@ -356,8 +349,6 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         Binding("delete", "delete", "Delete", key_display="del", show=False),
         Binding("f", "next_fix", "Fix tab: console / CLI / Terraform", show=False),
         Binding("y", "copy_cli", "Copy the CLI lines", show=False),
-        Binding("X", "export_report", "Export the full report", key_display="X",
-                show=False),
     ]
 
     def __init__(self) -> None:
@@ -637,25 +628,4 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
             self.notify("No decisions yet: choose an action (space) first; the table "
                         "lists the chosen ones.", severity="warning")
             return
-        self._export(self.oapp.session.id, self.oapp.session_name, "decisions")
-
-    def action_export_report(self) -> None:
-        self._export(self.oapp.session.id, self.oapp.session_name, None)
-
-    @work(thread=True, exclusive=True, group="actions-export", exit_on_error=False)
-    def _export(self, session_id: int, session_name: str, only: str | None) -> None:
-        store, catalog = self.oapp.store, self.oapp.catalog
-        text = export_mod.export(store, catalog, session_id, "markdown", only=only)
-        kind = "decisions" if only else "report"
-        path = Path.cwd() / f"onboard-{kind}-{slug(session_name)}.md"
-        path.write_text(text, encoding="utf-8")
-        activity = export_mod.activity_of(store, catalog, session_id, "markdown", only)
-        if activity is not None:
-            Workspace(store, catalog, session_id).record_export(activity[0], **activity[1])
-        self.post(Exported(path, "Decision table" if only else "Full report"))
-
-    def on_exported(self, message: Exported) -> None:
-        self.notify(f"{message.what} written to {message.path}", title="Exported",
-                    timeout=10)
-        self.oapp.refresh_week()
-        self.reload()
+        self.oapp.action_export_decisions()

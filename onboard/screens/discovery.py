@@ -54,7 +54,7 @@ the talk, the interview and Organizations revealed two more: a **management acco
 
 Accounts come from AWS Organizations (on a scan), from the credentials you scan with
 (*caller*), from you (*added by hand*) or from an interview answer. **★ new** marks
-an account Organizations listed that nobody had told you about (**k**: you knew it).
+an account Organizations listed that nobody had told you about (**space**: you knew it).
 *Access* says whether the scan could get in (*denied*: the role to assume is missing
 or not trusted).
 
@@ -65,7 +65,7 @@ it decides how much each finding matters.
         Binding("a", "add", "Add account"),
         Binding("e", "edit", "Edit"),
         Binding("r", "app.run_scan_here", "Run scan"),
-        Binding("k", "toggle_known", "Knew it"),
+        Binding("space", "toggle_known", "Knew it", key_display="space"),
         Binding("delete", "delete", "Remove", key_display="del"),
     ]
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from onboard import decide, orient
 from onboard.catalog import Catalog
@@ -81,6 +81,8 @@ class MatrixData:
     names: dict[str, str] = field(default_factory=dict)
     reviewed: bool = False
     scanned: bool = False
+    notes: dict[str, str] = field(default_factory=dict)
+    """Row id (as text) → the user's note."""
 
 
 def read_matrix(store: Store, catalog: Catalog, session_id: int) -> MatrixData:
@@ -94,7 +96,8 @@ def read_matrix(store: Store, catalog: Catalog, session_id: int) -> MatrixData:
                       names={a.account_id: a.name for a in store.accounts(session_id)
                              if a.name},
                       reviewed=store.last_activity(session_id, "matrix_reviewed") is not None,
-                      scanned=store.latest_scan(session_id) is not None)
+                      scanned=store.latest_scan(session_id) is not None,
+                      notes=store.notes(session_id, "row"))
 
 
 class MatrixLoaded(Message):
@@ -131,6 +134,7 @@ class ConfirmModal(_Dialog):
             yield Label("Are you sure?", classes="dialog-title")
             yield Label(self.question, classes="dialog-hint")
             yield from self.buttons(self.ok)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -197,6 +201,7 @@ class MatrixRowModal(_Dialog):
                             " lets asset links score the row")
             yield Label("", id="risk-preview", classes="dialog-hint")
             yield from self.buttons("Save" if row else "Add row")
+        yield Footer()
 
     def _head(self, name: str) -> ComposeResult:
         with Horizontal(classes="field-head"):
@@ -317,7 +322,7 @@ check sees (from the interviews); **del** deletes such a row. A row whose findin
 all gone after a complete scan shows *fixed*. Triage a finding as *false positive* or
 *accepted risk* on Review to drop it from its row.
 
-**o** (or a column header) changes the order. **m** marks the matrix reviewed once you
+**o** (or a column header) changes the order. **R** marks the matrix reviewed once you
 agree with the top rows: the week's review task ticks.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -325,7 +330,8 @@ agree with the top rows: the week's review task ticks.
         Binding("a", "add", "Add row"),
         Binding("delete", "delete", "Delete custom row", key_display="del"),
         Binding("o", "cycle_sort", "Sort"),
-        Binding("m", "mark_reviewed", "Mark reviewed"),
+        Binding("R", "mark_reviewed", "Mark reviewed", key_display="R"),
+        Binding("n", "note", "Note"),
     ]
 
     def __init__(self) -> None:
@@ -537,7 +543,25 @@ agree with the top rows: the week's review task ticks.
         elif not row.fixed:
             fields.add("Answered by", f"no action yet: choose one on {where('actions')}",
                        "italic #ffaf5f")
+        note = self.data.notes.get(str(row.id))
+        fields.add("Your note", note or "none yet: n writes one", "" if note else "dim")
         return Group(fields.grid)
+
+    def action_note(self) -> None:
+        from onboard.screens.modals import NoteModal
+
+        row = self.current()
+        if row is None:
+            return
+        current = self.data.notes.get(str(row.id), "")
+
+        def saved(text: object) -> None:
+            if isinstance(text, str):
+                self.oapp.save_note("row", row.id, text, then=self.reload)
+
+        self._in_dialog = True
+        self.app.push_screen(NoteModal("Your note on this row", row.observation, current),
+                             saved)
 
     def _resources(self, row: MatrixRow) -> Text:
         if not row.resources:

@@ -11,7 +11,17 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.validation import Regex
-from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Select
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    Select,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
 from onboard.guide import SOURCE_LABELS, TRIAGE_MARKS
@@ -69,6 +79,7 @@ class AccountModal(_Dialog):
                          value=acc.environment if acc else "other", allow_blank=False)
             yield Label("", id="account-error", classes="dialog-error")
             yield from self.buttons("Save")
+        yield Footer()
 
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)
@@ -113,6 +124,7 @@ class TriageModal(_Dialog):
             yield Label("Note (why, who said so, ticket…)")
             yield Input(self.note, id="triage-note")
             yield from self.buttons("Save")
+        yield Footer()
 
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)
@@ -144,6 +156,7 @@ class SessionModal(_Dialog):
             yield Label("…or start a new one (a name, then Enter)")
             yield Input(id="session-new", placeholder="e.g. acme-2024")
             yield from self.buttons("Open")
+        yield Footer()
 
     def on_mount(self) -> None:
         self._load()
@@ -179,3 +192,34 @@ class SessionModal(_Dialog):
 
 def source_label(source: str) -> str:
     return SOURCE_LABELS.get(source, source)
+
+
+class NoteModal(_Dialog):
+    """A free-text note on a task or a matrix row; returns the text (empty deletes it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", key_display="esc"),
+        Binding("ctrl+s", "save", "Save", key_display="ctrl+s"),
+    ]
+
+    def __init__(self, title: str, subject: str, text: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.subject = subject
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.subject, classes="dialog-hint")
+            yield TextArea(self.text, id="note-text", show_line_numbers=False)
+            yield Label("ctrl+s saves · an empty note is deleted", classes="dialog-hint")
+            yield from self.buttons("Save")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @on(Button.Pressed, "#ok")
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text.strip())

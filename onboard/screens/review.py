@@ -86,7 +86,7 @@ class ReviewScreen(OnboardScreen):
     HELP = """
 ## Review — what is actually running, and what is wrong with it
 **r** runs the scan: read-only calls over every reachable account × region × collector,
-with live progress; **x** (or Esc) stops it and keeps what was collected. Quitting
+with live progress; **Esc** stops it and keeps what was collected. Quitting
 mid-scan keeps it too.
 
 The table lists the findings of the latest scan, failing ones first. Filter by status,
@@ -102,8 +102,7 @@ itself (work from the most severe down: the table is in that order).
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "app.run_scan", "Run scan"),
-        Binding("x", "app.cancel_scan", "Cancel scan"),
-        Binding("escape", "escape", "Cancel scan", show=False),
+        Binding("escape", "escape", "Cancel scan", key_display="esc"),
         Binding("m", "mark", "Triage"),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("o", "cycle_order", "Order"),
@@ -173,6 +172,14 @@ itself (work from the most severe down: the table is in that order).
     def _scanning_changed(self, scanning: bool) -> None:
         self.query_one("#scan-progress").display = scanning
         self._show_summary()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Esc is in the footer only while a scan runs (it then stops it); otherwise it just
+        # leaves the search box.
+        if action == "escape":
+            return self.oapp.scanning or isinstance(self.focused, Input)
+        return True
 
     def _show_progress(self, progress: Progress | None) -> None:
         if progress is None or not self.oapp.scanning:
@@ -185,7 +192,7 @@ itself (work from the most severe down: the table is in that order).
             bar.update(total=None)
             label = f"{progress.phase}: {progress.message}"
         self.query_one("#scan-message", Static).update(
-            Text.assemble(label, ("   x stops (keeps what was collected)", "dim")))
+            Text.assemble(label, ("   Esc stops (keeps what was collected)", "dim")))
 
     def action_escape(self) -> None:
         if self.oapp.scanning:
