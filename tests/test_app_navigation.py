@@ -144,7 +144,7 @@ async def test_the_palette_finds_export_policy_triage(tmp_path: Path) -> None:
 
 KEY_MEANINGS = {
     "a": ("add",), "e": ("edit", "rename"), "n": ("note",), "o": ("sort", "order"),
-    "r": ("scan",), "space": ("knew", "tick", "choose"), "x": ("export",),
+    "r": ("scan",), "space": ("knew", "tick", "choose", "select"), "x": ("export",),
     "delete": ("delete", "remove"), "escape": ("cancel", "back"), "s": ("status",),
     "f": ("fix",), "y": ("copy",), "enter": ("open",),
 }

@@ -185,7 +185,8 @@ class TerraformImportModal(ModalScreen[bool]):
         if self.paths:
             text.append("Enter on an empty line or Import reads them; ctrl+d removes the "
                         "last.", "dim")
-        self.query_one("#tf-files", Static).update(text if self.paths else "No file yet.")
+        empty = ("Imported. Add more files, or Close." if self.imported else "No file yet.")
+        self.query_one("#tf-files", Static).update(text if self.paths else empty)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#tf-result", Static).update(Text("✗ " + message, style="#ff875f"))

@@ -17,7 +17,6 @@ from textual.widgets import (
     Input,
     Label,
     OptionList,
-    RadioButton,
     RadioSet,
     Select,
     TextArea,
@@ -26,7 +25,10 @@ from textual.widgets.option_list import Option
 
 from onboard.guide import SOURCE_LABELS, TRIAGE_MARKS
 from onboard.models import Account, Finding, SessionInfo
+from onboard.screens.widgets import Choice
 from onboard.store import Store
+
+MARK_LABELS = {"question": "question (someone must answer it; write who in the note)"}
 
 ENVIRONMENTS = ("management", "prod", "staging", "sandbox", "dev", "other")
 ACCOUNT_ID = Regex(r"^\d{12}$", failure_description="an AWS account id is 12 digits")
@@ -102,24 +104,33 @@ class AccountModal(_Dialog):
 
 
 class TriageModal(_Dialog):
-    """A mark (confirmed / accepted risk / false positive) and a note for one finding."""
+    """A mark (confirmed / accepted risk / false positive / question) and a note for one
+    finding, or for `count` selected findings at once."""
 
-    def __init__(self, finding: Finding, mark: str = "", note: str = "") -> None:
+    def __init__(self, finding: Finding, mark: str = "", note: str = "",
+                 count: int = 1) -> None:
         super().__init__()
         self.finding = finding
+        self.count = count
         self.mark = mark
         self.note = note
 
     def compose(self) -> ComposeResult:
         f = self.finding
         with Vertical(classes="dialog"):
-            yield Label("Triage this finding", classes="dialog-title")
-            yield Label(f"{f.check_id} · {f.resource_id} · {f.account_id} {f.region}",
-                        classes="dialog-hint")
+            if self.count > 1:
+                yield Label(f"Triage {self.count} selected findings", classes="dialog-title")
+                yield Label("One mark and one note for all of them (each keeps its own "
+                            "afterwards).", classes="dialog-hint")
+            else:
+                yield Label("Triage this finding", classes="dialog-title")
+                yield Label(f"{f.check_id} · {f.resource_id} · {f.account_id} {f.region}",
+                            classes="dialog-hint")
             with RadioSet(id="triage-mark"):
                 for mark in TRIAGE_MARKS:
-                    yield RadioButton(mark, value=mark == self.mark, name=mark)
-                yield RadioButton("no mark yet", value=self.mark not in TRIAGE_MARKS,
+                    yield Choice(MARK_LABELS.get(mark, mark), value=mark == self.mark,
+                                 name=mark)
+                yield Choice("no mark yet", value=self.mark not in TRIAGE_MARKS,
                                   name="")
             yield Label("Note (why, who said so, ticket…)")
             yield Input(self.note, id="triage-note")

@@ -19,7 +19,7 @@ from onboard.app import WeekSnapshot
 from onboard.models import Task
 from onboard.screens import spec
 from onboard.screens.base import OnboardScreen
-from onboard.screens.widgets import PHASE_COLORS, phase_text
+from onboard.screens.widgets import PHASE_COLORS, TickBox, phase_text
 from onboard.week import DayProgress
 
 TASK_ACTIONS = {"get-read-access": ("show_policy", "show the policy to ask for (y copies it)"),
@@ -32,7 +32,7 @@ def widget_id(task_id: str) -> str:
     return "task-" + re.sub(r"[^A-Za-z0-9_-]", "_", task_id)
 
 
-class TaskBox(Checkbox):
+class TaskBox(TickBox):
     """A task's checkbox; remembers which task it is. Up/Down move between tasks (not the
     page), Enter opens the task's screen, space ticks."""
 
@@ -91,7 +91,7 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
     def compose_body(self) -> ComposeResult:
         catalog = self.oapp.catalog
         with Horizontal(id="week-body"):
-            with VerticalScroll(id="week-plan"):
+            with VerticalScroll(id="week-plan", can_focus=False):
                 with Horizontal(id="week-top"):
                     yield Static("", id="overall-label")
                     yield ProgressBar(total=1, show_eta=False, id="overall-bar")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual.widgets import Static, Tab, Tabs
+from textual.widgets import Checkbox, RadioButton, Static, Tab, Tabs
 
 from onboard.screens import SCREENS
 
@@ -75,6 +75,38 @@ class NavTabs(Tabs):
     can_focus = False
 
     def __init__(self, active: str) -> None:
-        tabs = [Tab(Text.assemble((s.key, "bold"), " ", s.title), id=f"tab-{s.id}")
-                for s in SCREENS]
+        tabs = [Tab(self._label(s.key, s.title), id=f"tab-{s.id}") for s in SCREENS]
         super().__init__(*tabs, active=f"tab-{active}")
+        self._narrow: bool | None = None
+
+    @staticmethod
+    def _label(key: str, title: str) -> Text:
+        return Text.assemble((key, "bold"), " ", title)
+
+    def relabel(self, narrow: bool) -> None:
+        """Short titles below 120 columns, so every tab stays visible at 80."""
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        for s in SCREENS:
+            found = self.query(f"#tab-{s.id}")
+            if found:
+                tab = found.first()
+                assert isinstance(tab, Tab)
+                tab.label = self._label(s.key, (s.short or s.title) if narrow else s.title)
+
+
+class TickBox(Checkbox):
+    """A checkbox whose state reads without colour: ✓ when ticked, blank when not."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:
+        return "✓" if self.value else " "
+
+
+class Choice(RadioButton):
+    """A radio button whose state reads without colour: ● chosen, ○ not."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:
+        return "●" if self.value else "○"
