@@ -403,22 +403,32 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
 
     # -- the table
 
+    def _columns(self) -> dict[str, int]:
+        """Below 110 columns Answers and Effort fold into the plan pane; at 200 the Action
+        stops at 90 and Owner takes the rest."""
+        width = max(self.size.width, 80) - 2 - 3
+        cols = {"status": 11, "priority": 3, "risk": 4, "title": 0, "answers": 12,
+                "owner": 12, "due": 10, "effort": 6}
+        if width < 110:
+            del cols["answers"], cols["effort"]
+            cols["owner"] = 10
+        free = width - sum(cols.values()) - 2 * len(cols)
+        cols["title"] = max(20, min(free, 90))
+        if "answers" in cols:
+            cols["owner"] += max(0, free - cols["title"])
+        return cols
+
     def _title_width(self) -> int:
-        return max(24, max(self.size.width, 100) - 2 - (11 + 3 + 4 + 12 + 12 + 10 + 6)
-                   - 8 * 2 - 3)
+        return self._columns()["title"] + 1000 * len(self._columns())
 
     def _add_columns(self) -> None:
         table = self.query_one(DataTable)
         table.clear(columns=True)
         self._action_width = self._title_width()
-        table.add_column("Status", key="status", width=11)
-        table.add_column("Pri", key="priority", width=3)
-        table.add_column("Risk", key="risk", width=4)
-        table.add_column("Action", key="title", width=self._action_width)
-        table.add_column("Answers", key="answers", width=12)
-        table.add_column("Owner", key="owner", width=12)
-        table.add_column("Due", key="due", width=10)
-        table.add_column("Effort", key="effort", width=6)
+        labels = {"status": "Status", "priority": "Pri", "risk": "Risk", "title": "Action",
+                  "answers": "Answers", "owner": "Owner", "due": "Due", "effort": "Effort"}
+        for key, width in self._columns().items():
+            table.add_column(labels[key], key=key, width=max(width, len(labels[key])))
 
     def records(self) -> list[Entry]:
         return self.data.entries
@@ -435,14 +445,17 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         definition = self.oapp.catalog.actions.get(
             (a.action_def if a else None) or (e.suggestion.id if e.suggestion else ""))
         settled = e.group == 2
-        return [Text(label, STATUS_STYLES.get(e.status, "")),
-                Text(e.priority, "dim" if settled else PRIORITY_STYLES.get(e.priority, "")),
-                Text(f"{e.risk:>3}", "dim" if settled else risk_style(e.risk)),
-                Text(e.title, "dim" if settled else ("bold" if a else "")),
-                answers,
-                Text(a.owner if a and a.owner else "—", "" if a and a.owner else "dim"),
-                Text(a.due if a and a.due else "—", "" if a and a.due else "dim"),
-                Text(definition.effort if definition else "—", "dim")]
+        cells = {
+            "status": Text(label, STATUS_STYLES.get(e.status, "")),
+            "priority": Text(e.priority,
+                             "dim" if settled else PRIORITY_STYLES.get(e.priority, "")),
+            "risk": Text(f"{e.risk:>3}", "dim" if settled else risk_style(e.risk)),
+            "title": Text(e.title, "dim" if settled else ("bold" if a else "")),
+            "answers": answers,
+            "owner": Text(a.owner if a and a.owner else "—", "" if a and a.owner else "dim"),
+            "due": Text(a.due if a and a.due else "—", "" if a and a.due else "dim"),
+            "effort": Text(definition.effort if definition else "—", "dim")}
+        return [cells[key] for key in self._columns()]
 
     # -- summary, detail, unanswered rows
 

@@ -86,7 +86,7 @@ def _matches(f: Finding, filters: dict[str, str]) -> bool:
 class ReviewScreen(OnboardScreen):
     SCREEN_ID = "review"
     CSS_PATH = "review.tcss"
-    HELP = """
+    HELP = r"""
 ## Review — what is actually running, and what is wrong with it
 **r** runs the scan: read-only calls over every reachable account × region × collector,
 with live progress; **Esc** stops it and keeps what was collected. Quitting
@@ -99,14 +99,16 @@ The pane below explains the selected finding: the evidence, what the check means
 how to fix it in the console, with the AWS CLI or in Terraform (**f** switches, **y**
 copies the CLI lines), with the finding's own names filled in.
 
-**m** triages a finding: *confirmed*, *accepted risk* or *false positive*, with a note.
+**m** triages a finding: *confirmed*, *accepted risk*, *false positive* or *question*, with
+a note. **space** selects findings (**\*** selects every one shown); **m** then triages
+all the selected ones at once.
 Triage survives rescans. Once every FAIL is triaged, the week's triage task ticks
 itself (work from the most severe down: the table is in that order).
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "app.run_scan", "Run scan"),
         Binding("escape", "escape", "Cancel scan", key_display="esc"),
-        Binding("m", "mark", "Triage (the selected ones, else this one)"),
+        Binding("m", "mark", "Triage"),
         Binding("space", "select", "Select", key_display="space"),
         Binding("asterisk", "select_all", "Select all shown", key_display="*"),
         Binding("slash", "search", "Search", key_display="/"),
@@ -172,7 +174,7 @@ itself (work from the most severe down: the table is in that order).
         """Column widths for the screen's width: Region folds into the detail pane below
         110 columns; Check, Resource and Account share what is left (they grow at 200)."""
         width = max(self.size.width, 80) - 2 - 2  # padding, scrollbar
-        fixed = {"status": 7, "severity": 8, "triage": 14 if width >= 100 else 10}
+        fixed = {"status": 7, "severity": 10, "triage": 14 if width >= 100 else 10}
         if width >= 110:
             fixed["region"] = 14
         flexible = ("check", "resource", "account")
