@@ -154,7 +154,7 @@ def test_demo_walkthrough_scan_and_resume(tmux: Tmux, tmp_path: Path) -> None:
     tmux.keys("6")
     tmux.wait_for("No information assets yet")
     tmux.keys("7")
-    tmux.wait_for("Observation", "Status", "Your note")
+    tmux.wait_for("Observation", "Status", "Risk ▼")
     tmux.keys("8")
     tmux.wait_for("Action", "Owner")
     tmux.keys("X")
