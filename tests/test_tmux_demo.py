@@ -167,6 +167,6 @@ def test_demo_walkthrough_scan_and_resume(tmux: Tmux, tmp_path: Path) -> None:
 
     tmux.kill()
     tmux.start(_command(db))
-    tmux.wait_for("Scan #1", "r rescans", timeout=120)  # reopened on Review, not on Week
+    tmux.wait_for("Scan #1 complete", "Severity", timeout=120)  # reopened on Review
     tmux.keys("q")
     tmux.wait_for("EXITED rc=0", timeout=60)

@@ -384,10 +384,24 @@ itself (work from the most severe down: the table is in that order).
             "status": status,
             "severity": Text(f.severity.value, SEVERITY_STYLES[f.severity.value]),
             "check": f.check_id, "resource": f.resource_id,
-            "account": self.data.names.get(f.account_id, f.account_id), "region": f.region,
+            "account": self._account_label(f.account_id), "region": f.region,
             "triage": Text(mark, "#87d787") if mark else Text("·", "dim")}
         columns = self.query_one(DataTable).columns
         return [cells[str(k.value)] for k in columns] if columns else list(cells.values())
+
+    def _account_label(self, account_id: str) -> str:
+        """The account's name; in a narrow table without the word every name shares
+        ("DealLink Production" → "Production"), so the names still differ."""
+        name = self.data.names.get(account_id, account_id)
+        names = [n for n in self.data.names.values() if n]
+        table = self.query_one(DataTable)
+        narrow = "account" in table.columns and table.columns[
+            "account"].width < 20  # type: ignore[index]
+        if narrow and len(names) > 1:
+            first = {n.split(" ", 1)[0] for n in names}
+            if len(first) == 1 and all(" " in n for n in names) and name in names:
+                return name.split(" ", 1)[1]
+        return name
 
     def _show_table_status(self) -> None:
         what = {"new": " new", "fixed": " fixed"}.get(self.changes, "")
