@@ -358,12 +358,15 @@ class OnboardApp(App[int]):
         self.ws.set_task(task_id, done)
         self.call_from_thread(self.refresh_week)
 
+    def _refresh_week_soon(self) -> None:
+        self.refresh_week()
+
     @work(thread=True, group="note-write", exit_on_error=False)
     def save_note(self, kind: str, target: str | int, text: str,
                   then: Callable[[], None] | None = None) -> None:
         """A note on a task or a matrix row (empty deletes it); `then` runs on the UI."""
         self.ws.set_note(kind, target, text)
-        self.call_soon(self.refresh_week)
+        self.call_soon(self._refresh_week_soon)
         if then is not None:
             self.call_soon(then)
 

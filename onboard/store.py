@@ -834,7 +834,7 @@ class Store:
         """Store a note; an empty one is deleted."""
         with self.tx() as db:
             if text:
-                db["notes"].upsert({"session_id": session_id, "kind": kind, "target": target,
+                db.table("notes").upsert({"session_id": session_id, "kind": kind, "target": target,
                                     "text": text, "updated": now()},
                                    pk=("session_id", "kind", "target"))
             else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
@@ -33,7 +33,8 @@ class OnboardScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
-    def on_resize(self, event: events.Resize) -> None:
+    @on(events.Resize)
+    def _fold_for_size(self, event: events.Resize) -> None:
         # The stylesheets fold and grow with these: -short (24-31 rows), -narrow (< 110
         # columns), -wide (>= 180 columns).
         width, height = event.size

@@ -452,7 +452,8 @@ agree with the top rows: the week's review task ticks.
             observation.append("✎ ", "#ffaf5f")
         observation.append(row.observation)
         status = Text(row.status, STATUS_STYLES.get(row.status, ""))
-        cells = [Text(f"{row.score:>3}", "dim" if row.fixed else risk_style(row.score)),
+        cells: list[Text | str] = [
+                 Text(f"{row.score:>3}", "dim" if row.fixed else risk_style(row.score)),
                  observation, Text(row.incident, style=dim), Text(row.reason, style=dim),
                  Text(row.stride, style=dim or "bold"), status]
         if self._widths[2] == 0:  # no Reason column

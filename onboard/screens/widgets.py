@@ -99,14 +99,14 @@ class NavTabs(Tabs):
 class TickBox(Checkbox):
     """A checkbox whose state reads without colour: ✓ when ticked, blank when not."""
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
         return "✓" if self.value else " "
 
 
 class Choice(RadioButton):
     """A radio button whose state reads without colour: ● chosen, ○ not."""
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
         return "●" if self.value else "○"
