@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
@@ -16,6 +17,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -53,6 +55,13 @@ class AccountsChanged(Message):
         self.account_id = account_id
 
 
+class Exported(Message):
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__()
+        self.path = path
+        self.what = what
+
+
 class ScanFinished(Message):
     def __init__(self, result: ScanResult) -> None:
         super().__init__()
@@ -65,6 +74,8 @@ class WeekSnapshot:
     progress: list[week.DayProgress]
     day: int
     identity: str
+    notes: dict[str, str] | None = None
+    """task id → the user's note."""
 
 
 class WeekRefreshed(Message):
@@ -110,6 +121,8 @@ class OnboardApp(App[int]):
                 tooltip="Go to the screen of the first open task of the week"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
+        Binding("X", "export_report", "Export the full report", key_display="X",
+                id="export-report", show=False),
         *_nav_bindings(),
     ]
 
@@ -200,6 +213,73 @@ class OnboardApp(App[int]):
     def screen_named(self, screen_id: str) -> OnboardScreen:
         return self._screens[screen_id]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A dialog shows (and answers) its own keys only: `c`, `?`, the screen keys and
+        # `q` would act on the screen underneath.
+        return not (isinstance(self.screen, ModalScreen) and action in {
+            "continue_task", "help", "quit", "go", "export_report"})
+
+    def action_jump_task(self, task_id: str) -> None:
+        """Show a task of the week (from the palette)."""
+        self.go("week")
+        self.remember(task=task_id)
+        self.call_after_refresh(
+            lambda: self.screen_named("week").focus_task(task_id))  # type: ignore[attr-defined]
+
+    # -- day one: the policy to ask for, the Terraform import, the exports
+
+    def action_show_policy(self) -> None:
+        from onboard.screens.day_one import PolicyModal
+
+        self.push_screen(PolicyModal())
+
+    def action_import_terraform(self) -> None:
+        from onboard.screens.day_one import TerraformImportModal
+
+        suggestion = ""
+        if self.demo:
+            from onboard.demo import TERRAFORM_STATE
+
+            suggestion = str(TERRAFORM_STATE)
+
+        def closed(imported: object) -> None:
+            if imported:
+                self.refresh_week()
+                for screen in self._screens.values():
+                    screen.reload()
+
+        self.go("architecture")
+        self.push_screen(TerraformImportModal(suggestion), closed)
+
+    def action_export_report(self) -> None:
+        self._export(self.session.id, self.session.name, None)
+
+    def action_export_decisions(self) -> None:
+        self._export(self.session.id, self.session.name, "decisions")
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, session_id: int, session_name: str, only: str | None) -> None:
+        from onboard import export as export_mod
+        from onboard.screens.actions import slug
+
+        text = export_mod.export(self.store, self.catalog, session_id, "markdown", only=only)
+        kind = "decisions" if only else "report"
+        path = Path.cwd() / f"onboard-{kind}-{slug(session_name)}.md"
+        export_mod.write_atomic(path, text)
+        activity = export_mod.activity_of(self.store, self.catalog, session_id, "markdown",
+                                          only)
+        if activity is not None:
+            Workspace(self.store, self.catalog, session_id).record_export(activity[0],
+                                                                          **activity[1])
+        self.post(Exported(path, "Decision table" if only else "Full report"))
+
+    def on_exported(self, message: Exported) -> None:
+        self.notify(f"{message.what} written to {visible(message.path)}", title="Exported",
+                    timeout=10, markup=False)
+        self.refresh_week()
+        if "actions" in self._screens:
+            self._screens["actions"].reload()
+
     def action_help(self) -> None:
         from onboard.screens.help import HelpModal
 
@@ -266,7 +346,8 @@ class OnboardApp(App[int]):
         states = week.task_states(self.catalog, self.store, sid)
         snap = WeekSnapshot(states, week.progress(self.catalog, self.store, sid, states),
                             week.current_day(self.catalog, self.store, sid, states),
-                            guide.identity_label(self.store.latest_scan(sid)))
+                            guide.identity_label(self.store.latest_scan(sid)),
+                            self.store.notes(sid, "task"))
         self.post(WeekRefreshed(snap))
 
     def on_week_refreshed(self, message: WeekRefreshed) -> None:
@@ -285,11 +366,23 @@ class OnboardApp(App[int]):
         self.ws.set_task(task_id, done)
         self.call_from_thread(self.refresh_week)
 
+    def _refresh_week_soon(self) -> None:
+        self.refresh_week()
+
+    @work(thread=True, group="note-write", exit_on_error=False)
+    def save_note(self, kind: str, target: str | int, text: str,
+                  then: Callable[[], None] | None = None) -> None:
+        """A note on a task or a matrix row (empty deletes it); `then` runs on the UI."""
+        self.ws.set_note(kind, target, text)
+        self.call_soon(self._refresh_week_soon)
+        if then is not None:
+            self.call_soon(then)
+
     # -- scan
 
     def action_run_scan(self) -> None:
         if self.scanning:
-            self.notify("A scan is already running (x or Esc on Review cancels it).")
+            self.notify("A scan is already running (Esc on Review cancels it).")
             return
         self.cancel_event = threading.Event()
         self.scanning = True
@@ -427,11 +520,26 @@ class OnboardApp(App[int]):
                 self.scanning = False
                 self.scan_status = ""
                 self.progress = None
-            name = worker.group or worker.name
-            self.notify(f"{type(error).__name__}: {error}", title=f"{name} failed",
-                        severity="error", timeout=15)
+            self.notify(failure_text(error), title=FAILURE_TITLES.get(
+                worker.group, f"{worker.group or worker.name} failed"),
+                severity="error", timeout=STAY)
         elif event.state == WorkerState.CANCELLED and worker.group == "scan":
             self.scanning = False
+
+
+STAY = 24 * 3600.0
+"""A failure stays on screen until it is clicked away."""
+
+FAILURE_TITLES = {"scan": "The scan failed", "export": "The export failed",
+                  "week-write": "The task was not saved", "accounts": "The account was not saved"}
+
+
+def failure_text(error: BaseException | None) -> str:
+    """What went wrong in the user's words: the error's own message, never a class name."""
+    text = " ".join(str(error or "").split())
+    if not text:
+        return "Something went wrong and onboard could not say what; nothing was lost."
+    return text
 
 
 def run_app(store: Store, catalog: Catalog, session: SessionInfo, options: ScanOptions,

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
@@ -973,3 +974,45 @@ def build_in_process(seeder: Callable[[boto3.Session], DemoOrg] = seed) -> Itera
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+# --- the production Terraform state the demo ships ----------------------------------------------
+
+TERRAFORM_STATE = Path(__file__).with_name("demo_data") / "deallink-production.tfstate"
+"""A state of part of the demo's production account, for the day-one import task."""
+
+TERRAFORM_MANAGED: tuple[tuple[str, str, str, str, str], ...] = (
+    # (module, Terraform type, Terraform name, id attribute, the id seed() gives it)
+    ("", "aws_s3_bucket", "customer_documents", "bucket", "deallink-prod-customer-documents"),
+    ("", "aws_s3_bucket", "static_assets", "bucket", "deallink-prod-static-assets"),
+    ("", "aws_s3_bucket", "logs", "bucket", "deallink-prod-logs"),
+    ("module.app", "aws_lb", "this", "name", "deallink-prod-alb"),
+    ("module.app", "aws_lb_target_group", "web", "name", "deallink-prod-web"),
+    ("module.app", "aws_db_instance", "main", "identifier", "deallink-prod-db"),
+    ("module.app", "aws_elasticache_cluster", "sessions", "cluster_id", "deallink-prod-redis"),
+    ("module.app", "aws_lambda_function", "pdf_watermark", "function_name",
+     "deallink-prod-pdf-watermark"),
+    ("module.app", "aws_dynamodb_table", "audit_events", "name", "deallink-prod-audit-events"),
+    ("module.ci", "aws_codebuild_project", "build", "name", "deallink-prod-build"),
+    ("", "aws_cloudtrail", "main", "name", "deallink-prod-trail"),
+)
+"""What the production stack's Terraform manages. Left out on purpose, as in the talk's
+startup: the analytics database, the exports and pipeline buckets and the Tokyo backups
+were made by hand. No ARNs: the emulated account ids change with every demo build, so the
+state matches by type and id."""
+
+
+def terraform_state() -> dict[str, Any]:
+    """The shipped state file's content (a version-4 .tfstate), from TERRAFORM_MANAGED."""
+    resources = []
+    for module, tf_type, name, attr, ident in TERRAFORM_MANAGED:
+        entry: dict[str, Any] = {"mode": "managed", "type": tf_type, "name": name,
+                                 "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                                 "instances": [{"schema_version": 0,
+                                                "attributes": {"id": ident, attr: ident}}]}
+        if module:
+            entry = {"module": module, **entry}
+        resources.append(entry)
+    return {"version": 4, "terraform_version": "1.9.8", "serial": 42,
+            "lineage": "5d0c6f0e-demo-4e8b-9a51-deallinkprod", "outputs": {},
+            "resources": resources}

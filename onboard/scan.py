@@ -85,7 +85,7 @@ def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptio
 
     report(Progress("evaluate", 0, 1, "evaluating checks"))
     severities = {c.id: c.severity for c in catalog.checks.values()}
-    findings = evaluate(Inventory(resources, errors), severities)
+    findings = evaluate(Inventory(resources, errors), severities, emulated=options.emulated)
     notes = {"organizations_error": collected.organizations_error,
              "skipped_regions": collected.skipped_regions,
              "region_errors": collected.region_errors}

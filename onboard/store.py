@@ -174,7 +174,14 @@ def _v5_sso_edits(db: sqlite_utils.Database) -> None:
                                  pk=("session_id", "kind", "target"))
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5_sso_edits]
+def _v6_notes(db: sqlite_utils.Database) -> None:
+    """The user's notes on a week task or a matrix row (kind 'task' | 'row', target its id)."""
+    db.table("notes").create({"session_id": int, "kind": str, "target": str, "text": str,
+                              "updated": str}, pk=("session_id", "kind", "target"))
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1, _v2, _v3, _v4, _v5_sso_edits, _v6_notes]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -979,3 +986,22 @@ class Store:
             cur = db.execute("DELETE FROM sso_edits WHERE session_id = ? AND kind = ? AND "
                              "target = ?", [session_id, kind, target])
             return bool(cur.rowcount)
+
+    # -- notes on week tasks and matrix rows
+
+    def notes(self, session_id: int, kind: str) -> dict[str, str]:
+        """target → text of the session's notes of one kind ('task' or 'row')."""
+        rows = self._rows("SELECT target, text FROM notes WHERE session_id = ? AND kind = ?",
+                          [session_id, kind])
+        return {r["target"]: r["text"] for r in rows}
+
+    def set_note(self, session_id: int, kind: str, target: str, text: str) -> None:
+        """Store a note; an empty one is deleted."""
+        with self.tx() as db:
+            if text:
+                db.table("notes").upsert({"session_id": session_id, "kind": kind, "target": target,
+                                    "text": text, "updated": now()},
+                                   pk=("session_id", "kind", "target"))
+            else:
+                db.execute("DELETE FROM notes WHERE session_id = ? AND kind = ? AND "
+                           "target = ?", [session_id, kind, target])

@@ -240,3 +240,14 @@ class Workspace:
         """An export happened (decisions_exported, report_exported, diagram_exported):
         append-only, read by the week plan."""
         self.store.log_activity(self.session_id, kind, **detail)
+
+    # -- notes (a sentence a task asks for, what a matrix row still needs)
+
+    NOTE_KINDS = ("task", "row")
+
+    def set_note(self, kind: str, target: str | int, text: str) -> None:
+        """The user's note on a week task (its id) or a matrix row (its id); empty deletes.
+        Nothing derives from a note: it is shown beside its task or row and exported."""
+        if kind not in self.NOTE_KINDS:
+            raise ValueError(f"notes are on a task or a row, not {kind!r}")
+        self.store.set_note(self.session_id, kind, str(target), text.strip())

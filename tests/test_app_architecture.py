@@ -143,7 +143,7 @@ async def test_n_jumps_to_the_next_failing_resource(tmp_path: Path) -> None:
         tree = screen.query_one(Tree)
         seen = []
         for _ in range(3):
-            await pilot.press("n")
+            await pilot.press("right_square_bracket")
             await settle(pilot, 0.05)
             seen.append(_name(tree.cursor_node).split("  ")[0].split(" ·")[0])
         assert seen[0] != seen[1] and seen[2] == seen[0]  # and round again

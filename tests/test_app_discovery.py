@@ -85,7 +85,7 @@ async def test_edit_environment_and_mark_known(tmp_path: Path) -> None:
         sandbox = {a.account_id: a for a in store.accounts(app.session.id)}["333333333333"]
         assert sandbox.environment == "sandbox"
         table.move_cursor(row=2)
-        await pilot.press("k")
+        await pilot.press("space")
         await settle(app)
         await pilot.pause(0.3)
         sandbox = {a.account_id: a for a in store.accounts(app.session.id)}["333333333333"]

@@ -244,7 +244,7 @@ async def test_sort_by_other_columns_and_mark_reviewed(tmp_path: Path) -> None:
         await pilot.click("#matrix", offset=(50, 0))  # the "Assumed incident" header
         await pilot.pause()
         assert screen.sort == "incident"
-        await pilot.press("m")
+        await pilot.press("R")
         await settle(pilot)
         assert store.last_activity(app.session.id, "matrix_reviewed") is not None
         assert "reviewed ✓" in plain(screen.query_one("#matrix-summary", Static))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from onboard.screens import SCREENS
+from onboard.screens import SCREENS, screen_class
 from onboard.screens.discovery import DiscoveryScreen
 from onboard.screens.help import HelpModal
 from onboard.screens.interviews import InterviewsScreen
@@ -105,12 +105,68 @@ async def test_palette_lists_every_action(tmp_path: Path) -> None:
 
     app, _ = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
         await pilot.pause()
         provider = OnboardCommands(app.screen)
-        names = {name for name, _, _ in provider.commands()}
-        for wanted in ("Run scan", "Cancel scan", "Switch session", "Add account",
-                       "Continue with the next task", "Go to Week", "Go to Review"):
+        commands = provider.commands()
+        names = {name for name, _, _ in commands}
+        for wanted in ("Start scan", "Cancel scan", "Switch session", "Add account",
+                       "Continue with the next task", "Go to Week", "Go to Review",
+                       "Export report", "Export decisions", "Show policy",
+                       "Import Terraform state", "Go to Identity Center",
+                       "Review: Triage", "Matrix: Note", "Week: Note",
+                       "Architecture: Export diagram", "Identity Center: Leave out"):
             assert wanted in names
+        assert any(n.startswith("Jump to task: ") for n in names)
+        # every screen's own keys are there, each with its key
+        for s in SCREENS:
+            for b in screen_class(s.id).BINDINGS:
+                if b.description and not b.action.startswith("app.") and b.action not in (
+                        "escape", "move_task(1)", "move_task(-1)", "toggle_task"):
+                    found = [h for n, h, _ in commands if n == f"{s.title}: {b.description}"]
+                    assert found and found[0].startswith(b.key_display or b.key), (s.id, b)
+
+
+@asynctest
+async def test_the_palette_finds_export_policy_triage(tmp_path: Path) -> None:
+    from onboard.screens.commands import OnboardCommands
+
+    app, _ = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        provider = OnboardCommands(app.screen)
+        for query, wanted in (("export", "Export report"), ("decision", "Export decisions"),
+                              ("policy", "Show policy"), ("triage", "Review: Triage"),
+                              ("terraform", "Import Terraform state")):
+            hits = [h async for h in provider.search(query)]
+            assert any(wanted in str(h.match_display) for h in hits), query
+
+
+KEY_MEANINGS = {
+    "a": ("add",), "e": ("edit", "rename"), "n": ("note",), "o": ("sort", "order"),
+    "r": ("scan",), "space": ("knew", "tick", "choose", "select"), "x": ("export",),
+    "delete": ("delete", "remove"), "escape": ("cancel", "back"), "s": ("status",),
+    "f": ("fix",), "y": ("copy",), "enter": ("open",),
+}
+"""A key used on several screens means the same thing on each."""
+
+
+def test_one_key_means_one_thing_app_wide() -> None:
+    from collections import defaultdict
+
+    from onboard.screens.base import GLOBAL_KEYS
+
+    seen: dict[str, set[str]] = defaultdict(set)
+    for s in SCREENS:
+        for b in screen_class(s.id).BINDINGS:
+            for key in b.key.split(","):
+                assert key not in GLOBAL_KEYS and key != "X", (s.id, key)
+                if key in KEY_MEANINGS:
+                    assert any(w in b.description.lower() for w in KEY_MEANINGS[key]), (
+                        s.id, key, b.description)
+                else:
+                    seen[key].add(s.id)
+    assert {k: v for k, v in seen.items() if len(v) > 1} == {}
 
 
 @asynctest

@@ -173,7 +173,7 @@ async def test_scan_can_be_cancelled_and_keeps_what_it_found(tmp_path: Path) -> 
         await pilot.pause(0.5)
         assert app.progress is not None and app.progress.phase == "collect"
         assert "collecting" in str(screen.query_one("#scan-message").render())
-        await pilot.press("x")
+        await pilot.press("escape")
         await _settle(pilot, app, wait=0.3)
         assert app.scanning is False
         [scan] = store.scans(app.session.id)

@@ -1,4 +1,5 @@
-"""A few deterministic snapshots at 120×40: fixed catalog, fixed data, no clocks.
+"""Deterministic snapshots of every screen at 80×24, 120×40 and 200×50: fixed catalog,
+fixed data, no clocks.
 
 Update after an intended change with: pytest tests/test_app_snapshots.py --snapshot-update
 """
@@ -8,7 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from onboard.models import Severity, Status
+from onboard.screens import SCREENS
 from onboard.workspace import Workspace
 from tests.test_app_support import finding, make_app, seed_accounts, seed_scan
 
@@ -38,23 +42,18 @@ async def _settle(pilot: Any) -> None:
         await pilot.pause(0.2)
 
 
-def test_week_snapshot(snap_compare: Any, tmp_path: Path) -> None:
-    assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=_settle)
+SIZES = {"80x24": (80, 24), "120x40": (120, 40), "200x50": (200, 50)}
 
 
-def test_discovery_snapshot(snap_compare: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("screen", [s.id for s in SCREENS])
+def test_every_screen_at_every_size(snap_compare: Any, tmp_path: Path, screen: str,
+                                    size: str) -> None:
+    """Every screen usable at 80×24 (its first columns stay), growing at 200×50."""
+    key = next(s.key for s in SCREENS if s.id == screen)
+
     async def go(pilot: Any) -> None:
-        await pilot.press("2")
+        await pilot.press(key)
         await _settle(pilot)
 
-    assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=go)
-
-
-def test_review_snapshot(snap_compare: Any, tmp_path: Path) -> None:
-    async def go(pilot: Any) -> None:
-        await pilot.press("4")
-        await _settle(pilot)
-        await pilot.press("down")
-        await _settle(pilot)
-
-    assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=go)
+    assert snap_compare(_app(tmp_path), terminal_size=SIZES[size], run_before=go)

@@ -25,9 +25,10 @@ def _app(tmp_path: Path) -> tuple[Any, Any]:
 
 
 async def _open(pilot: Any) -> SsoScreen:
-    screen = SsoScreen()
-    await pilot.app.push_screen(screen)
+    await pilot.press("9")  # its tab
     await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SsoScreen)
     return screen
 
 

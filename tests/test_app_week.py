@@ -92,14 +92,32 @@ async def test_continue_jumps_to_the_first_open_tasks_screen(tmp_path: Path) -> 
 
 
 @asynctest
-async def test_o_opens_the_focused_tasks_screen(tmp_path: Path) -> None:
+async def test_enter_opens_the_focused_tasks_screen(tmp_path: Path) -> None:
     app, _ = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot, app)
         app.screen.query_one(f"#{widget_id('list-accounts')}", TaskBox).focus()
-        await pilot.press("o")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DiscoveryScreen)
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, WeekScreen)
+
+
+@asynctest
+async def test_up_and_down_move_between_tasks(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot, app)
+        boxes = list(app.screen.query(TaskBox))
+        boxes[0].focus()
+        await pilot.press("down")
+        assert app.focused is boxes[1]
+        await pilot.press("down", "down")
+        assert app.focused is boxes[3]
+        await pilot.press("up")
+        assert app.focused is boxes[2]
+        value = boxes[2].value
+        await pilot.press("space")
+        assert boxes[2].value is not value

@@ -1,4 +1,4 @@
-"""End to end in a real terminal: `onboard demo` in tmux at 120×40, driven by keys.
+"""End to end in a real terminal: `onboard demo` in tmux at 80×24, driven by keys.
 
 Starts the demo, walks the screens, runs a scan against the emulated org, quits, and
 starts again to see the app resume on the screen it was left on.
@@ -44,7 +44,7 @@ class Tmux:
         # A server that is still shutting down (right after kill) can swallow new-session:
         # retry until the session really exists.
         for _ in range(20):
-            self.run("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40", command)
+            self.run("new-session", "-d", "-s", self.session, "-x", "80", "-y", "24", command)
             if self.alive():
                 break
             time.sleep(0.5)
@@ -55,7 +55,7 @@ class Tmux:
         self.run("set-option", "-s", "escape-time", "0")
         # Without a client tmux would shrink the window to default-size (80×24) later.
         self.run("set-option", "-t", self.session, "window-size", "manual")
-        self.run("resize-window", "-t", self.session, "-x", "120", "-y", "40")
+        self.run("resize-window", "-t", self.session, "-x", "80", "-y", "24")
 
     def keys(self, *keys: str) -> None:
         for key in keys:
@@ -105,7 +105,9 @@ def _command(db: Path) -> str:
     onboard = [sys.executable, "-m", "onboard", "demo", "--db", str(db)]
     line = " ".join(shlex.quote(p) for p in onboard)
     # COLUMNS/LINES inherited from pytest would override the pane's real size.
-    script = f"unset COLUMNS LINES; TERM=xterm-256color {line}; echo EXITED rc=$?; sleep 60"
+    # In the test's folder: the report export (X) writes there.
+    script = (f"cd {shlex.quote(str(db.parent))}; unset COLUMNS LINES; "
+              f"TERM=xterm-256color {line}; echo EXITED rc=$?; sleep 60")
     return f"sh -c {shlex.quote(script)}"
 
 
@@ -114,7 +116,12 @@ def test_demo_walkthrough_scan_and_resume(tmux: Tmux, tmp_path: Path) -> None:
     tmux.start(_command(db))
     tmux.wait_for("▶ Next", "session demo", "not scanned yet", timeout=120)
 
-    tmux.keys("2")  # day one: the accounts you were given, and how to ask for the rest
+    tmux.keys("Enter")  # day one, first task: the policy to ask for
+    tmux.wait_for("read-only IAM policy", "ListAnalyzers", "y Copy")
+    tmux.keys("Escape")
+    tmux.wait_gone("y Copy")
+
+    tmux.keys("2")  # the accounts you were given, and how to ask for the rest
     tmux.wait_for("Interview tip", "DealLink Production", "added by hand")
     tmux.keys("3")
     tmux.wait_for("In plain words")
@@ -123,25 +130,43 @@ def test_demo_walkthrough_scan_and_resume(tmux: Tmux, tmp_path: Path) -> None:
 
     tmux.keys("r")
     tmux.wait_for("collecting", timeout=60)
-    # the header then shows who scanned, the table the findings, the pane the fix
-    tmux.wait_for("Scan #1 complete", "FAIL", "Fix in the console", "user/", timeout=240)
+    # the header then shows who scanned, the table the findings and their accounts
+    tmux.wait_for("Scan #1 complete", "FAIL", "Account", "Triage", "user/", timeout=240)
 
     tmux.keys("2")  # discovery found the sandbox account nobody mentioned
     tmux.wait_for("★ new", "DealLink Sandbox", "Organizations", timeout=120)
     tmux.keys("4")
     tmux.wait_for("Scan #1 complete")
-    tmux.keys("m")
-    tmux.wait_for("Triage this finding")
+    tmux.keys("space", "space", "m")  # two findings, one triage
+    tmux.wait_for("Triage 2 selected findings", "question")
     tmux.keys("Escape")
-    tmux.wait_gone("Triage this finding")
+    tmux.wait_gone("Triage 2 selected")
+
+    tmux.keys("5", "T")  # the Terraform state the demo ships
+    tmux.wait_for("Import Terraform state", "deallink-production.tfstate")
+    tmux.keys("Enter")  # adds the suggested file to the list
+    tmux.wait_for("● /", "Enter on an empty line")
+    tmux.keys("Enter")  # an empty line: import the list
+    tmux.wait_for("Read 11 AWS resources", "Matched", timeout=60)
+    tmux.keys("Escape")
+    tmux.wait_gone("Read 11 AWS resources")
+
+    tmux.keys("6")
+    tmux.wait_for("No information assets yet")
+    tmux.keys("7")
+    tmux.wait_for("Observation", "Status", "Risk ▼")
+    tmux.keys("8")
+    tmux.wait_for("Action", "Owner")
+    tmux.keys("X")
+    tmux.wait_for("Full report written", timeout=60)
     tmux.keys("1")
-    tmux.wait_for("This week", "✓ tick")  # a task the scan ticked (label may be cut)
+    tmux.wait_for("This week", "▐✓▌")  # tasks the scan and the import ticked
 
     tmux.keys("4", "q")
     tmux.wait_for("EXITED rc=0", timeout=60)
 
     tmux.kill()
     tmux.start(_command(db))
-    tmux.wait_for("Scan #1", "r rescans", timeout=120)  # reopened on Review, not on Week
+    tmux.wait_for("Scan #1 complete", "Severity", timeout=120)  # reopened on Review
     tmux.keys("q")
     tmux.wait_for("EXITED rc=0", timeout=60)

@@ -31,6 +31,9 @@ class ScanOptions:
     accounts: list[str] | None = None
     role_name: str = "OrganizationAccountAccessRole"
     workers: int | None = None
+    emulated: bool = False
+    """The demo's emulator: a call it does not implement makes a SKIPPED "not emulated"
+    finding, not an ERROR (against real AWS a failed call stays an ERROR)."""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def _scope(region: str) -> str:
 
 
 def evaluate(inventory: Inventory, severities: Mapping[str, Severity],
-             only: set[str] | None = None) -> list[Finding]:
+             only: set[str] | None = None, emulated: bool = False) -> list[Finding]:
     """Run every (or `only` the named) evaluator; collector failures become ERROR findings.
 
     Where a needed collector failed in an (account, region), the evaluator's outcomes for
@@ -35,6 +35,8 @@ def evaluate(inventory: Inventory, severities: Mapping[str, Severity],
     or by one SKIPPED finding "denied by an SCP" when every such failure there is an
     explicit deny in a service (or resource) control policy: the organization closed that
     region or service on purpose, which is a coverage gap to say out loud, not a scan error.
+    With `emulated` (the demo), a call the emulator does not implement gives one SKIPPED
+    "not emulated" finding instead of an ERROR.
     """
     findings: list[Finding] = []
     for check_id, spec in all_checks().items():
@@ -53,6 +55,14 @@ def evaluate(inventory: Inventory, severities: Mapping[str, Severity],
                 continue
             findings.append(_finding(check_id, severity, out))
         for (account_id, region), err in sorted(failed.items()):
+            if emulated and not_emulated(err):
+                findings.append(Finding(
+                    check_id=check_id, status=Status.SKIPPED, severity=severity,
+                    account_id=account_id, region=region,
+                    resource_id=_error_resource_id(err),
+                    message=f"not emulated: the demo's emulator does not implement "
+                            f"{err.collector} (against AWS this check runs)"))
+                continue
             if scp_only[(account_id, region)]:
                 action = scp_action(err)
                 findings.append(Finding(
@@ -70,6 +80,14 @@ def evaluate(inventory: Inventory, severities: Mapping[str, Severity],
                                  .split())[:300],
             ))
     return findings
+
+
+def not_emulated(err: CollectError) -> bool:
+    """A failure that only says the endpoint lacks the API (moto: NotImplementedError, or
+    HTTP 404/501 "Not yet implemented")."""
+    text = f"{err.code} {err.message}".lower()
+    return (err.code in ("NotImplemented", "NotImplementedError")
+            or "not yet implemented" in text or "does not implement" in text)
 
 
 def _finding(check_id: str, severity: Severity, out: Outcome) -> Finding:

@@ -30,6 +30,27 @@ from onboard.cli.common import UsageError, add_common
 from onboard.store import StoreError
 from onboard.textsafe import visible
 
+EPILOG = """\
+examples:
+  onboard demo                      try the app on an emulated startup org (no AWS needed)
+  onboard demo --headless           the same, scanned and summarised without the TUI
+  onboard policy > policy.json      the read-only IAM policy a scan needs
+  onboard scan --profile audit      scan every account and region the profile reaches
+  onboard                           the TUI on the most recent session
+  onboard export -o report.md       the full report; --only decisions for the table
+  onboard policy | head -5          output can be piped; a closed pipe ends quietly
+
+exit codes:
+  0    done (scan: every check ran)
+  1    scan or demo --headless: some checks could not run (ERROR)
+  2    bad input or setup: one line on stderr says why; nothing was changed
+  130  interrupted (Ctrl+C)
+
+environment:
+  ONBOARD_DB (database path), {checklists} (checklists folder),
+  AWS_PROFILE / AWS_ENDPOINT_URL as boto3 reads them.
+"""
+
 COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, week, policy, tf, sso,
             profiles, db)
 
@@ -40,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Walks a newly joined SRE through the first week of securing a "
                     "startup's AWS: Observe, Orient, Decide, Act. With no sub-command it "
                     "opens the TUI on the most recent session.",
-        epilog=f"Environment: ONBOARD_DB (database path), {CHECKLISTS_ENV} (checklists "
-               "folder), AWS_PROFILE / AWS_ENDPOINT_URL as boto3 reads them.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG.format(checklists=CHECKLISTS_ENV),
     )
     parser.add_argument("--version", action="version", version=f"onboard {__version__}")
     add_common(parser, top=True)
@@ -49,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:
         module.add_parser(sub)
+    for name, child in sub.choices.items():  # `onboard X --help` opens with what X does
+        if not child.description:
+            child.description = next((a.help for a in sub._choices_actions
+                                      if a.dest == name), None)
     parser.set_defaults(func=tui.run)
     return parser
 
@@ -66,6 +91,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("onboard: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _closed_pipe() -> int:
+    """The reader went away (`onboard policy | head`): stop quietly, like other Unix tools.
+
+    stdout is pointed at /dev/null so the interpreter's final flush does not raise again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

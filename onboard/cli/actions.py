@@ -33,9 +33,15 @@ PRIORITY_STYLE = {"P1": "bold red", "P2": "yellow", "P3": "cyan"}
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("actions", help="suggest, list or choose actions; print their fix "
-                                       "script or Terraform bundle")
+                                       "script or Terraform bundle",
+                       description="suggest: actions for the risky matrix rows. list: the "
+                                   "chosen actions (the decision table). choose ID...: adopt "
+                                   "suggestions, with an owner, a due date and a priority. "
+                                   "script ID...: one account-pinned bash script of their "
+                                   "fixes. terraform ID... -o DIR: a Terraform bundle.")
     add_common(p)
-    p.add_argument("verb", choices=("suggest", "list", "choose", "script", "terraform"))
+    p.add_argument("verb", choices=("suggest", "list", "choose", "script", "terraform"),
+                   help="suggest, list, choose, script or terraform (see above)")
     p.add_argument("ids", nargs="*", metavar="ID",
                    help="with choose, script and terraform: suggested action ids (e.g. "
                         "adopt-identity-center), numbers from `actions list`, or 'all' for "

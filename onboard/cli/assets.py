@@ -32,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "onboard assets link 'investor cap tables' arn:aws:s3:::deal-room; "
                     "onboard assets list")
     add_common(p)
-    p.add_argument("verb", choices=VERBS)
+    p.add_argument("verb", choices=VERBS, help="what to do with the asset NAME")
     p.add_argument("name", nargs="?", help="the asset's name (or number)")
     p.add_argument("links", nargs="*", metavar="LINK",
                    help="with link/unlink: arn:ARN, pattern:GLOB or tag:KEY=VALUE")

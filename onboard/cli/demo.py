@@ -20,7 +20,12 @@ DEMO_SESSION = "demo"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="the TUI on an emulated startup org; no AWS account needed")
+    p = sub.add_parser("demo", help="the TUI on an emulated startup org; no AWS account needed",
+                       description="Build an emulated four-account startup org in this "
+                                   "process (moto; nothing leaves the machine), then open the "
+                                   "TUI on it, or with --headless scan it and print the "
+                                   "summary. The demo keeps its own database (demo.db in the "
+                                   "user data dir) unless --db says otherwise.")
     add_common(p)
     p.add_argument("--headless", action="store_true",
                    help="build the org, scan it, print the summary; no TUI")
@@ -46,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     session = resolve_session(store, getattr(args, "session", None) or DEMO_SESSION)
     console = Console(stderr=True)
     with build_in_process() as org:
-        options = ScanOptions(regions=list(org.regions))
+        options = ScanOptions(regions=list(org.regions), emulated=True)
         if not store.accounts(session.id):
             # The talk's day one: you were given production and staging; Organizations
             # will show the management and sandbox accounts nobody mentioned.

@@ -13,10 +13,15 @@ from onboard.workspace import Workspace
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="write the report / decision table / findings / diagram")
+    p = sub.add_parser("export", help="write the report / decision table / findings / diagram",
+                       description="Write what the session knows: the full report "
+                                   "(markdown), every finding (json, csv), the architecture "
+                                   "(mermaid), or with --only decisions the decision table.")
     add_common(p)
     p.add_argument("--format", choices=("markdown", "json", "csv", "mermaid"),
-                   default="markdown")
+                   default="markdown",
+                   help="markdown: the report (default); json / csv: the findings and "
+                        "the decision table; mermaid: the architecture diagram")
     p.add_argument("--only", choices=("decisions",), default=None,
                    help="only the decision table")
     p.add_argument("-o", "--output", metavar="FILE", default=None,

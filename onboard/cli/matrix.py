@@ -32,14 +32,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "agree with every row (the week plan's review task). split "
                     "--per-account|--per-check: one row per check × account, or per check.")
     add_common(p)
-    p.add_argument("verb", choices=VERBS)
+    p.add_argument("verb", choices=VERBS, help="what to do (see above)")
     p.add_argument("row", nargs="?", type=int, help="with edit/reset/delete: the row number")
     p.add_argument("fields", nargs="*", metavar="FIELD",
                    help="with reset: fields to reset (default: all edited ones)")
     for name in orient.TEXT_FIELDS:
-        p.add_argument(f"--{name}", default=None)
-    p.add_argument("--threat", type=int, choices=(1, 2, 3), default=None)
-    p.add_argument("--vulnerability", type=int, choices=(1, 2, 3), default=None)
+        p.add_argument(f"--{name}", default=None, help=f"with add/edit: the row's {name}")
+    p.add_argument("--threat", type=int, choices=(1, 2, 3), default=None,
+                   help="with add/edit: how likely someone tries it (3 = most)")
+    p.add_argument("--vulnerability", type=int, choices=(1, 2, 3), default=None,
+                   help="with add/edit: how exposed the resources are (3 = most)")
     p.add_argument("--resource", action="append", default=[], metavar="ID_OR_ARN",
                    help="with add: a resource the row is about (repeatable; links assets)")
     split = p.add_mutually_exclusive_group()

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from onboard.aws.session import EXPIRED_CODES, AwsSetupError
+from onboard.aws.session import EXPIRED_CODES, Aws, AwsSetupError
 from onboard.aws.session import _login_hint as login_hint
 from onboard.catalog import Catalog
 from onboard.cli.common import (
@@ -25,8 +25,8 @@ from onboard.cli.common import (
 )
 from onboard.cli.common import console as cli_console
 from onboard.models import Finding, Status
+from onboard.scan import DEFAULT_WORKERS, ScanOptions, ScanResult, run_scan
 from onboard.scan import Progress as ScanProgress
-from onboard.scan import ScanOptions, ScanResult, run_scan
 from onboard.store import Store, StoreError
 from onboard.summary import rollup, scan_json
 
@@ -35,10 +35,16 @@ SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "lo
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("scan", help="headless read-only scan; stores results; prints a summary")
+    p = sub.add_parser("scan", help="headless read-only scan; stores results; prints a summary",
+                       description="Scan every account the credentials reach (Organizations, "
+                                   "then each member account through --role-name) in every "
+                                   "enabled region, read-only; store the findings in the "
+                                   "session and print a summary. Exit 1 when a check could "
+                                   "not run (ERROR).")
     add_common(p)
     add_scan_options(p)
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="table: a summary for people (default); json: the scan for scripts")
     p.set_defaults(func=run)
 
 
@@ -72,12 +78,12 @@ def options_from(args: argparse.Namespace) -> ScanOptions:
 
 
 def scan_with_progress(store, session_id: int, catalog: Catalog, options: ScanOptions,
-                       quiet: bool = False) -> ScanResult:
+                       quiet: bool = False, aws: Aws | None = None) -> ScanResult:
     """Run the scan with a rich progress bar on stderr (none when quiet or not a TTY)."""
     err = Console(stderr=True)
     with ExitStack() as stack:
         if quiet or not err.is_terminal:
-            return run_scan(store, session_id, catalog, options)
+            return run_scan(store, session_id, catalog, options, aws=aws)
         bar = stack.enter_context(Progress(
             TextColumn("[bold]{task.fields[phase]}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), TextColumn("{task.description}"), console=err,
@@ -88,7 +94,7 @@ def scan_with_progress(store, session_id: int, catalog: Catalog, options: ScanOp
             bar.update(task, completed=p.done, total=p.total or None, phase=p.phase,
                        description=safe(p.message[:60]))
 
-        return run_scan(store, session_id, catalog, options, progress=on_progress)
+        return run_scan(store, session_id, catalog, options, progress=on_progress, aws=aws)
     raise AssertionError("unreachable")
 
 
@@ -96,10 +102,14 @@ def run(args: argparse.Namespace) -> int:
     options = options_from(args)
     store = open_store(args)
     catalog = load_catalog(args)
-    session = resolve_session(store, getattr(args, "session", None), profile=args.profile or "")
     try:
+        aws = Aws(options.profile, workers=max(1, options.workers or DEFAULT_WORKERS),
+                  role_name=options.role_name)
+        aws.whoami()  # no usable credentials: say so before a session is created
+        session = resolve_session(store, getattr(args, "session", None),
+                                  profile=args.profile or "")
         result = scan_with_progress(store, session.id, catalog, options,
-                                    quiet=args.format == "json")
+                                    quiet=args.format == "json", aws=aws)
     except AwsSetupError as exc:
         raise UsageError(str(exc)) from None
     except StoreError as exc:

@@ -12,7 +12,9 @@ from onboard.cli.common import console as cli_console
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("sessions", help="list sessions with progress")
+    p = sub.add_parser("sessions", help="list sessions with progress",
+                       description="List the onboarding sessions in the database, with the "
+                                   "tasks done per day of the week plan.")
     add_common(p)
     p.set_defaults(func=run)
 

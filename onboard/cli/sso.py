@@ -49,9 +49,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_common(p)
     verbs = p.add_subparsers(dest="sso_verb", metavar="VERB", required=True)
 
-    plan = verbs.add_parser("plan", help="people, groups, permission sets, assignments")
+    plan = verbs.add_parser("plan", help="people, groups, permission sets, assignments",
+                            description="The proposed Identity Center design, with the "
+                                        "session's edits applied.")
     add_common(plan)
-    plan.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    plan.add_argument("--format", choices=("table", "json", "markdown"), default="table",
+                      help="table for people (default), json for scripts, markdown for docs")
     plan.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
     plan.set_defaults(func=run_plan)
 
@@ -62,34 +65,43 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_common(edit)
     edit.add_argument("kind", choices=("rename-group", "rename-permission-set", "move-user",
                                        "exclude-user", "break-glass", "identity-source",
-                                       "list", "reset"))
-    edit.add_argument("args", nargs="*", metavar="ARG")
+                                       "list", "reset"),
+                      help="the kind of edit (see above)")
+    edit.add_argument("args", nargs="*", metavar="ARG", help="the edit's arguments (see above)")
     edit.set_defaults(func=run_edit)
 
-    tf = verbs.add_parser("terraform", help="write the plan as Terraform into DIR")
+    tf = verbs.add_parser("terraform", help="write the plan as Terraform into DIR",
+                          description="Write the plan as Terraform files into DIR.")
     add_common(tf)
-    tf.add_argument("-o", "--output", metavar="DIR", required=True)
+    tf.add_argument("-o", "--output", metavar="DIR", required=True,
+                    help="the folder to write the .tf files into")
     tf.set_defaults(func=run_terraform)
 
-    prof = verbs.add_parser("profiles", help="~/.aws/config [sso-session] and [profile]s")
+    prof = verbs.add_parser("profiles", help="~/.aws/config [sso-session] and [profile]s",
+                            description="The ~/.aws/config [sso-session] and [profile] "
+                                        "sections people will use after the move.")
     add_common(prof)
     prof.add_argument("--person", metavar="P", help="only the profiles this person will use")
-    prof.add_argument("-o", "--output", metavar="FILE")
+    prof.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     prof.set_defaults(func=run_profiles)
 
-    cut = verbs.add_parser("cutover", help="per-person cut-over script and checklist")
+    cut = verbs.add_parser("cutover", help="per-person cut-over script and checklist",
+                           description="Per person: a cut-over script and checklist, from "
+                                       "first Identity Center login to deleting old keys.")
     add_common(cut)
     cut.add_argument("--person", metavar="P", help="one person (id or name); default: all")
     cut.add_argument("--profile-template", default=emit_cutover.DEFAULT_TEMPLATE,
                      help="admin profile per account (default: %(default)s)")
     cut.add_argument("--days", type=int, default=30,
                      help="days without key use before deleting (default: %(default)s)")
-    cut.add_argument("-o", "--output", metavar="FILE")
+    cut.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     cut.set_defaults(func=run_cutover)
 
-    cmds = verbs.add_parser("commands", help="the plan as aws sso-admin / identitystore calls")
+    cmds = verbs.add_parser("commands", help="the plan as aws sso-admin / identitystore calls",
+                            description="The plan as `aws sso-admin` and `aws identitystore` "
+                                        "CLI calls, for teams without Terraform.")
     add_common(cmds)
-    cmds.add_argument("-o", "--output", metavar="FILE")
+    cmds.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     cmds.set_defaults(func=run_commands)
 
 

@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                    "the Terraform address that manages a resource and the "
                                    "report lists hand-made (unmanaged) resources.")
     add_common(p)
-    p.add_argument("verb", choices=("import",))
+    p.add_argument("verb", choices=("import",), help="import: read the files into the session")
     p.add_argument("path", metavar="PATH", nargs="+",
                    help="a .tfstate file (version 4), `terraform state pull` or "
                         "`terraform show -json` output; several files may be given "

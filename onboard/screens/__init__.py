@@ -32,6 +32,8 @@ class ScreenSpec:
     factory: Callable[[], OnboardScreen]
     summary: str
     """One line for the command palette."""
+    short: str = ""
+    """The tab's label when the terminal is narrow (default: the title)."""
 
 
 def _week() -> OnboardScreen:
@@ -82,6 +84,12 @@ def _architecture() -> OnboardScreen:
     return ArchitectureScreen()
 
 
+def _sso() -> OnboardScreen:
+    from onboard.screens.sso import SsoScreen
+
+    return SsoScreen()
+
+
 # In the order of the week (observe → orient → decide). Letters: a screen's own keys
 # shadow the app's, so a mnemonic must be free on every screen (a, e, f, j, k, l, m, n,
 # o, r, s, u, x, y are screen keys somewhere).
@@ -89,20 +97,34 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec("week", "Week", "1", "w", Phase.OBSERVE, _week,
                "the plan for the week: what to do today"),
     ScreenSpec("discovery", "Discovery", "2", "d", Phase.OBSERVE, _discovery,
-               "every AWS account, including the ones nobody mentioned"),
+               "every AWS account, including the ones nobody mentioned", "Accts"),
     ScreenSpec("interviews", "Interviews", "3", "i", Phase.OBSERVE, _interviews,
-               "questions for the person who knows the AWS setup"),
+               "questions for the person who knows the AWS setup", "Intv"),
     ScreenSpec("review", "Review", "4", "v", Phase.OBSERVE, _review,
                "scan the accounts and read the findings"),
     ScreenSpec("architecture", "Architecture", "5", "h", Phase.OBSERVE, _architecture,
-               "the architecture as a tree, inside and outside the VPCs"),
+               "the architecture as a tree; import Terraform state here", "Arch"),
     ScreenSpec("assets", "Assets", "6", "b", Phase.ORIENT, _assets,
                "the information assets: what would hurt if it leaked or was lost"),
     ScreenSpec("matrix", "Matrix", "7", "t", Phase.ORIENT, _matrix,
                "observation → assumed incident → reason, ranked by risk"),
     ScreenSpec("actions", "Actions", "8", "p", Phase.DECIDE, _actions,
-               "choose actions for the risky rows; the plan and the decision table"),
+               "choose actions for the risky rows; the plan and the decision table", "Acts"),
+    ScreenSpec("sso", "Identity Center", "9", None, Phase.DECIDE, _sso,
+               "the IAM Identity Center plan: people, groups, permission sets", "SSO"),
 )
+
+
+def screen_class(screen_id: str) -> type[OnboardScreen] | None:
+    """The screen's class, for its bindings (the palette lists them without building it)."""
+    import importlib
+
+    from onboard.screens.base import OnboardScreen
+
+    module = importlib.import_module(f"onboard.screens.{screen_id}")
+    return next((c for c in vars(module).values()
+                 if isinstance(c, type) and issubclass(c, OnboardScreen)
+                 and screen_id == c.SCREEN_ID), None)
 
 
 def spec(screen_id: str) -> ScreenSpec | None:

@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -23,6 +22,7 @@ from textual.message import Message
 from textual.widgets import (
     Button,
     DataTable,
+    Footer,
     Input,
     Label,
     Select,
@@ -33,7 +33,6 @@ from textual.widgets import (
 )
 
 from onboard import decide, fixscript
-from onboard import export as export_mod
 from onboard.catalog import Catalog
 from onboard.decide import Action, ActionStatus, Suggestion
 from onboard.orient import MatrixRow
@@ -45,7 +44,6 @@ from onboard.screens.matrix import ConfirmModal, current_rows, risk_style
 from onboard.screens.modals import _Dialog
 from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic, shown
 from onboard.store import Store
-from onboard.textsafe import visible
 from onboard.workspace import Workspace
 
 STATUS_STYLES = {"suggested": "italic #d787ff", "proposed": "#d787ff", "chosen": "bold #d787ff",
@@ -144,13 +142,6 @@ class ActionsLoaded(Message):
         self.data = data
         self.select = select
         self.note = note
-
-
-class Exported(Message):
-    def __init__(self, path: Path, what: str) -> None:
-        super().__init__()
-        self.path = path
-        self.what = what
 
 
 # --- the dialog ---------------------------------------------------------------------------
@@ -255,6 +246,7 @@ class ActionModal(_Dialog):
                                        r.observation)),
                    r.id, r.id in linked) for r in choices), id="action-rows")
             yield from self.buttons("Save" if a or e is None else "Choose")
+        yield Footer()
 
     def on_mount(self) -> None:
         target = self.query("#action-title" if self.entry is None else "#action-owner")
@@ -390,8 +382,6 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         Binding("f", "next_fix", "Fix tab: console / CLI / Terraform", show=False),
         Binding("y", "copy_cli", "Copy the fix script", show=False),
         Binding("F", "fix_script", "Fix script", key_display="F"),
-        Binding("X", "export_report", "Export the full report", key_display="X",
-                show=False),
     ]
 
     def __init__(self) -> None:
@@ -446,22 +436,32 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
 
     # -- the table
 
+    def _columns(self) -> dict[str, int]:
+        """Below 110 columns Answers and Effort fold into the plan pane; at 200 the Action
+        stops at 90 and Owner takes the rest."""
+        width = max(self.size.width, 80) - 2 - 3
+        cols = {"status": 11, "priority": 3, "risk": 4, "title": 0, "answers": 12,
+                "owner": 12, "due": 10, "effort": 6}
+        if width < 110:
+            del cols["answers"], cols["effort"]
+            cols["owner"] = 10
+        free = width - sum(cols.values()) - 2 * len(cols)
+        cols["title"] = max(20, min(free, 90))
+        if "answers" in cols:
+            cols["owner"] += max(0, free - cols["title"])
+        return cols
+
     def _title_width(self) -> int:
-        return max(24, max(self.size.width, 100) - 2 - (11 + 3 + 4 + 12 + 12 + 10 + 6)
-                   - 8 * 2 - 3)
+        return self._columns()["title"] + 1000 * len(self._columns())
 
     def _add_columns(self) -> None:
         table = self.query_one(DataTable)
         table.clear(columns=True)
         self._action_width = self._title_width()
-        table.add_column("Status", key="status", width=11)
-        table.add_column("Pri", key="priority", width=3)
-        table.add_column("Risk", key="risk", width=4)
-        table.add_column("Action", key="title", width=self._action_width)
-        table.add_column("Answers", key="answers", width=12)
-        table.add_column("Owner", key="owner", width=12)
-        table.add_column("Due", key="due", width=10)
-        table.add_column("Effort", key="effort", width=6)
+        labels = {"status": "Status", "priority": "Pri", "risk": "Risk", "title": "Action",
+                  "answers": "Answers", "owner": "Owner", "due": "Due", "effort": "Effort"}
+        for key, width in self._columns().items():
+            table.add_column(labels[key], key=key, width=max(width, len(labels[key])))
 
     def records(self) -> list[Entry]:
         return self.data.entries
@@ -478,14 +478,17 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         definition = self.oapp.catalog.actions.get(
             (a.action_def if a else None) or (e.suggestion.id if e.suggestion else ""))
         settled = e.group == 2
-        return [Text(label, STATUS_STYLES.get(e.status, "")),
-                Text(e.priority, "dim" if settled else PRIORITY_STYLES.get(e.priority, "")),
-                Text(f"{e.risk:>3}", "dim" if settled else risk_style(e.risk)),
-                Text(e.title, "dim" if settled else ("bold" if a else "")),
-                answers,
-                Text(a.owner if a and a.owner else "—", "" if a and a.owner else "dim"),
-                Text(a.due if a and a.due else "—", "" if a and a.due else "dim"),
-                Text(definition.effort if definition else "—", "dim")]
+        cells = {
+            "status": Text(label, STATUS_STYLES.get(e.status, "")),
+            "priority": Text(e.priority,
+                             "dim" if settled else PRIORITY_STYLES.get(e.priority, "")),
+            "risk": Text(f"{e.risk:>3}", "dim" if settled else risk_style(e.risk)),
+            "title": Text(e.title, "dim" if settled else ("bold" if a else "")),
+            "answers": answers,
+            "owner": Text(a.owner if a and a.owner else "—", "" if a and a.owner else "dim"),
+            "due": Text(a.due if a and a.due else "—", "" if a and a.due else "dim"),
+            "effort": Text(definition.effort if definition else "—", "dim")}
+        return [cells[key] for key in self._columns()]
 
     # -- summary, detail, unanswered rows
 
@@ -689,25 +692,4 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
             self.notify("No decisions yet: choose an action (space) first; the table "
                         "lists the chosen ones.", severity="warning")
             return
-        self._export(self.oapp.session.id, self.oapp.session_name, "decisions")
-
-    def action_export_report(self) -> None:
-        self._export(self.oapp.session.id, self.oapp.session_name, None)
-
-    @work(thread=True, exclusive=True, group="actions-export", exit_on_error=False)
-    def _export(self, session_id: int, session_name: str, only: str | None) -> None:
-        store, catalog = self.oapp.store, self.oapp.catalog
-        text = export_mod.export(store, catalog, session_id, "markdown", only=only)
-        kind = "decisions" if only else "report"
-        path = Path.cwd() / f"onboard-{kind}-{slug(session_name)}.md"
-        export_mod.write_atomic(path, text)
-        activity = export_mod.activity_of(store, catalog, session_id, "markdown", only)
-        if activity is not None:
-            Workspace(store, catalog, session_id).record_export(activity[0], **activity[1])
-        self.post(Exported(path, "Decision table" if only else "Full report"))
-
-    def on_exported(self, message: Exported) -> None:
-        self.notify(f"{message.what} written to {visible(message.path)}", title="Exported",
-                    timeout=10, markup=False)
-        self.oapp.refresh_week()
-        self.reload()
+        self.oapp.action_export_decisions()

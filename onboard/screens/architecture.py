@@ -133,7 +133,7 @@ resources, and what lives **outside the VPCs**.
 A database or cache that can use several subnets sits on its tier; one that can land in
 a public subnet sits in the public tier (check 6 of the talk: nothing that belongs in a
 private subnet should be in a public one). **●** marks resources with failing findings;
-**n** jumps to the next one.
+**]** jumps to the next one.
 
 Select a resource to see its attributes, its findings, whether Terraform manages it
 (after `onboard tf import PATH`) and what it connects to (DNS → CloudFront → origins,
@@ -144,8 +144,9 @@ branch.
 directory, ready for the team's docs) and ticks the week's diagram task.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_failing", "Next ●"),
+        Binding("right_square_bracket", "next_failing", "Next ●", key_display="]"),
         Binding("x", "export", "Export diagram"),
+        Binding("T", "app.import_terraform", "Import Terraform state", key_display="T"),
     ]
 
     def __init__(self) -> None:

@@ -14,7 +14,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
 from onboard import assets as assets_mod
@@ -164,6 +174,7 @@ class AssetModal(_Dialog):
                     yield picker
             yield SafeLabel("", id="asset-preview", classes="dialog-hint")
             yield from self.buttons("Save" if a else "Declare")
+        yield Footer()
 
     def on_mount(self) -> None:
         if not self.query("#asset-picker"):  # pushed while the app was closing

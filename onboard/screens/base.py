@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
@@ -31,6 +32,18 @@ class OnboardScreen(Screen[None]):
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+    @on(events.Resize)
+    def _fold_for_size(self, event: events.Resize) -> None:
+        # The stylesheets fold and grow with these: -short (24-31 rows), -narrow (< 110
+        # columns), -wide (>= 180 columns).
+        width, height = event.size
+        self.set_class(height < 32, "-short")
+        self.set_class(width < 110, "-narrow")
+        self.set_class(width >= 180, "-wide")
+        tabs = self.query(NavTabs)
+        if tabs:
+            tabs.first().relabel(narrow=width < 120)
 
     @property
     def oapp(self) -> OnboardApp:

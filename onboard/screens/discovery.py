@@ -56,7 +56,7 @@ the talk, the interview and Organizations revealed two more: a **management acco
 
 Accounts come from AWS Organizations (on a scan), from the credentials you scan with
 (*caller*), from you (*added by hand*) or from an interview answer. **★ new** marks
-an account Organizations listed that nobody had told you about (**k**: you knew it).
+an account Organizations listed that nobody had told you about (**space**: you knew it).
 *Access* says whether the scan could get in (*denied*: the role to assume is missing
 or not trusted).
 
@@ -67,7 +67,7 @@ it decides how much each finding matters.
         Binding("a", "add", "Add account"),
         Binding("e", "edit", "Edit"),
         Binding("r", "app.run_scan_here", "Run scan"),
-        Binding("k", "toggle_known", "Knew it"),
+        Binding("space", "toggle_known", "Knew it", key_display="space"),
         Binding("delete", "delete", "Remove", key_display="del"),
     ]
 
@@ -171,13 +171,22 @@ it decides how much each finding matters.
                              f"  {visible(acc.account_id)}\n")
         if is_hidden(acc, self.caller):
             text.append("Nobody told you about this one: Organizations found it. Ask who "
-                        "uses it and what runs there (k if you knew it).\n", "#ffaf5f")
+                        "uses it and what runs there (space if you knew it).\n", "#ffaf5f")
         elif acc.account_id == self.caller:
             text.append("The account your credentials are in.\n", "dim")
         if acc.access == "denied":
             reason = visible(acc.access_reason) or "the role could not be assumed"
             text.append(f"No access: {reason}."
                         " Ask for the audit role in this account.\n", "#ff5f87")
+        elif acc.access == "skipped" and self.caller and acc.source in ("manual", "interview"):
+            text.append(
+                "Not reached by the last scan: Organizations did not list it (it is outside "
+                "your organization, or your identity cannot list it), so no role was tried. "
+                "To scan it: ask for a read-only role there your identity may assume "
+                "(OrganizationAccountAccessRole, or the one `--role-name` names), then "
+                f"`onboard scan --accounts {acc.account_id}`; or get a profile for it and "
+                f"`onboard scan --profile NAME --accounts {acc.account_id}`. If it is "
+                "not yours after all, del removes it.\n", "#ffaf5f")
         elif acc.access == "skipped":
             text.append("Not scanned yet.\n", "dim")
         text.append("e edits the name and environment.", "dim")
@@ -215,7 +224,16 @@ it decides how much each finding matters.
             self.notify("Only accounts added by hand or from an interview can be removed; "
                         "the scan lists the others.", severity="warning")
             return
-        self._delete(acc.account_id)
+        from onboard.screens.matrix import ConfirmModal
+
+        def answered(yes: object) -> None:
+            if yes:
+                self._delete(acc.account_id)
+
+        label = f"{acc.account_id} {acc.name}".strip()
+        self.app.push_screen(ConfirmModal(
+            f"Remove account {label} from this session? Its scan results stay; add it again "
+            "with a to scan it again.", ok="Remove"), answered)
 
     @work(thread=True, group="discovery-write", exit_on_error=False)
     def _delete(self, account_id: str) -> None:

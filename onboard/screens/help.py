@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Footer, Markdown
 
 from onboard.screens.base import OnboardScreen
 
@@ -18,7 +18,8 @@ GENERAL = """
 |---|---|
 | `1`–`9`, or the tab | go to a screen (letters: {mnemonics}) |
 | `c` | continue with the next open task of the week |
-| `ctrl+p` | the command palette: every action by name |
+| `ctrl+p` | the command palette: every action of every screen by name, with its key |
+| `X` | export the full report (Markdown, in the current folder) |
 | `?` | this help |
 | `q` | quit (a running scan stops and keeps what it found) |
 """
@@ -37,7 +38,7 @@ def _keys_table(screen: OnboardScreen) -> str:
 
 class HelpModal(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close"),
+        Binding("escape,q,question_mark", "dismiss", "Close", key_display="esc"),
     ]
 
     def __init__(self, screen: OnboardScreen) -> None:
@@ -52,6 +53,7 @@ class HelpModal(ModalScreen[None]):
                 + GENERAL.format(mnemonics=mnemonics) + "\n*Esc closes this help.*")
         with VerticalScroll(id="help-box"):
             yield Markdown(text)
+        yield Footer()
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

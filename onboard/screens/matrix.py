@@ -3,6 +3,7 @@ asset value × threat × vulnerability; rows are edited here, the core keeps the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -15,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from onboard import decide, orient
 from onboard.catalog import Catalog
@@ -27,6 +28,16 @@ from onboard.screens.modals import _Dialog
 from onboard.screens.widgets import SEVERITY_STYLES, SafeDataTable, SafeInput, SafeLabel, SafeStatic
 from onboard.store import Store
 from onboard.workspace import Workspace
+
+
+def natural(value: str) -> list[tuple[int, int | str]]:
+    """A sort key where numbers inside the text sort as numbers ("2 buckets" before "12
+    buckets"); empty values last."""
+    if not value:
+        return [(2, "")]
+    return [(0, int(part)) if part.isdigit() else (1, part.lower())
+            for part in re.split(r"(\d+)", value) if part]
+
 
 SORTS = ("risk", "observation", "incident", "reason", "stride", "status")
 FIELD_LABELS = {"observation": "Observation", "incident": "Assumed incident",
@@ -81,6 +92,8 @@ class MatrixData:
     names: dict[str, str] = field(default_factory=dict)
     reviewed: bool = False
     scanned: bool = False
+    notes: dict[str, str] = field(default_factory=dict)
+    """Row id (as text) → the user's note."""
 
 
 def read_matrix(store: Store, catalog: Catalog, session_id: int) -> MatrixData:
@@ -94,7 +107,8 @@ def read_matrix(store: Store, catalog: Catalog, session_id: int) -> MatrixData:
                       names={a.account_id: a.name for a in store.accounts(session_id)
                              if a.name},
                       reviewed=store.last_activity(session_id, "matrix_reviewed") is not None,
-                      scanned=store.latest_scan(session_id) is not None)
+                      scanned=store.latest_scan(session_id) is not None,
+                      notes=store.notes(session_id, "row"))
 
 
 class MatrixLoaded(Message):
@@ -131,6 +145,7 @@ class ConfirmModal(_Dialog):
             yield SafeLabel("Are you sure?", classes="dialog-title")
             yield SafeLabel(self.question, classes="dialog-hint")
             yield from self.buttons(self.ok)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -197,6 +212,7 @@ class MatrixRowModal(_Dialog):
                             " lets asset links score the row")
             yield SafeLabel("", id="risk-preview", classes="dialog-hint")
             yield from self.buttons("Save" if row else "Add row")
+        yield Footer()
 
     def _head(self, name: str) -> ComposeResult:
         with Horizontal(classes="field-head"):
@@ -317,7 +333,7 @@ check sees (from the interviews); **del** deletes such a row. A row whose findin
 all gone after a complete scan shows *fixed*. Triage a finding as *false positive* or
 *accepted risk* on Review to drop it from its row.
 
-**o** (or a column header) changes the order. **m** marks the matrix reviewed once you
+**o** (or a column header) changes the order. **R** marks the matrix reviewed once you
 agree with the top rows: the week's review task ticks.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -325,7 +341,8 @@ agree with the top rows: the week's review task ticks.
         Binding("a", "add", "Add row"),
         Binding("delete", "delete", "Delete custom row", key_display="del"),
         Binding("o", "cycle_sort", "Sort"),
-        Binding("m", "mark_reviewed", "Mark reviewed"),
+        Binding("R", "mark_reviewed", "Mark reviewed", key_display="R"),
+        Binding("n", "note", "Note"),
     ]
 
     def __init__(self) -> None:
@@ -380,9 +397,14 @@ agree with the top rows: the week's review task ticks.
     # -- the table
 
     def _column_widths(self) -> tuple[int, int, int]:
-        """Observation, incident, reason share what the fixed columns leave."""
-        width = max(self.size.width, 100)
-        free = width - 2 - (4 + 6 + 6) - 6 * 2 - 3
+        """Observation, incident, reason share what the fixed columns leave; below 110
+        columns the reason folds into the detail pane (width 0: no column)."""
+        width = max(self.size.width, 80)
+        narrow = width < 110
+        free = width - 2 - (6 + 8 + 9) - (5 if narrow else 6) * 2 - 3
+        if narrow:
+            incident = max(14, free * 35 // 100)
+            return free - incident, incident, 0
         incident = max(16, free * 22 // 100)
         observation = max(24, (free - incident) * 55 // 100)
         return observation, incident, max(16, free - incident - observation)
@@ -394,21 +416,22 @@ agree with the top rows: the week's review task ticks.
         # ▼ high risk first; ▲ A to Z (and open before fixed)
         arrow = {name: ("" if name != self.sort else " ▼" if name == "risk" else " ▲")
                  for name in SORTS}
-        table.add_column("Risk" + arrow["risk"], key="risk", width=4)
+        table.add_column("Risk" + arrow["risk"], key="risk", width=6)
         table.add_column("Observation" + arrow["observation"], key="observation",
                          width=observation)
         table.add_column("Assumed incident" + arrow["incident"], key="incident",
                          width=incident)
-        table.add_column("Reason" + arrow["reason"], key="reason", width=reason)
-        table.add_column("STRIDE" + arrow["stride"], key="stride", width=6)
-        table.add_column("Status" + arrow["status"], key="status", width=8)
+        if reason:
+            table.add_column("Reason" + arrow["reason"], key="reason", width=reason)
+        table.add_column("STRIDE" + arrow["stride"], key="stride", width=8)
+        table.add_column("Status" + arrow["status"], key="status", width=9)
 
     def _sorted(self) -> list[MatrixRow]:
         rows = list(self.data.rows)  # already in the core's risk order
         if self.sort == "status":
             return sorted(rows, key=lambda r: orient.ROW_STATES.index(r.status))
         if self.sort != "risk":
-            return sorted(rows, key=lambda r: (getattr(r, self.sort).lower() or "~"))
+            return sorted(rows, key=lambda r: natural(getattr(r, self.sort)))
         return rows
 
     def before_fill(self) -> None:
@@ -429,9 +452,13 @@ agree with the top rows: the week's review task ticks.
             observation.append("✎ ", "#ffaf5f")
         observation.append(row.observation)
         status = Text(row.status, STATUS_STYLES.get(row.status, ""))
-        return [Text(f"{row.score:>3}", "dim" if row.fixed else risk_style(row.score)),
-                observation, Text(row.incident, style=dim), Text(row.reason, style=dim),
-                Text(row.stride, style=dim or "bold"), status]
+        cells: list[Text | str] = [
+                 Text(f"{row.score:>3}", "dim" if row.fixed else risk_style(row.score)),
+                 observation, Text(row.incident, style=dim), Text(row.reason, style=dim),
+                 Text(row.stride, style=dim or "bold"), status]
+        if self._widths[2] == 0:  # no Reason column
+            del cells[3]
+        return cells
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         self._set_sort(str(event.column_key.value))
@@ -478,7 +505,7 @@ agree with the top rows: the week's review task ticks.
             if self.data.reviewed:
                 text.append("reviewed ✓", "#87d787")
             else:
-                text.append("not reviewed yet: m when you agree", "#ffaf5f")
+                text.append("not reviewed yet: R when you agree", "#ffaf5f")
         self.query_one("#matrix-summary", Static).update(text)
 
     def show_detail(self) -> None:
@@ -537,7 +564,25 @@ agree with the top rows: the week's review task ticks.
         elif not row.fixed:
             fields.add("Answered by", f"no action yet: choose one on {where('actions')}",
                        "italic #ffaf5f")
+        note = self.data.notes.get(str(row.id))
+        fields.add("Your note", note or "none yet: n writes one", "" if note else "dim")
         return Group(fields.grid)
+
+    def action_note(self) -> None:
+        from onboard.screens.modals import NoteModal
+
+        row = self.current()
+        if row is None:
+            return
+        current = self.data.notes.get(str(row.id), "")
+
+        def saved(text: object) -> None:
+            if isinstance(text, str):
+                self.oapp.save_note("row", row.id, text, then=self.reload)
+
+        self._in_dialog = True
+        self.app.push_screen(NoteModal("Your note on this row", row.observation, current),
+                             saved)
 
     def _resources(self, row: MatrixRow) -> Text:
         if not row.resources:

@@ -11,13 +11,24 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.validation import Regex
-from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Select
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    RadioSet,
+    Select,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
 from onboard.guide import SOURCE_LABELS, TRIAGE_MARKS
 from onboard.models import Account, Environment, Finding, SessionInfo
-from onboard.screens.widgets import SafeInput, SafeLabel, shown
+from onboard.screens.widgets import Choice, SafeInput, SafeLabel, shown
 from onboard.store import Store
+
+MARK_LABELS = {"question": "question (someone must answer it; write who in the note)"}
 
 ENVIRONMENTS = ("management", "prod", "staging", "sandbox", "dev", "other")
 ACCOUNT_ID = Regex(r"^\d{12}$", failure_description="an AWS account id is 12 digits")
@@ -70,6 +81,7 @@ class AccountModal(_Dialog):
                          value=acc.environment if acc else "other", allow_blank=False)
             yield SafeLabel("", id="account-error", classes="dialog-error")
             yield from self.buttons("Save")
+        yield Footer()
 
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)
@@ -92,28 +104,38 @@ class AccountModal(_Dialog):
 
 
 class TriageModal(_Dialog):
-    """A mark (confirmed / accepted risk / false positive) and a note for one finding."""
+    """A mark (confirmed / accepted risk / false positive / question) and a note for one
+    finding, or for `count` selected findings at once."""
 
-    def __init__(self, finding: Finding, mark: str = "", note: str = "") -> None:
+    def __init__(self, finding: Finding, mark: str = "", note: str = "",
+                 count: int = 1) -> None:
         super().__init__()
         self.finding = finding
+        self.count = count
         self.mark = mark
         self.note = note
 
     def compose(self) -> ComposeResult:
         f = self.finding
         with Vertical(classes="dialog"):
-            yield SafeLabel("Triage this finding", classes="dialog-title")
-            yield SafeLabel(f"{f.check_id} · {f.resource_id} · {f.account_id} {f.region}",
-                        classes="dialog-hint")
+            if self.count > 1:
+                yield SafeLabel(f"Triage {self.count} selected findings", classes="dialog-title")
+                yield SafeLabel("One mark and one note for all of them (each keeps its own "
+                            "afterwards).", classes="dialog-hint")
+            else:
+                yield SafeLabel("Triage this finding", classes="dialog-title")
+                yield SafeLabel(f"{f.check_id} · {f.resource_id} · {f.account_id} {f.region}",
+                            classes="dialog-hint")
             with RadioSet(id="triage-mark"):
                 for mark in TRIAGE_MARKS:
-                    yield RadioButton(mark, value=mark == self.mark, name=mark)
-                yield RadioButton("no mark yet", value=self.mark not in TRIAGE_MARKS,
+                    yield Choice(MARK_LABELS.get(mark, mark), value=mark == self.mark,
+                                 name=mark)
+                yield Choice("no mark yet", value=self.mark not in TRIAGE_MARKS,
                                   name="")
             yield SafeLabel("Note (why, who said so, ticket…)")
             yield SafeInput(self.note, id="triage-note")
             yield from self.buttons("Save")
+        yield Footer()
 
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)
@@ -145,6 +167,7 @@ class SessionModal(_Dialog):
             yield SafeLabel("…or start a new one (a name, then Enter)")
             yield SafeInput(id="session-new", placeholder="e.g. acme-2024")
             yield from self.buttons("Open")
+        yield Footer()
 
     def on_mount(self) -> None:
         self._load()
@@ -181,3 +204,34 @@ class SessionModal(_Dialog):
 
 def source_label(source: str) -> str:
     return SOURCE_LABELS.get(source, source)
+
+
+class NoteModal(_Dialog):
+    """A free-text note on a task or a matrix row; returns the text (empty deletes it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", key_display="esc"),
+        Binding("ctrl+s", "save", "Save", key_display="ctrl+s"),
+    ]
+
+    def __init__(self, title: str, subject: str, text: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.subject = subject
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.subject, classes="dialog-hint")
+            yield TextArea(self.text, id="note-text", show_line_numbers=False)
+            yield Label("ctrl+s saves · an empty note is deleted", classes="dialog-hint")
+            yield from self.buttons("Save")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @on(Button.Pressed, "#ok")
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text.strip())

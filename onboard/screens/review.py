@@ -38,6 +38,9 @@ FILTERS = ("status", "severity", "account_id", "region", "check_id")
 ORDERS = ("severity", "check", "account", "resource")
 COLUMN_ORDER = {"severity": "severity", "check": "check", "account": "account",
                 "resource": "resource"}
+REVIEW_COLUMNS = {"status": "Status", "severity": "Severity", "check": "Check",
+                  "resource": "Resource", "account": "Account", "region": "Region",
+                  "triage": "Triage"}
 CHANGES = (("all findings", "all"), ("new since last scan", "new"),
            ("fixed since last scan", "fixed"))
 Key = tuple[str, str, str, str]
@@ -75,9 +78,9 @@ class FindingsPage(Message):
 
 
 class TriageSaved(Message):
-    def __init__(self, key: Key, mark: str, note: str, all_done: bool) -> None:
+    def __init__(self, keys: list[Key], mark: str, note: str, all_done: bool) -> None:
         super().__init__()
-        self.key, self.mark, self.note, self.all_done = key, mark, note, all_done
+        self.keys, self.mark, self.note, self.all_done = keys, mark, note, all_done
 
 
 def _matches(f: Finding, filters: dict[str, str]) -> bool:
@@ -91,10 +94,10 @@ def _matches(f: Finding, filters: dict[str, str]) -> bool:
 class ReviewScreen(OnboardScreen):
     SCREEN_ID = "review"
     CSS_PATH = "review.tcss"
-    HELP = """
+    HELP = r"""
 ## Review — what is actually running, and what is wrong with it
 **r** runs the scan: read-only calls over every reachable account × region × collector,
-with live progress; **x** (or Esc) stops it and keeps what was collected. Quitting
+with live progress; **Esc** stops it and keeps what was collected. Quitting
 mid-scan keeps it too.
 
 The table lists the findings of the latest scan, failing ones first. Filter by status,
@@ -104,15 +107,18 @@ The pane below explains the selected finding: the evidence, what the check means
 how to fix it in the console, with the AWS CLI or in Terraform (**f** switches, **y**
 copies the CLI lines), with the finding's own names filled in.
 
-**m** triages a finding: *confirmed*, *accepted risk* or *false positive*, with a note.
+**m** triages a finding: *confirmed*, *accepted risk*, *false positive* or *question*, with
+a note. **space** selects findings (**\*** selects every one shown); **m** then triages
+all the selected ones at once.
 Triage survives rescans. Once every FAIL is triaged, the week's triage task ticks
 itself (work from the most severe down: the table is in that order).
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "app.run_scan", "Run scan"),
-        Binding("x", "app.cancel_scan", "Cancel scan"),
-        Binding("escape", "escape", "Cancel scan", show=False),
+        Binding("escape", "escape", "Cancel scan", key_display="esc"),
         Binding("m", "mark", "Triage"),
+        Binding("space", "select", "Select", key_display="space"),
+        Binding("asterisk", "select_all", "Select all shown", key_display="*"),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("o", "cycle_order", "Order"),
         Binding("f", "next_fix", "Fix tab"),
@@ -133,6 +139,8 @@ itself (work from the most severe down: the table is in that order).
         self._loading_more = False
         self._search_timer: Timer | None = None
         self._syncing = False
+        self.selected: dict[Key, Finding] = {}
+        """Findings picked with space for one triage of all of them."""
 
     # -- layout
 
@@ -160,13 +168,7 @@ itself (work from the most severe down: the table is in that order).
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Status", key="status", width=6)
-        table.add_column("Severity", key="severity", width=8)
-        table.add_column("Check", key="check", width=26)
-        table.add_column("Resource", key="resource", width=28)
-        table.add_column("Account", key="account", width=16)
-        table.add_column("Region", key="region", width=10)
-        table.add_column("Triage", key="triage", width=14)
+        self._add_columns()
         self.query_one("#scan-progress").display = False
         self.watch(self.oapp, "progress", self._show_progress)
         self.watch(self.oapp, "scanning", self._scanning_changed)
@@ -176,11 +178,51 @@ itself (work from the most severe down: the table is in that order).
     def on_screen_resume(self) -> None:
         self.query_one("NavTabs").active = "tab-review"  # type: ignore[attr-defined]
 
+    def _widths(self) -> dict[str, int]:
+        """Column widths for the screen's width: Region folds into the detail pane below
+        110 columns; Check, Resource and Account share what is left (they grow at 200)."""
+        width = max(self.size.width, 80) - 2 - 2  # padding, scrollbar
+        fixed = {"status": 7, "severity": 10, "triage": 14 if width >= 100 else 10}
+        if width >= 110:
+            fixed["region"] = 14
+        flexible = ("check", "resource", "account")
+        spare = width - sum(fixed.values()) - 2 * (len(fixed) + len(flexible))
+        share = {"check": 0.36, "resource": 0.40, "account": 0.24}
+        out = {**fixed, **{k: max(8, int(spare * share[k])) for k in flexible}}
+        order = ("status", "severity", "check", "resource", "account", "region", "triage")
+        return {k: out[k] for k in order if k in out}
+
+    def _add_columns(self, force: bool = False) -> None:
+        widths = self._widths()
+        table = self.query_one(DataTable)
+        if not force and list(table.columns) == list(widths) and all(
+                table.columns[k].width == w for k, w in widths.items()):  # type: ignore[index]
+            return
+        table.clear(columns=True)
+        for key, width in widths.items():
+            label = REVIEW_COLUMNS[key]
+            if COLUMN_ORDER.get(key) == self.order:
+                label += " ▼" if key == "severity" else " ▲"
+            table.add_column(label, key=key, width=width)
+        table.add_rows([self._cells(f) for f in self.rows])
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._add_columns()
+
     # -- scan progress (the scan itself runs in the app: it outlives screen switches)
 
     def _scanning_changed(self, scanning: bool) -> None:
         self.query_one("#scan-progress").display = scanning
         self._show_summary()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Esc is in the footer only while a scan runs (it then stops it); otherwise it just
+        # leaves the search box.
+        if action == "escape":
+            return self.oapp.scanning or isinstance(self.focused, Input)
+        return True
 
     def _show_progress(self, progress: Progress | None) -> None:
         if progress is None or not self.oapp.scanning:
@@ -193,7 +235,7 @@ itself (work from the most severe down: the table is in that order).
             bar.update(total=None)
             label = f"{progress.phase}: {progress.message}"
         self.query_one("#scan-message", Static).update(
-            Text.assemble(visible(label), ("   x stops (keeps what was collected)", "dim")))
+            Text.assemble(visible(label), ("   Esc stops (keeps what was collected)", "dim")))
 
     def action_escape(self) -> None:
         if self.oapp.scanning:
@@ -293,6 +335,7 @@ itself (work from the most severe down: the table is in that order).
         self.generation += 1
         self.rows, self.total = [], 0
         self.query_one(DataTable).clear()
+        self._add_columns(force=True)  # the sort arrow follows the order
         self._remember()
         if self.data.scan is None:
             self._show_table_status()
@@ -345,11 +388,30 @@ itself (work from the most severe down: the table is in that order).
 
     def _cells(self, f: Finding) -> list[Text | str]:
         mark = self.data.triage.get(f.key, {}).get("mark", "")
-        return [Text(f.status.value, STATUS_STYLES[f.status]),
-                Text(f.severity.value, SEVERITY_STYLES[f.severity.value]),
-                plain(f.check_id), plain(f.resource_id),
-                plain(self.data.names.get(f.account_id, f.account_id)), plain(f.region),
-                plain(mark, "#87d787") if mark else Text("·", "dim")]
+        status = Text("● " if f.key in self.selected else "  ", "bold")
+        status.append(f.status.value, STATUS_STYLES[f.status])
+        cells: dict[str, Text | str] = {
+            "status": status,
+            "severity": Text(f.severity.value, SEVERITY_STYLES[f.severity.value]),
+            "check": plain(f.check_id), "resource": plain(f.resource_id),
+            "account": plain(self._account_label(f.account_id)), "region": plain(f.region),
+            "triage": plain(mark, "#87d787") if mark else Text("·", "dim")}
+        columns = self.query_one(DataTable).columns
+        return [cells[str(k.value)] for k in columns] if columns else list(cells.values())
+
+    def _account_label(self, account_id: str) -> str:
+        """The account's name; in a narrow table without the word every name shares
+        ("DealLink Production" → "Production"), so the names still differ."""
+        name = self.data.names.get(account_id, account_id)
+        names = [n for n in self.data.names.values() if n]
+        table = self.query_one(DataTable)
+        narrow = "account" in table.columns and table.columns[
+            "account"].width < 20  # type: ignore[index]
+        if narrow and len(names) > 1:
+            first = {n.split(" ", 1)[0] for n in names}
+            if len(first) == 1 and all(" " in n for n in names) and name in names:
+                return name.split(" ", 1)[1]
+        return name
 
     def _show_table_status(self) -> None:
         what = {"new": " new", "fixed": " fixed"}.get(self.changes, "")
@@ -358,6 +420,9 @@ itself (work from the most severe down: the table is in that order).
         text.append(f"  ·  order: {self.order}  ·  filters: ", "dim")
         active = [f"{k}={v}" for k, v in self.filters.items() if v]
         text.append(visible(", ".join(active)) or "none", "dim")
+        if self.selected:
+            text.append(f"  ·  {len(self.selected)} selected (m triages them, * clears)",
+                        "bold")
         self.query_one("#table-status", Static).update(text)
 
     # -- selection and paging
@@ -451,34 +516,66 @@ itself (work from the most severe down: the table is in that order).
         self.app.copy_to_clipboard(text)
         self.notify("AWS CLI lines copied (where the terminal allows it).", timeout=3)
 
+    def _redraw(self, keys: set[Key]) -> None:
+        table = self.query_one(DataTable)
+        for index, f in enumerate(self.rows):
+            if f.key in keys:
+                cells = self._cells(f)
+                table.update_cell_at(Coordinate(index, 0), cells[0])
+                table.update_cell_at(Coordinate(index, len(cells) - 1), cells[-1])
+        self._show_table_status()
+
+    def action_select(self) -> None:
+        finding = self.current()
+        if finding is None:
+            return
+        if self.selected.pop(finding.key, None) is None:
+            self.selected[finding.key] = finding
+        self._redraw({finding.key})
+        table = self.query_one(DataTable)
+        if table.cursor_row < len(self.rows) - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+
+    def action_select_all(self) -> None:
+        """Every loaded row that is shown (the filters apply); again clears the selection."""
+        shown = {f.key: f for f in self.rows}
+        if shown and all(k in self.selected for k in shown):
+            self.selected.clear()
+        else:
+            self.selected.update(shown)
+        self._redraw(set(shown))
+
     def action_mark(self) -> None:
         finding = self.current()
         if finding is None:
             return
-        old = self.data.triage.get(finding.key, {})
+        findings = list(self.selected.values()) or [finding]
+        old = self.data.triage.get(findings[0].key, {}) if len(findings) == 1 else {}
 
         def chosen(result: object) -> None:
             if isinstance(result, tuple):
                 mark, note = result
-                self._save_triage(finding, mark, note)
+                self.selected.clear()
+                self._save_triage(findings, mark, note)
 
-        self.app.push_screen(TriageModal(finding, old.get("mark", ""), old.get("note", "")),
-                             chosen)
+        self.app.push_screen(TriageModal(findings[0], old.get("mark", ""),
+                                         old.get("note", ""), count=len(findings)), chosen)
 
     @work(thread=True, group="review-triage", exit_on_error=False)
-    def _save_triage(self, finding: Finding, mark: str, note: str) -> None:
+    def _save_triage(self, findings: list[Finding], mark: str, note: str) -> None:
         store, sid = self.oapp.store, self.oapp.session.id
-        Workspace(store, self.oapp.catalog, sid).set_triage(finding, mark, note)
+        Workspace(store, self.oapp.catalog, sid).set_triage_many(findings, mark, note)
         scan = self.data.scan
         all_done = scan is not None and guide.findings_triaged(store, sid, scan.id)
-        self.post(TriageSaved(finding.key, mark, note, all_done))
+        self.post(TriageSaved([f.key for f in findings], mark, note, all_done))
 
     def on_triage_saved(self, message: TriageSaved) -> None:
-        self.data.triage[message.key] = {"mark": message.mark, "note": message.note}
-        table = self.query_one(DataTable)
-        for index, f in enumerate(self.rows):
-            if f.key == message.key:
-                table.update_cell_at(Coordinate(index, 6), self._cells(f)[6])
+        for key in message.keys:
+            self.data.triage[key] = {"mark": message.mark, "note": message.note}
+        self._redraw({f.key for f in self.rows})
+        if len(message.keys) > 1:
+            self.notify(f"{len(message.keys)} findings marked {message.mark or 'no mark'}.",
+                        timeout=4)
         self._show_detail()
         if message.all_done:
             self.notify("Every failing finding is triaged: the week's triage task is done.")

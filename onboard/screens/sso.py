@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from onboard.screens.base import OnboardScreen
-from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic, TopBar
+from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic
 from onboard.sso_kit.edits import EditError
 from onboard.sso_kit.load import NoScan, load
 from onboard.sso_kit.plan import Plan
@@ -88,6 +88,7 @@ class AskModal(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
+        yield Footer()
 
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)
@@ -110,14 +111,14 @@ the same access, one **permission set** per distinct set of policies, and one as
 per group × permission set × account: today's access, nothing more. Workload users (no
 console password, an active key) are left out: they need an IAM role.
 
-**e** renames a group or permission set · **m** moves an IAM user to another person ·
-**x** leaves a user out · **g** keeps a user as the break-glass user · **z** forgets the
+**e** renames a group or permission set · **u** moves an IAM user to another person ·
+**-** leaves a user out · **g** keeps a user as the break-glass user · **z** forgets the
 row's edits. Then `onboard sso terraform -o DIR`, `sso profiles`, `sso cutover`.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "rename", "Rename"),
-        Binding("m", "move", "Move user"),
-        Binding("x", "exclude", "Leave out"),
+        Binding("u", "move", "Move user"),
+        Binding("minus", "exclude", "Leave out", key_display="-"),
         Binding("g", "break_glass", "Break-glass"),
         Binding("z", "forget", "Forget edits"),
     ]
@@ -128,11 +129,8 @@ row's edits. Then `onboard sso terraform -o DIR`, `sso profiles`, `sso cutover`.
         self.inventory: Any = None
         self.rows: list[Row] = []
 
-    def compose(self) -> ComposeResult:
-        # Not (yet) a tab of its own: no NavTabs, so it can be pushed from anywhere.
-        yield TopBar()
-        yield from self.compose_body()
-        yield Footer()
+    def on_screen_resume(self) -> None:
+        self.query_one("NavTabs").active = "tab-sso"  # type: ignore[attr-defined]
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="sso-body"):

@@ -19,16 +19,29 @@ from onboard.app import WeekSnapshot
 from onboard.models import Task
 from onboard.screens import spec
 from onboard.screens.base import OnboardScreen
-from onboard.screens.widgets import PHASE_COLORS, SafeStatic, phase_text, shown
+from onboard.screens.widgets import PHASE_COLORS, SafeStatic, TickBox, phase_text, shown
 from onboard.week import DayProgress
+
+TASK_ACTIONS = {"get-read-access": ("show_policy", "show the policy to ask for (y copies it)"),
+                "import-terraform-state": ("import_terraform",
+                                           "import state files here (several at once)")}
+"""Tasks done in a dialog: Enter opens it (instead of the task's screen)."""
 
 
 def widget_id(task_id: str) -> str:
     return "task-" + re.sub(r"[^A-Za-z0-9_-]", "_", task_id)
 
 
-class TaskBox(Checkbox):
-    """A task's checkbox; remembers which task it is."""
+class TaskBox(TickBox):
+    """A task's checkbox; remembers which task it is. Up/Down move between tasks (not the
+    page), Enter opens the task's screen, space ticks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_button", "Tick/untick", key_display="space"),
+        Binding("enter", "screen.open_task", "Open task", key_display="⏎"),
+        Binding("down,j", "screen.move_task(1)", "Next task", show=False),
+        Binding("up,k", "screen.move_task(-1)", "Previous task", show=False),
+    ]
 
     def __init__(self, task: Task) -> None:
         super().__init__(shown(task.title), id=widget_id(task.id), classes="task")
@@ -67,16 +80,18 @@ with every question answered, the risky findings triaged). You can tick or untic
 task yourself. Press **c** (or the *Next* button) to jump to the first open task.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_task", "Tick/untick", key_display="space"),
-        Binding("o", "open_task", "Open task", key_display="o"),
-        Binding("down,j", "app.focus_next", "Next", show=False),
-        Binding("up,k", "app.focus_previous", "Previous", show=False),
+        Binding("space", "toggle_task", "Tick/untick", key_display="space", show=False),
+        Binding("enter", "open_task", "Open the task's screen", key_display="⏎",
+                show=False),
+        Binding("n", "note", "Note"),
+        Binding("down,j", "move_task(1)", "Next task", key_display="↓/j", show=False),
+        Binding("up,k", "move_task(-1)", "Previous task", key_display="↑/k", show=False),
     ]
 
     def compose_body(self) -> ComposeResult:
         catalog = self.oapp.catalog
         with Horizontal(id="week-body"):
-            with VerticalScroll(id="week-plan"):
+            with VerticalScroll(id="week-plan", can_focus=False):
                 with Horizontal(id="week-top"):
                     yield SafeStatic("", id="overall-label")
                     yield ProgressBar(total=1, show_eta=False, id="overall-bar")
@@ -186,10 +201,22 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
             body.append("done" if state.done else "open",
                         "#87d787" if state.done else "#ffd75f")
             body.append(f" · {state.reason}\n", "dim" if state.done else "#ffd75f")
+        note = (snap.notes or {}).get(task.id) if snap else None
+        body.append("\nYour note ", "bold")
+        if note:
+            body.append("(n edits)\n", "dim")
+            body.append(note + "\n")
+        else:
+            body.append("none yet: n writes one (the sentence a task asks for, who said "
+                        "what)\n", "dim")
         target = spec(task.screen) if task.screen else None
-        if target is not None and target.id != self.SCREEN_ID:
+        if task.id in TASK_ACTIONS:
             body.append("\nPress ", "dim")
-            body.append("o", "bold")
+            body.append("Enter", "bold")
+            body.append(f" to {TASK_ACTIONS[task.id][1]}.", "dim")
+        elif target is not None and target.id != self.SCREEN_ID:
+            body.append("\nPress ", "dim")
+            body.append("Enter", "bold")
             body.append(f" to open {target.title} ({target.key}), where this is done.",
                         "dim")
         elif task.screen and target is None:
@@ -198,12 +225,40 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
         self.query_one("#help-title", Static).update(title)
         self.query_one("#help-body", Static).update(body)
 
+    def action_note(self) -> None:
+        if not isinstance(self.focused, TaskBox):
+            return
+        from onboard.screens.modals import NoteModal
+
+        task = self.focused.task_def
+        snap = self.oapp.snapshot
+        current = ((snap.notes or {}).get(task.id, "") if snap else "")
+
+        def saved(text: object) -> None:
+            if isinstance(text, str):
+                self.oapp.save_note("task", task.id, text)
+
+        self.app.push_screen(NoteModal("Your note on this task", task.title, current), saved)
+
+    def action_move_task(self, delta: int) -> None:
+        boxes = list(self.query(TaskBox))
+        if not boxes:
+            return
+        at = boxes.index(self.focused) if self.focused in boxes else -1
+        target = boxes[max(0, min(len(boxes) - 1, at + delta))]
+        target.focus()
+        target.scroll_visible()
+
     def action_toggle_task(self) -> None:
         if isinstance(self.focused, TaskBox):
             self.focused.toggle()
 
     def action_open_task(self) -> None:
         if isinstance(self.focused, TaskBox):
+            found = TASK_ACTIONS.get(self.focused.task_def.id)
+            if found is not None:
+                getattr(self.oapp, f"action_{found[0]}")()
+                return
             screen = self.focused.task_def.screen
             if screen and screen != self.SCREEN_ID:
                 self.oapp.go(screen)

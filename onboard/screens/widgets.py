@@ -11,7 +11,18 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Span, Text
 from textual.strip import Strip
-from textual.widgets import DataTable, Input, Label, Static, Tab, Tabs, TextArea, Tree
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    Input,
+    Label,
+    RadioButton,
+    Static,
+    Tab,
+    Tabs,
+    TextArea,
+    Tree,
+)
 
 from onboard.screens import SCREENS
 from onboard.textsafe import UNSAFE_TUI, is_safe, one_for_one, visible
@@ -206,6 +217,38 @@ class NavTabs(Tabs):
     can_focus = False
 
     def __init__(self, active: str) -> None:
-        tabs = [Tab(Text.assemble((s.key, "bold"), " ", s.title), id=f"tab-{s.id}")
-                for s in SCREENS]
+        tabs = [Tab(self._label(s.key, s.title), id=f"tab-{s.id}") for s in SCREENS]
         super().__init__(*tabs, active=f"tab-{active}")
+        self._narrow: bool | None = None
+
+    @staticmethod
+    def _label(key: str, title: str) -> Text:
+        return Text.assemble((key, "bold"), " ", title)
+
+    def relabel(self, narrow: bool) -> None:
+        """Short titles below 120 columns, so every tab stays visible at 80."""
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        for s in SCREENS:
+            found = self.query(f"#tab-{s.id}")
+            if found:
+                tab = found.first()
+                assert isinstance(tab, Tab)
+                tab.label = self._label(s.key, (s.short or s.title) if narrow else s.title)
+
+
+class TickBox(Checkbox):
+    """A checkbox whose state reads without colour: ✓ when ticked, blank when not."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
+        return "✓" if self.value else " "
+
+
+class Choice(RadioButton):
+    """A radio button whose state reads without colour: ● chosen, ○ not."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
+        return "●" if self.value else "○"
