@@ -157,7 +157,14 @@ def _v5_sso_edits(db: sqlite_utils.Database) -> None:
                                  pk=("session_id", "kind", "target"))
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5_sso_edits]
+def _v6_interviewees(db: sqlite_utils.Database) -> None:
+    """Who answered each interview prompt (the report names who was interviewed)."""
+    db.table("interviewees").create({"session_id": int, "prompt_id": str, "person": str,
+                                     "updated": str}, pk=("session_id", "prompt_id"))
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1, _v2, _v3, _v4, _v5_sso_edits, _v6_interviewees]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -814,3 +821,22 @@ class Store:
             cur = db.execute("DELETE FROM sso_edits WHERE session_id = ? AND kind = ? AND "
                              "target = ?", [session_id, kind, target])
             return bool(cur.rowcount)
+
+    # -- who was interviewed (per prompt)
+
+    def set_interviewee(self, session_id: int, prompt_id: str, person: str) -> None:
+        """Who answered a prompt; '' forgets it."""
+        with self.tx() as db:
+            if person:
+                db["interviewees"].upsert({"session_id": session_id, "prompt_id": prompt_id,
+                                           "person": person, "updated": now()},
+                                          pk=("session_id", "prompt_id"))
+            else:
+                db.execute("DELETE FROM interviewees WHERE session_id = ? AND prompt_id = ?",
+                           [session_id, prompt_id])
+
+    def interviewees(self, session_id: int) -> dict[str, str]:
+        """prompt id → who answered it."""
+        rows = self._rows("SELECT prompt_id, person FROM interviewees WHERE session_id = ?",
+                          [session_id])
+        return {r["prompt_id"]: r["person"] for r in rows}

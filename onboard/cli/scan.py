@@ -14,7 +14,15 @@ from rich.table import Table
 
 from onboard.aws.session import AwsSetupError
 from onboard.catalog import Catalog
-from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import (
+    UsageError,
+    add_common,
+    add_person,
+    load_catalog,
+    open_store,
+    resolve_session,
+    session_person,
+)
 from onboard.cli.common import console as cli_console
 from onboard.models import Finding, Status
 from onboard.scan import Progress as ScanProgress
@@ -28,6 +36,7 @@ SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "lo
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scan", help="headless read-only scan; stores results; prints a summary")
     add_common(p)
+    add_person(p)
     add_scan_options(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=run)
@@ -86,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
     options = options_from(args)
     store = open_store(args)
     catalog = load_catalog(args)
-    session = resolve_session(store, getattr(args, "session", None), profile=args.profile or "")
+    session = resolve_session(store, getattr(args, "session", None), profile=args.profile or "",
+                              person=session_person(args))
     try:
         result = scan_with_progress(store, session.id, catalog, options,
                                     quiet=args.format == "json")
