@@ -188,7 +188,7 @@ def _fold(summary: str, block: str, lines: int | None = None) -> list[str]:
     count = lines if lines is not None else block.count("\n") + 1
     if count < FOLD_FROM:
         return [block]
-    return [f"<details><summary>{md.inline(summary)}</summary>", "", block, "", "</details>"]
+    return [f"<details><summary>{md.one_line(summary)}</summary>", "", block, "", "</details>"]
 
 
 def _account_label(accounts: dict[str, Account], account_id: str) -> str:
@@ -203,7 +203,7 @@ def _account_order(accounts: dict[str, Account], account_id: str) -> tuple[str, 
 
 
 def _person(text: str) -> str:
-    return md.cell(text) if text.strip() else f"*{NOT_SET}*"
+    return md.cell(text) if text.strip() else NOT_SET
 
 
 def _numbers(snap: Snapshot) -> dict[int, int]:
@@ -226,11 +226,11 @@ def decisions_markdown(snap: Snapshot, level: int = 2) -> list[str]:
     scan = (f"scan #{t.scan_id} ({t.scan_status})" if t.scan_id is not None else "no scan yet")
     regions = ", ".join(t.regions) or "none"
     out = [_h(level, f"Decision table: {md.heading(t.session)}"), "",
-           f"Session **{md.inline(t.session)}** · by {_person(t.person)} · {t.date} · "
+           f"Session **{md.one_line(t.session)}** · person: {_person(t.person)} · {t.date} · "
            f"{scan} · scope: {len(t.accounts)} "
            f"{'account' if len(t.accounts) == 1 else 'accounts'} "
-           f"({md.inline(', '.join(t.accounts)) or 'none'}), {len(t.regions)} "
-           f"{'region' if len(t.regions) == 1 else 'regions'} ({md.inline(regions)})", ""]
+           f"({md.one_line(', '.join(t.accounts)) or 'none'}), {len(t.regions)} "
+           f"{'region' if len(t.regions) == 1 else 'regions'} ({md.one_line(regions)})", ""]
     if not t.decisions:
         out += ["No decisions yet: `onboard actions suggest`, then `onboard actions choose "
                 "ID --owner NAME --due YYYY-MM-DD`."]
@@ -306,8 +306,8 @@ def _summary_section(snap: Snapshot) -> list[str]:
         by_source[FOUND_BY.get(a.source, a.source)].append(a.name or a.account_id)
     found = "; ".join(f"{len(v)} by {k} ({', '.join(v)})" for k, v in sorted(by_source.items()))
     denied = [a.name or a.account_id for a in snap.accounts if a.access == "denied"]
-    out.append(f"- **Accounts:** {len(snap.accounts)} found — {md.inline(found) or 'none'}"
-               + (f"; not readable: {md.inline(', '.join(denied))}" if denied else "") + ".")
+    out.append(f"- **Accounts:** {len(snap.accounts)} found — {md.one_line(found) or 'none'}"
+               + (f"; not readable: {md.one_line(', '.join(denied))}" if denied else "") + ".")
     decided_by_row = {r.row_id: d for d in t.decisions for r in d.rows}
     top = [r for r in snap.rows if r.status in ("open", "answered")][:3]
     numbers = _numbers(snap)
@@ -315,15 +315,15 @@ def _summary_section(snap: Snapshot) -> list[str]:
         out.append("- **Top risks:**")
         for r in top:
             d = decided_by_row.get(r.id)
-            what = (f"decision {d.number}: {md.inline(d.action)}" if d else "**no decision**")
-            out.append(f"  - #{numbers[r.id]} (risk {r.score}) {md.inline(r.observation)} "
+            what = (f"decision {d.number}: {md.one_line(d.action)}" if d else "**no decision**")
+            out.append(f"  - #{numbers[r.id]} (risk {r.score}) {md.one_line(r.observation)} "
                        f"→ {what}")
     if t.decisions:
         out.append(f"- **Decisions ({len(t.decisions)}):**")
         for d in t.decisions:
-            owner = md.inline(d.owner) if d.owner else f"*owner {NOT_SET}*"
-            due = md.inline(d.due) if d.due else f"*due {NOT_SET}*"
-            out.append(f"  - {d.number}. {md.inline(d.action)} — {owner}, {due}, "
+            owner = md.one_line(d.owner) if d.owner else f"owner {NOT_SET}"
+            due = md.one_line(d.due) if d.due else f"due {NOT_SET}"
+            out.append(f"  - {d.number}. {md.one_line(d.action)} — {owner}, {due}, "
                        f"{d.status.label}")
     else:
         out.append("- **Decisions:** none yet.")
@@ -368,17 +368,17 @@ def _interview_section(snap: Snapshot, catalog: Catalog) -> list[str]:
         out += ["**Open follow-ups:**", ""]
         for p in follow:
             notes = snap.answers[p.id]["answer"].strip()
-            out.append(f"- {md.inline(p.topic)}: {md.inline(p.plain_wording)}"
-                       + ("" if notes else " *(no notes yet)*"))
+            out.append(f"- {md.one_line(p.topic)}: {md.one_line(p.plain_wording)}"
+                       + ("" if notes else " (no notes yet)"))
         out.append("")
     for prompt in asked:
         answer = snap.answers[prompt.id]
         out += [f"### {md.heading(prompt.topic)}", "",
                 f"**Asked:** {md.paragraph(prompt.plain_wording)}", "",
                 f"**Interviewed:** {_person(who.get(prompt.id, ''))} · **status:** "
-                f"{md.inline(answer['status'] or 'not asked')}", "",
+                f"{md.one_line(answer['status'] or 'not asked')}", "",
                 md.paragraph(answer["answer"]) if answer["answer"].strip()
-                else "*No notes yet.*", ""]
+                else "No notes yet.", ""]
     for key in extra:
         out += [f"### {md.heading(key)}", "", md.paragraph(snap.answers[key]["answer"]), ""]
     return out[:-1]
@@ -470,8 +470,8 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
                 why[(check_id, code, error_hint(code, f.message))].append(
                     f"{_account_label(by_id, account_id)} {f.region}")
     if why:
-        lines = [f"- `{check_id}` — {md.inline(code)}: {md.inline(hint)}. Where: "
-                 f"{md.inline(', '.join(sorted(where)))}."
+        lines = [f"- `{check_id}` — {md.one_line(code)}: {md.one_line(hint)}. Where: "
+                 f"{md.one_line(', '.join(sorted(where)))}."
                  for (check_id, code, hint), where in sorted(why.items())]
         out += ["", "**Why checks errored:**", "", *lines]
     out += _triage_lines(snap, by_id)
@@ -536,7 +536,7 @@ def _actions_section(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> list[str]
                       "`onboard actions choose ID`."]
     numbers = _numbers(snap)
     body = [[str(a.id), md.cell(a.title), md.cell(a.status.label), md.cell(a.priority),
-             _person(a.owner), md.cell(a.due) if a.due else f"*{NOT_SET}*",
+             _person(a.owner), md.cell(a.due) if a.due else NOT_SET,
              md.cell(", ".join(f"#{numbers[i]}" for i in a.row_ids if i in numbers)),
              md.cell(a.notes)] for a in snap.actions]
     out += [md.table(["id", "action", "status", "priority", "owner", "due", "answers rows",
@@ -547,7 +547,7 @@ def _actions_section(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> list[str]
         rows = ", ".join(f"#{numbers[i]}" for i in a.row_ids if i in numbers) or "none"
         out += ["", f"### {md.heading(a.title)}", "",
                 f"Action {a.id}, {a.status.label}, {a.priority}; owner "
-                f"{_person(a.owner)}, due {md.inline(a.due) if a.due else '*' + NOT_SET + '*'};"
+                f"{_person(a.owner)}, due {md.one_line(a.due) if a.due else NOT_SET};"
                 f" answers matrix rows {rows}."]
         if a.notes.strip():
             out += ["", f"**Notes:** {md.paragraph(a.notes)}"]
