@@ -301,10 +301,16 @@ def _summary_section(snap: Snapshot) -> list[str]:
     t = snap.table
     assert t is not None
     out = ["## Executive summary", ""]
+    known = [a.name or a.account_id for a in sorted(
+        snap.accounts, key=lambda a: (a.name or "~", a.account_id)) if a.known_before]
     by_source: dict[str, list[str]] = defaultdict(list)
     for a in sorted(snap.accounts, key=lambda a: (a.name or "~", a.account_id)):
-        by_source[FOUND_BY.get(a.source, a.source)].append(a.name or a.account_id)
-    found = "; ".join(f"{len(v)} by {k} ({', '.join(v)})" for k, v in sorted(by_source.items()))
+        if not a.known_before:
+            by_source[FOUND_BY.get(a.source, a.source)].append(a.name or a.account_id)
+    parts = [f"{len(known)} known on day one ({', '.join(known)})"] if known else []
+    parts += [f"{len(v)} {'more ' if known else ''}found by {k} ({', '.join(v)})"
+              for k, v in sorted(by_source.items())]
+    found = "; ".join(parts)
     denied = [a.name or a.account_id for a in snap.accounts if a.access == "denied"]
     out.append(f"- **Accounts:** {len(snap.accounts)} found — {md.one_line(found) or 'none'}"
                + (f"; not readable: {md.one_line(', '.join(denied))}" if denied else "") + ".")
@@ -323,7 +329,7 @@ def _summary_section(snap: Snapshot) -> list[str]:
         for d in t.decisions:
             owner = md.one_line(d.owner) if d.owner else f"owner {NOT_SET}"
             due = md.one_line(d.due) if d.due else f"due {NOT_SET}"
-            out.append(f"  - {d.number}. {md.one_line(d.action)} — {owner}, {due}, "
+            out.append(f"  - {d.number}\\. {md.one_line(d.action)} — {owner}, {due}, "
                        f"{d.status.label}")
     else:
         out.append("- **Decisions:** none yet.")

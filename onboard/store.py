@@ -828,9 +828,9 @@ class Store:
         """Who answered a prompt; '' forgets it."""
         with self.tx() as db:
             if person:
-                db["interviewees"].upsert({"session_id": session_id, "prompt_id": prompt_id,
-                                           "person": person, "updated": now()},
-                                          pk=("session_id", "prompt_id"))
+                db.table("interviewees").upsert(
+                    {"session_id": session_id, "prompt_id": prompt_id, "person": person,
+                     "updated": now()}, pk=("session_id", "prompt_id"))
             else:
                 db.execute("DELETE FROM interviewees WHERE session_id = ? AND prompt_id = ?",
                            [session_id, prompt_id])
