@@ -75,6 +75,7 @@ class Snapshot:
     errors: list[Any] | None = None  # the scan's collect errors (AWS codes)
     previous: ScanInfo | None = None  # the complete scan before `scan`
     changes: dict[str, list[Finding]] | None = None  # Store.diff(scan, previous)
+    people: list[Any] | None = None  # people.Person behind the IAM users people sign in with
     day: int = 1  # the week plan's current day (derived)
     newest: ScanInfo | None = None  # the newest scan, when it is not `scan` (unfinished)
     architecture: str = ""  # Mermaid, from the latest scan's inventory
@@ -106,6 +107,9 @@ def snapshot(store: Store, catalog: Catalog, session_id: int) -> Snapshot:
         errors=store.collect_errors(scan.id) if scan else [],
         previous=previous,
         changes=store.diff(scan.id, previous.id) if scan and previous else None,
+        people=orient.people_of(store, session_id, scan.id, {
+            (f.account_id, f.resource_id) for f in findings
+            if f.check_id == "iam.human_users" and f.status == Status.FAIL}) if scan else [],
         architecture=architecture_mermaid(store, scan, accounts, findings) if scan else "",
         unmanaged=unmanaged)
 
@@ -602,12 +606,34 @@ def _accounts_section(snap: Snapshot) -> list[str]:
                             "access"], body)]
 
 
+def _people_section(snap: Snapshot) -> list[str]:
+    """Who signs in with IAM users, resolved across accounts, and the rule that said so."""
+    out = ["## People with IAM users", ""]
+    if not snap.people:
+        return [*out, "No person signs in with an IAM user in the current scan."]
+    by_id = {a.account_id: a for a in snap.accounts}
+    body = [[md.cell(p.id),
+             md.cell("\n".join(f"{m.user.user_name} in {_account_label(by_id, m.user.account_id)}"
+                                for m in sorted(p.users, key=lambda m: _account_order(
+                                    by_id, m.user.account_id)))),
+             md.cell("\n".join(sorted({f"{m.rule}: {m.detail}" for m in p.users})))]
+            for p in snap.people]
+    users = sum(len(p.users) for p in snap.people)
+    return [*out, f"{len(snap.people)} {'person' if len(snap.people) == 1 else 'people'} "
+                  f"hold {users} IAM {'user' if users == 1 else 'users'} with a console "
+                  "password or a person's key (`iam.human_users`). A wrong match is fixed "
+                  "with the mapping (`onboard sso edit move-user ACCOUNT/USER PERSON`).", "",
+            *_fold(f"{len(body)} people", md.table(["person", "IAM users", "rule"], body),
+                   len(body) + 2)]
+
+
 def report_markdown(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> str:
     return _join([
         _session_section(snap, catalog),
         _summary_section(snap),
         decisions_markdown(snap, level=2),
         _accounts_section(snap),
+        _people_section(snap),
         _interview_section(snap, catalog),
         _findings_section(snap, catalog),
         _matrix_section(snap),
@@ -663,6 +689,10 @@ def report_json(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> dict[str, Any]
                       for k, v in sorted(snap.answers.items(), key=lambda kv: (
                           list(prompts).index(kv[0]) if kv[0] in prompts else len(prompts),
                           kv[0]))],
+        "people": [{"id": p.id, "users": [
+            {"account_id": m.user.account_id, "user_name": m.user.user_name,
+             "email": m.user.email, "rule": m.rule, "detail": m.detail} for m in p.users]}
+            for p in snap.people or []],
         "findings": findings,
         "changes": changes,
         "triage": [{"check_id": k[0], "account_id": k[1], "region": k[2],

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from onboard.assets import AssetIndex, RowResource
 from onboard.catalog import Catalog
 from onboard.models import STRIDE_NAMES, CheckDef, Finding, Severity, Status
-from onboard.people import UserRef, parse_user_key, resolve, user_ref
+from onboard.people import Person, UserRef, parse_user_key, resolve, user_ref
 from onboard.store import Store
 
 DEFAULT_ASSET_VALUE = 2
@@ -178,8 +178,19 @@ PeopleIndex = dict[tuple[str, str], str]
 def people_index(store: Store, session_id: int, scan_id: int) -> PeopleIndex:
     """Who each IAM user of a scan is: `people.resolve` over the scan's users (same name,
     email tag) with the user's own mapping (the Identity Center plan's `move-user`)."""
+    return {(m.user.account_id, m.user.user_name): person.id
+            for person in people_of(store, session_id, scan_id) for m in person.users}
+
+
+def people_of(store: Store, session_id: int, scan_id: int,
+              only: set[tuple[str, str]] | None = None) -> list[Person]:
+    """The people behind a scan's IAM users (`only`: those (account, user) pairs), each
+    user with the rule that put it there."""
     users = [user_ref(r.account_id, r.id, r.attrs.get("tags"))
-             for r in store.resources(scan_id, "iam.user")]
+             for r in store.resources(scan_id, "iam.user")
+             if only is None or (r.account_id, r.id) in only]
+    seen = {(u.account_id, u.user_name) for u in users}
+    users += [UserRef(a, u) for a, u in sorted((only or set()) - seen)]  # no inventory row
     mapping: dict[tuple[str, str], str] = {}
     for edit in store.sso_edits(session_id):
         if edit["kind"] == "move-user":
@@ -187,8 +198,7 @@ def people_index(store: Store, session_id: int, scan_id: int) -> PeopleIndex:
                 mapping[parse_user_key(edit["target"])] = edit["value"]
             except ValueError:  # a malformed stored edit: the rules decide
                 continue
-    return {(m.user.account_id, m.user.user_name): person.id
-            for person in resolve(users, mapping) for m in person.users}
+    return resolve(users, mapping)
 
 
 def _people(resources: list[RowResource], index: PeopleIndex | None

@@ -231,11 +231,11 @@ def test_report_is_valid_gfm_and_shows_user_text_as_typed(store: Store, sid: int
           if t.type == "heading_open" and t.tag == "h2"]
     assert "<h2>Decision table: acme | &lt;b&gt;prod&lt;/b&gt; # 1</h2>" in html
     assert h2 == ["Executive summary", r"Decision table: acme \| \<b\>prod\</b\> \# 1",
-                  "Accounts",
+                  "Accounts", "People with IAM users",
                   "Interviews", "Findings by check × account", "Risk matrix",
                   "Information assets", "Actions and remediation", "Architecture",
                   "Made by hand (not in Terraform)"]
-    assert assert_valid_tables(tokens) == 8
+    assert assert_valid_tables(tokens) == 9
     assert "Devs | share `keys` and ``more``<br>" in html
     assert "Ask &lt;b&gt;Ken&lt;/b&gt; | is she *still* here?" in html, "triage notes kept"
     assert "CTO | &lt;b&gt;Ken&lt;/b&gt; `x`" in html, "who was interviewed"
@@ -302,7 +302,7 @@ def test_json_has_everything(store: Store, sid: int, cat: Catalog) -> None:
     data = json.loads(export_mod.export(store, cat, sid, "json"))
     assert data["schema_version"] == export_mod.SCHEMA_VERSION
     assert set(data) == {"schema_version", "session", "day", "scan", "accounts", "interview",
-                         "findings", "changes", "triage", "matrix", "assets", "actions",
+                         "people", "findings", "changes", "triage", "matrix", "assets", "actions",
                          "decision_table", "decisions"}
     assert data["triage"][0]["note"] == "Ask <b>Ken</b> | is she *still* here?"
     assert {i["prompt_id"]: i["interviewee"] for i in data["interview"]}["accounts"] \

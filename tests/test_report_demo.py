@@ -103,10 +103,12 @@ def test_demo_report_golden(demo: tuple[Store, int]) -> None:
     assert summary.count("\n") < 40, "the executive summary fits one screen"
     assert "- **Person:** Aiko Ito" in text and "root" not in summary
     assert "**Interviewed:** Ken (CTO)" in text
+    people = text.split("## People with IAM users", 1)[1].split("\n## ", 1)[0]
+    assert "5 people hold 12 IAM users" in people and "same user name" in people
     assert "- root-user" not in text and "(no notes yet)" in summary + text
     html, tokens = render(text)
     assert "<details><summary>" in html and "<script" not in html
-    assert assert_valid_tables(tokens) == 6  # accepted, triage, assets: none here
+    assert assert_valid_tables(tokens) == 7  # accepted, triage, assets: none here
 
 
 def test_demo_json_and_csv(demo: tuple[Store, int]) -> None:
