@@ -1,11 +1,20 @@
-"""Scan speed at organization scale: a synthetic org on a moto server behind a latency proxy.
+"""Scan speed at organization scale: a synthetic org, scanned through a replay or moto.
 
-    python benchmarks/scan_bench.py                       # 20 accounts x 4 regions, 50 ms
-    python benchmarks/scan_bench.py --accounts 4 --regions 2 --latency 0.1
+    python benchmarks/scan_bench.py                          # 20 accounts x 4 regions, replay
+    python benchmarks/scan_bench.py --accounts 100 --regions 17 --busy-regions 2 \\
+        --latency 0.05,0.15 --throttle 0.1 --skip-serial
+    python benchmarks/scan_bench.py --emulator moto          # moto behind a latency proxy
 
-Prints API calls (counted at the proxy), calls per (account, region), wall time, peak RSS
-of the scan process, and the ratio of `--workers 1` to the default; then the same with no
-added latency, and the store + evaluate time for 100,000 synthetic inventory records.
+The org is seeded into a moto server. With `--emulator replay` (the default) one scan is
+recorded through a proxy in front of moto (kept in --recording, so later runs skip seeding
+and recording) and every measured scan is served from memory by benchmarks/replay.py with
+the given latency: moto's own 8-14 ms of CPU per request no longer caps the benchmark.
+
+Per run: wall time; API calls seen by the emulator; calls per account-region (busy ones and
+empty ones apart); peak RSS and CPU seconds of the scan process; DB size; and the bound,
+max(longest chain of dependent calls x latency, client CPU / usable cores), with wall /
+bound. The chain is measured once by benchmarks/critical_path.py. Findings of every run
+are compared with the first run's.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -20,7 +30,9 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 
@@ -28,35 +40,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.latency_proxy import LatencyProxy  # noqa: E402
+from benchmarks.replay import Recorder, Recording, ReplayServer  # noqa: E402
 
+# The 17 regions enabled by default in every AWS account (no opt-in needed).
 ALL_REGIONS = ["us-east-1", "eu-west-1", "ap-northeast-1", "us-west-2", "eu-central-1",
-               "ap-southeast-1", "us-east-2", "sa-east-1"]
-
-# The fewest calls the catalog's checks need (one page each): per account once, per
-# (account, region), and per resource where no batch API exists.
-MIN_PER_ACCOUNT = {
-    "iam": 4,  # account summary, generate + get credential report, list users (ids/tags)
-    "organizations": 1, "cloudtrail": 2,  # describe trails + one status per trail (>= 1)
-    "s3": 1, "s3control": 1, "cloudfront": 1,
-}
-MIN_PER_REGION = {
-    # vpcs, subnets, route tables, flow logs, security groups, interfaces, instances
-    "ec2": 7, "rds": 2, "elasticache": 1, "elbv2": 1, "elb": 1,
-    "config": 2, "securityhub": 1, "guardduty": 1, "accessanalyzer": 1, "inspector2": 1,
-}
-MIN_PER_MANAGEMENT_REGION = 1  # sso-admin ListInstances: only the management account is judged
-# versioning, public access block, policy status (or policy), ACL — plus the bucket's region,
-# which AWS returns in ListBuckets but the emulator does not (GetBucketLocation).
-MIN_PER_BUCKET = 5
-# The architecture inventory (issue 6) adds one listing call per service and region or
-# account; no check reads it, so it is counted apart.
-MIN_INVENTORY_PER_REGION = {
-    "ec2": 2,  # internet gateways, NAT gateways
-    "apigateway": 1, "apigatewayv2": 1, "wafv2": 1, "lambda": 1, "dynamodb": 1, "ecs": 1,
-    "eks": 1, "codebuild": 1, "codepipeline": 1, "codecommit": 1,
-}
-MIN_INVENTORY_PER_ACCOUNT = {"route53": 1, "wafv2": 1}  # zones; CloudFront-scope web ACLs
-MIN_PER_LOAD_BALANCER = 1  # attributes (access logs)
+               "ap-southeast-1", "us-east-2", "sa-east-1", "us-west-1", "ap-south-1",
+               "ap-southeast-2", "ap-northeast-2", "ap-northeast-3", "ca-central-1",
+               "eu-west-2", "eu-west-3", "eu-north-1"]
+CACHE = ROOT / "benchmarks" / ".cache"
 
 
 def free_port() -> int:
@@ -82,8 +73,8 @@ def start_moto(port: int) -> subprocess.Popen[bytes]:
 
 
 def seed(url: str, accounts: int, regions: list[str], per_region: int) -> dict[str, int]:
-    """A synthetic org: members with users and buckets, and per region a VPC with subnets,
-    security groups (some open), instances and a DB. Returns resource counts."""
+    """A synthetic org: members with users and buckets, and in each of `regions` a VPC with
+    subnets, security groups (some open) and instances. Returns resource counts."""
     os.environ.update(AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="bench",
                       AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1")
     counts: Counter[str] = Counter()
@@ -135,139 +126,257 @@ def seed(url: str, accounts: int, regions: list[str], per_region: int) -> dict[s
     return dict(counts)
 
 
-def run_scan(endpoint: str, db: Path, regions: list[str], workers: int | None
-             ) -> tuple[float, int, dict[str, object]]:
+def scan_env(endpoint: str, db: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
                AWS_DEFAULT_REGION="us-east-1", AWS_ENDPOINT_URL=endpoint, ONBOARD_DB=str(db),
-               AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
-    cmd = [sys.executable, "-m", "onboard", "scan", "--format", "json", "--regions",
-           ",".join(regions)]
-    if workers is not None:
-        cmd += ["--workers", str(workers)]
-    t0 = time.monotonic()
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
+               AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+               PYTHONPATH=str(ROOT))
+    return env
+
+
+def scan_args(regions: list[str], workers: int | None) -> list[str]:
+    args = ["scan", "--format", "json", "--regions", ",".join(regions)]
+    return args + (["--workers", str(workers)] if workers is not None else [])
+
+
+@dataclass
+class Run:
+    wall: float
+    rss_mb: int
+    cpu: float
+    db_mb: float
+    result: dict[str, Any]
+
+
+def run_scan(endpoint: str, regions: list[str], workers: int | None) -> Run:
+    """`onboard scan` as a child process; its wall time, peak RSS, CPU and DB size."""
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryFile() as out:
+        db = Path(tmp) / "s.db"
+        cmd = [sys.executable, "-m", "onboard", *scan_args(regions, workers)]
+        t0 = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL,
+                                env=scan_env(endpoint, db))
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.monotonic() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(status)
         out.seek(0)
         result = json.loads(out.read() or b"{}")
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"scan failed with exit code {proc.returncode}")
-    return wall, usage.ru_maxrss // 1024, result
+        size = sum(p.stat().st_size for p in Path(tmp).iterdir() if p.name.startswith("s.db"))
+    if code not in (0, 1):
+        raise RuntimeError(f"scan failed with exit code {code}")
+    return Run(wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime,
+               size / 2**20, result)
 
 
-def minimum_calls(accounts: int, regions: int, result: dict[str, object]) -> int:
-    inventory = result.get("inventory_counts", {})
-    assert isinstance(inventory, dict)
-    return (accounts * sum(MIN_PER_ACCOUNT.values())
-            + accounts * regions * sum(MIN_PER_REGION.values())
-            + regions * MIN_PER_MANAGEMENT_REGION
-            + MIN_PER_BUCKET * int(inventory.get("s3.bucket", 0))
-            + MIN_PER_LOAD_BALANCER * int(inventory.get("elb.load_balancer", 0)))
-
-
-def bench_store_evaluate(n: int = 100_000) -> tuple[float, float]:
-    from onboard import catalog
-    from onboard.checks import evaluate
-    from onboard.checks.base import Inventory
-    from onboard.models import Resource
-    from onboard.store import Store
-
-    rules = [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
-              "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": []}]
-    resources = []
-    for i in range(n):
-        acct = f"{100000000000 + i % 50}"
-        kind = i % 4
-        if kind == 0:
-            resources.append(Resource(type="ec2.security_group", id=f"sg-{i:08x}",
-                                      account_id=acct, region="us-east-1", vpc_id="vpc-1",
-                                      attrs={"ingress": rules, "egress": [],
-                                             "is_default": False}))
-        elif kind == 1:
-            resources.append(Resource(type="s3.bucket", id=f"bucket-{i}", account_id=acct,
-                                      region="us-east-1",
-                                      attrs={"versioning": None, "public_access_block": None,
-                                             "acl_grants": [], "policy": None}))
-        elif kind == 2:
-            resources.append(Resource(type="iam.user", id=f"user-{i}", account_id=acct,
-                                      attrs={"password_enabled": True, "mfa_active": False,
-                                             "access_keys": []}))
-        else:
-            resources.append(Resource(type="ec2.instance", id=f"i-{i:08x}", account_id=acct,
-                                      region="us-east-1", vpc_id="vpc-1", subnet_id="subnet-1",
-                                      attrs={"state": "running", "instance_profile_arn": None,
-                                             "tags": {}}))
+def critical_chain(endpoint: str, regions: list[str]) -> dict[str, int]:
+    """The longest chain of dependent calls of one scan (benchmarks/critical_path.py)."""
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Path(tmp) / "b.db")
-        sess = store.create_session("bench")
-        t0 = time.monotonic()
-        scan = store.start_scan(sess.id, {}, [])
-        for i in range(0, n, 500):
-            store.add_batch(scan, resources[i:i + 500])
-        stored = time.monotonic() - t0
-        t1 = time.monotonic()
-        cat = catalog.load()
-        findings = evaluate(Inventory(resources, []),
-                            {c.id: c.severity for c in cat.checks.values()})
-        store.replace_findings(scan, findings)
-        evaluated = time.monotonic() - t1
-    return stored, evaluated
+        out = Path(tmp) / "chain.json"
+        subprocess.run([sys.executable, "-m", "benchmarks.critical_path", str(out),
+                        *scan_args(regions, None)], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env=scan_env(endpoint, Path(tmp) / "c.db"),
+                       cwd=ROOT, check=False)
+        return dict(json.loads(out.read_text()))
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--accounts", type=int, default=20)
-    p.add_argument("--regions", type=int, default=4)
-    p.add_argument("--per-region", type=int, default=6,
-                   help="security groups + instances per region (roughly)")
-    p.add_argument("--latency", type=float, default=0.05, help="seconds added per request")
-    p.add_argument("--skip-serial", action="store_true", help="skip the --workers 1 run")
-    args = p.parse_args()
-    regions = ALL_REGIONS[:args.regions]
+def findings_key(result: dict[str, Any]) -> set[tuple[str, ...]]:
+    return {(f["check_id"], f["status"], f["account_id"], f["region"], f["resource_id"])
+            for f in result.get("findings", [])}
 
+
+def fails(result: dict[str, Any]) -> set[tuple[str, ...]]:
+    return {k for k in findings_key(result) if k[1] == "FAIL"}
+
+
+# Services whose calls are made once per account (signed for us-east-1 however many
+# regions are scanned); S3's per-bucket reads are per bucket, not per region.
+GLOBAL_SERVICES = {"iam", "sts", "organizations", "cloudfront", "route53", "s3", "sso"}
+
+
+def per_account_region(calls: list[Any], accounts: dict[str, str], busy: set[str]
+                       ) -> tuple[float, float, float, int, int]:
+    """Mean calls per account to global services, and per busy (seeded) and per empty
+    account-region to regional ones; with the largest busy and empty counts."""
+    per_region: Counter[tuple[str, str]] = Counter()
+    per_account: Counter[str] = Counter()
+    if not accounts:
+        return 0.0, 0.0, 0.0, 0, 0
+    for c in calls:
+        account = accounts.get(c.access_key, c.access_key)
+        if c.service in GLOBAL_SERVICES or c.region not in ALL_REGIONS:
+            per_account[account] += 1
+        else:
+            per_region[account, c.region] += 1
+    busy_counts = [n for (_, r), n in per_region.items() if r in busy]
+    empty_counts = [n for (_, r), n in per_region.items() if r not in busy]
+    return (sum(per_account.values()) / max(1, len(per_account)),
+            sum(busy_counts) / max(1, len(busy_counts)),
+            sum(empty_counts) / max(1, len(empty_counts)),
+            max(busy_counts, default=0), max(empty_counts, default=0))
+
+
+def record(args: argparse.Namespace, regions: list[str], busy: list[str], path: Path
+           ) -> Recording:
     port = free_port()
     server = start_moto(port)
     try:
         t0 = time.monotonic()
-        counts = seed(f"http://127.0.0.1:{port}", args.accounts, regions, args.per_region)
-        print(f"seeded {counts} in {time.monotonic() - t0:.1f} s")
-        proxy = LatencyProxy(target_port=port, latency=args.latency).start()
-        rows = []
-        runs = [("default", None, args.latency)]
-        if not args.skip_serial:
-            runs.insert(0, ("--workers 1", 1, args.latency))
-        runs.append(("default, no added latency", None, 0.0))
-        for label, workers, latency in runs:
-            proxy.latency = latency
-            proxy.reset()
-            with tempfile.TemporaryDirectory() as tmp:
-                wall, rss, result = run_scan(proxy.url, Path(tmp) / "s.db", regions, workers)
-            calls = len(proxy.snapshot())
-            rows.append((label, latency, wall, rss, calls, result))
-            print(f"{label:28} latency {latency * 1000:>3.0f} ms  wall {wall:6.1f} s  "
-                  f"peak RSS {rss:4d} MB  API calls {calls:5d}  "
-                  f"calls/(account,region) {calls / (args.accounts * len(regions)):.1f}  "
-                  f"findings {len(result.get('findings', []))}")
-        proxy.stop()
-        minimum = minimum_calls(args.accounts, len(regions), rows[-1][5])
-        inventory = (args.accounts * sum(MIN_INVENTORY_PER_ACCOUNT.values())
-                     + args.accounts * len(regions) * sum(MIN_INVENTORY_PER_REGION.values()))
-        made = rows[-1][4]
-        print(f"minimum calls the catalog's checks need: {minimum} (made {made}, "
-              f"ratio {made / minimum:.2f}); with the architecture inventory: "
-              f"{minimum + inventory} (ratio {made / (minimum + inventory):.2f})")
-        if not args.skip_serial:
-            print(f"speed-up of the default over --workers 1: {rows[0][2] / rows[1][2]:.1f}x")
-        services = Counter(r.service for r in proxy.snapshot())
-        print("calls by service (last run):", dict(services.most_common()))
+        counts = seed(f"http://127.0.0.1:{port}", args.accounts, busy, args.per_region)
+        print(f"seeded {counts} in {time.monotonic() - t0:.1f} s", flush=True)
+        recorder = Recorder(port).start()
+        t0 = time.monotonic()
+        run = run_scan(recorder.url, regions, None)
+        recorder.stop()
+        rec = recorder.recording
+        print(f"recorded {len(rec.calls)} calls ({len(rec.answers)} distinct requests, "
+              f"{len(run.result.get('findings', []))} findings) against moto in "
+              f"{time.monotonic() - t0:.1f} s", flush=True)
     finally:
         server.terminate()
-    stored, evaluated = bench_store_evaluate()
-    print(f"100,000 inventory records: store {stored:.1f} s, evaluate + store findings "
-          f"{evaluated:.1f} s, total {stored + evaluated:.1f} s")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rec.save(path)
+    return rec
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--emulator", choices=("replay", "moto"), default="replay")
+    p.add_argument("--accounts", type=int, default=20)
+    p.add_argument("--regions", type=int, default=4, help="regions scanned (max 17)")
+    p.add_argument("--busy-regions", type=int, default=None,
+                   help="regions with resources (default: all scanned); the rest are empty")
+    p.add_argument("--per-region", type=int, default=6,
+                   help="security groups + instances per busy region (roughly)")
+    p.add_argument("--latency", default="0.05",
+                   help="seconds per request; a comma-separated list gives one run each")
+    p.add_argument("--jitter", type=float, default=0.0, help="+/- seconds around the latency")
+    p.add_argument("--throttle", type=float, default=0.0,
+                   help="also run with this share of throttling answers (replay only)")
+    p.add_argument("--skip-serial", action="store_true", help="skip the --workers 1 run")
+    p.add_argument("--workers", type=int, default=None,
+                   help="--workers for the main runs (default: onboard's default)")
+    p.add_argument("--usable-cores", type=float, default=1.0,
+                   help="cores the scan's Python can use at once (the GIL: 1)")
+    p.add_argument("--record-only", action="store_true",
+                   help="seed, record the replay file and stop")
+    p.add_argument("--chain", type=int, default=None,
+                   help="the longest chain of dependent calls, if known (skips measuring it)")
+    p.add_argument("--recording", type=Path, default=None,
+                   help="replay file (default benchmarks/.cache/<accounts>x<regions>...)")
+    args = p.parse_args()
+    regions = ALL_REGIONS[:args.regions]
+    busy = regions[:args.busy_regions or args.regions]
+    latencies = [float(x) for x in args.latency.split(",")]
+    cells = args.accounts * len(regions)
+
+    runs: list[tuple[str, int | None, float, float]] = []  # label, workers, latency, throttle
+    if not args.skip_serial:
+        runs.append(("--workers 1", 1, latencies[0], 0.0))
+    main = "default" if args.workers is None else f"--workers {args.workers}"
+    runs += [(main, args.workers, lat, 0.0) for lat in latencies]
+    if args.throttle:
+        runs.append((f"{main}, {args.throttle:.0%} throttled", args.workers, latencies[0],
+                     args.throttle))
+
+    rows: list[tuple[str, float, Run]] = []
+    chain: dict[str, int] = {}
+    extra_lines: list[str] = []
+
+    def report(label: str, latency: float, run: Run, calls: list[Any], accounts: dict[str, str],
+               outcome: Counter[str] | None) -> None:
+        rows.append((label, latency, run))
+        global_mean, busy_mean, empty_mean, busy_max, empty_max = per_account_region(
+            calls, accounts, set(busy))
+        path_bound = chain.get("chain", 0) * latency
+        cpu_bound = run.cpu / args.usable_cores
+        bound = max(path_bound, cpu_bound)
+        differ = findings_key(run.result) ^ findings_key(rows[0][2].result)
+        same = f"FINDINGS DIFFER ({len(differ)})" if differ else "same findings"
+        extra = f", {outcome['throttled']} throttled answers" if outcome and \
+            outcome["throttled"] else ""
+        miss = f", {outcome['miss']} NOT RECORDED" if outcome and outcome["miss"] else ""
+        split = (f" (global services {global_mean:.1f} per account; regional: busy "
+                 f"{busy_mean:.1f}, max {busy_max}; empty {empty_mean:.1f}, max "
+                 f"{empty_max})") if accounts else ""
+        print(f"{label:26} {latency * 1000:3.0f} ms  wall {run.wall:6.1f} s  "
+              f"calls {len(calls):6d}{extra}{miss}\n"
+              f"{'':32}calls/account-region {len(calls) / cells:.1f}{split}  "
+              f"peak RSS {run.rss_mb} MB  CPU {run.cpu:.1f} s  DB {run.db_mb:.1f} MB\n"
+              f"{'':32}bound {bound:.1f} s = max(chain {chain.get('chain', 0)} x "
+              f"{latency * 1000:.0f} ms = {path_bound:.1f} s, CPU {run.cpu:.1f} s / "
+              f"{args.usable_cores:g} core = {cpu_bound:.1f} s)  wall/bound "
+              f"{run.wall / bound if bound else 0:.2f}  findings "
+              f"{len(run.result.get('findings', []))}, {same}", flush=True)
+
+    if args.emulator == "replay":
+        path = args.recording or CACHE / (f"{args.accounts}x{len(regions)}-busy{len(busy)}-"
+                                          f"{args.per_region}.replay.gz")
+        if path.exists():
+            rec = Recording.load(path)
+            print(f"replaying {path.name}: {len(rec.calls)} recorded calls", flush=True)
+        else:
+            rec = record(args, regions, busy, path)
+        if args.record_only:
+            return
+        replay = ReplayServer(rec, jitter=args.jitter).start()
+        if args.chain is None:
+            chain = critical_chain(replay.url, regions)
+            print(f"longest chain of dependent calls: {chain['chain']} (setup "
+                  f"{chain['setup']}, account opening {chain['opening']}, longest collector "
+                  f"job {chain['job']})", flush=True)
+        else:
+            chain = {"chain": args.chain}
+            print(f"longest chain of dependent calls: {args.chain} (given)", flush=True)
+        for label, workers, latency, throttle in runs:
+            replay.latency, replay.throttle = latency, throttle
+            replay.rewind()
+            cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+            run = run_scan(replay.url, regions, workers)
+            cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+            served = list(replay.served)
+            outcome = Counter(o for _, o in served)
+            report(label, latency, run, [c for c, _ in served], rec.accounts, outcome)
+            spent = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
+            extra_lines.append(f"replay CPU per request ({label}, {latency * 1000:.0f} ms): "
+                               f"{spent / max(1, len(served)) * 1e6:.0f} µs")
+        replay.stop()
+        services = Counter(c.service for c, _ in served)
+    else:
+        port = free_port()
+        server = start_moto(port)
+        try:
+            counts = seed(f"http://127.0.0.1:{port}", args.accounts, busy, args.per_region)
+            print(f"seeded {counts}", flush=True)
+            proxy = LatencyProxy(target_port=port, latency=0.0).start()
+            chain = ({"chain": args.chain} if args.chain is not None
+                     else critical_chain(proxy.url, regions))
+            print(f"longest chain of dependent calls: {chain['chain']}", flush=True)
+            for label, workers, latency, throttle in runs:
+                if throttle:
+                    print(f"{label}: skipped (only the replay throttles)")
+                    continue
+                proxy.latency = latency
+                proxy.reset()
+                run = run_scan(proxy.url, regions, workers)
+                calls = proxy.snapshot()
+                report(label, latency, run, calls, {}, None)
+            services = Counter(r.service for r in proxy.snapshot())
+            proxy.stop()
+        finally:
+            server.terminate()
+    if not args.skip_serial and len(rows) > 1:
+        serial, default = rows[0][2], rows[1][2]
+        same = fails(serial.result) == fails(default.result)
+        print(f"speed-up of {main} over --workers 1: {serial.wall / default.wall:.1f}x "
+              f"({'identical' if same else 'DIFFERENT'} FAIL set)")
+    if args.throttle and args.emulator == "replay":
+        base = next(r for label, lat, r in rows if label == main and lat == latencies[0])
+        throttled = rows[-1][2]
+        print(f"throttled / unthrottled wall: {throttled.wall / base.wall:.2f}x")
+    for line in extra_lines:
+        print(line)
+    print("calls by service (last run):", dict(services.most_common()))
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from onboard.screens import SCREENS, spec
 from onboard.screens.base import OnboardScreen
 from onboard.screens.commands import OnboardCommands
 from onboard.store import Store
+from onboard.textsafe import visible
 from onboard.workspace import Workspace
 
 ScanFn = Callable[..., ScanResult]
@@ -141,6 +142,13 @@ class OnboardApp(App[int]):
         self.session_name = session.name
 
     # -- start and navigation
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications carry names from AWS and the user: shown as text, never markup,
+        with their control characters made visible."""
+        super().notify(visible(message, multiline=True), title=visible(title),
+                       severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         for s in SCREENS:

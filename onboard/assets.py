@@ -11,52 +11,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
-
-from onboard.models import Resource
+from onboard.models import Asset, AssetLink, LinkKind, Resource, RowResource
 from onboard.store import Store
 
-LinkKind = Literal["arn", "pattern", "tag"]
 LINK_KINDS: tuple[str, ...] = ("arn", "pattern", "tag")
 
 
 class AssetError(ValueError):
     """Bad asset input (value out of range, malformed link); one line for the user."""
-
-
-class AssetLink(BaseModel):
-    id: int
-    kind: LinkKind
-    value: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind}:{self.value}"
-
-
-class Asset(BaseModel):
-    id: int
-    name: str
-    description: str = ""
-    value: int = Field(ge=1, le=3)
-    links: list[AssetLink] = Field(default_factory=list)
-
-
-class RowResource(BaseModel):
-    """A resource a matrix row is about (from a finding, or named by the user)."""
-
-    account_id: str = ""
-    region: str = ""
-    resource_id: str
-    resource_arn: str | None = None
-    resource_type: str = ""
-    terraform_address: str | None = None
-
-    @property
-    def label(self) -> str:
-        return self.resource_id
 
 
 # --- CRUD ---------------------------------------------------------------------------------
@@ -95,9 +59,7 @@ def _check_link(kind: str, value: str) -> tuple[LinkKind, str]:
 
 def list_assets(store: Store, session_id: int) -> list[Asset]:
     """All assets, most valuable first, then by name."""
-    return [Asset(id=a["id"], name=a["name"], description=a["description"] or "",
-                  value=a["value"], links=[AssetLink(**lk) for lk in a["links"]])
-            for a in store.assets(session_id)]
+    return store.assets(session_id)
 
 
 def get_asset(store: Store, session_id: int, ref: int | str) -> Asset:

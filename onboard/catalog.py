@@ -57,13 +57,33 @@ class Catalog:
         return [t for t in self.tasks.values() if t.auto == event]
 
 
-def _read_yaml(path: Path) -> Any:
+MAX_CHECKLIST_BYTES = 4 * 1024 * 1024
+"""The largest checklist file read: the shipped ones are a few hundred KB."""
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, bounded in size; a decoding error names the byte offset."""
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.exists() and not path.is_file():
+            raise CatalogError(f"{path}: not a regular file")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_CHECKLIST_BYTES + 1)
     except FileNotFoundError:
         raise CatalogError(f"{path}: file not found") from None
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_CHECKLIST_BYTES:
+        raise CatalogError(f"{path}: larger than {MAX_CHECKLIST_BYTES // (1024 * 1024)} MB; "
+                           "a checklist file is text of a few hundred KB")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path}: not UTF-8 text (byte {exc.start} is "
+                           f"0x{raw[exc.start]:02x}); save it as UTF-8") from None
+
+
+def _read_yaml(path: Path) -> Any:
+    text = _read_text(path)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -71,6 +91,10 @@ def _read_yaml(path: Path) -> Any:
         where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise CatalogError(f"{path}:{where}: invalid YAML: {problem}") from None
+    except RecursionError:
+        # PyYAML builds nested collections recursively: a deeply nested file (no checklist
+        # nests more than a few levels) would otherwise end in a thousand-line traceback.
+        raise CatalogError(f"{path}: YAML nested too deeply to be a checklist") from None
 
 
 def _section(path: Path, data: Any, key: str) -> list[Any]:

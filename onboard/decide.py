@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from onboard.catalog import Catalog
+from onboard.models import Action, ActionStatus
 from onboard.orient import MatrixRow, matrix
 from onboard.remediation import Plan, TfIndex, plan
 from onboard.store import Store
@@ -25,23 +25,6 @@ from onboard.store import Store
 
 class DecideError(ValueError):
     """Bad action input (unknown id, bad status/priority/date); one line for the user."""
-
-
-class ActionStatus(StrEnum):
-    PROPOSED = "proposed"
-    CHOSEN = "chosen"
-    DOING = "doing"
-    DONE = "done"
-    WONT = "wont"
-
-    @property
-    def label(self) -> str:
-        return {"doing": "in progress", "wont": "won't do"}.get(self.value, self.value)
-
-    @property
-    def decided(self) -> bool:
-        """Everything but `proposed` is a decision and goes into the decision table."""
-        return self is not ActionStatus.PROPOSED
 
 
 PRIORITIES = ("P1", "P2", "P3")
@@ -69,25 +52,6 @@ class Suggestion(BaseModel):
     priority: str
     action_id: int | None = Field(default=None, description="The action made from it.")
     status: ActionStatus | None = None
-
-
-class Action(BaseModel):
-    id: int
-    action_def: str | None = Field(default=None, description="Catalog id; None if custom.")
-    title: str
-    owner: str = ""
-    priority: str = Field(description="Effective priority: set by the user or derived.")
-    priority_set: bool = Field(default=False, description="The user set the priority.")
-    due: str = Field(default="", description="ISO date or ''.")
-    status: ActionStatus = ActionStatus.PROPOSED
-    remediation: str = Field(default="", description="The user's own remediation text.")
-    notes: str = ""
-    row_ids: list[int] = Field(default_factory=list, description="In matrix order.")
-    best_risk: int = 0
-
-    @property
-    def custom(self) -> bool:
-        return self.action_def is None
 
 
 class DecisionLine(BaseModel):
@@ -297,7 +261,7 @@ def add_action(store: Store, catalog: Catalog, session_id: int, title: str, *,
     """A custom action (the user's own idea, or an answer to a custom row)."""
     if not title.strip():
         raise DecideError("an action needs a title")
-    known = {r["id"] for r in store.matrix_rows(session_id)}
+    known = {r.id for r in store.matrix_rows(session_id)}
     ids = sorted(set(row_ids))
     missing = [i for i in ids if i not in known]
     if missing:
@@ -330,7 +294,7 @@ def update_action(store: Store, catalog: Catalog, session_id: int, action_id: in
         elif name == "due":
             data[name] = _due(value)
         elif name == "row_ids":
-            known = {r["id"] for r in store.matrix_rows(session_id)}
+            known = {r.id for r in store.matrix_rows(session_id)}
             ids = sorted(set(value))
             if any(i not in known for i in ids):
                 raise DecideError(f"no matrix row {next(i for i in ids if i not in known)}")

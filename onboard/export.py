@@ -7,13 +7,16 @@ Core only: `onboard export` and the Actions screen call `export()`; no UI import
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-import json
+import os
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from onboard import decide, diagram, orient, terraform, week
@@ -26,6 +29,7 @@ from onboard.models import Account, Finding, Resource, ScanInfo, SessionInfo, St
 from onboard.orient import MatrixRow
 from onboard.remediation import TfIndex
 from onboard.store import Store
+from onboard.textsafe import csv_cell, json_text, strip_controls
 
 FORMATS = ("markdown", "json", "csv", "mermaid")
 ONLY = ("decisions", "findings", "matrix", "actions")
@@ -138,18 +142,20 @@ def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown
         if scan is None:
             raise ExportError("no scan yet: run `onboard scan` (or `onboard demo`) first")
         accounts = store.accounts(session_id)
-        return architecture_mermaid(store, scan, accounts,
-                                    store.findings(scan.id, status="FAIL"))
+        return strip_controls(architecture_mermaid(store, scan, accounts,
+                                                   store.findings(scan.id, status="FAIL")))
     snap = snapshot(store, catalog, session_id)
     tf = TfIndex(store.tf_resources(session_id))
+    # Every piece of text was escaped where it was placed; strip_controls is the guarantee
+    # that no control character from AWS or a user reaches a terminal or an editor.
     if fmt == "markdown":
         if only is None:
-            return report_markdown(snap, catalog, tf)
+            return strip_controls(report_markdown(snap, catalog, tf))
         part = {"decisions": lambda: decisions_markdown(snap, level=1),
                 "findings": lambda: _findings_section(snap, catalog),
                 "matrix": lambda: _matrix_section(snap),
                 "actions": lambda: _actions_section(snap, catalog, tf)}[only]()
-        return _join([part])
+        return strip_controls(_join([part]))
     if fmt == "json":
         data = report_json(snap, catalog, tf)
         if only is not None:
@@ -648,7 +654,7 @@ def report_markdown(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> str:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data) + "\n"
 
 
 def report_json(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> dict[str, Any]:
@@ -711,7 +717,7 @@ def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})
+        writer.writerow({k: csv_cell(row.get(k)) for k in columns})
     return buf.getvalue()
 
 
@@ -756,3 +762,37 @@ def actions_csv(snap: Snapshot) -> str:
          "risk": a.best_risk,
          "matrix_rows": " ".join(str(numbers[i]) for i in a.row_ids if i in numbers),
          "notes": a.notes, "remediation": a.remediation} for a in snap.actions])
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the whole new one, never
+    a fragment: a temporary file beside it, fsync, then rename over the target. On any
+    failure (a full disk, a quota) the temporary file is removed and the old file stays."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                               dir=target.parent if str(target.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(target.parent if str(target.parent) else ".", os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

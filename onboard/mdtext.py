@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from onboard.textsafe import strip_controls
+
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Markers that only mean something at the start of a line (headings, quotes, lists,
 # setext underlines); `*`, `_`, `|` and `<` are escaped everywhere already.
 _LINE_START = re.compile(r"^([#>+=-])")
@@ -21,7 +22,7 @@ _BACKTICKS = re.compile(r"`+")
 
 def _clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return _CONTROL.sub("", text)
+    return strip_controls(text, keep="\n")
 
 
 def inline(text: str) -> str:

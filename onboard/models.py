@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -64,6 +67,9 @@ class Remediation(_Strict):
     console: str = Field(description="Console steps a newcomer can follow.")
     cli: str = Field(description="AWS CLI lines; {placeholders} are filled with resource names.")
     terraform: str = Field(description="Terraform that fixes it; {placeholders} as for cli.")
+    cli_setup: str = Field(default="", description=(
+        "AWS CLI lines a fix script runs once per account (once per account and region "
+        "when they use {region}) before the per-resource `cli` lines."))
 
 
 class References(_Strict):
@@ -95,6 +101,9 @@ class CheckDef(_Strict):
     remediation: Remediation
     references: References
     action: str | None = Field(default=None, description="Suggested action id.")
+    manual: str | None = Field(default=None, description=(
+        "Why a fix script cannot turn this check PASS by itself (a human step, or one the "
+        "emulator cannot do); None when the rendered CLI fixes it."))
 
 
 class ActionDef(_Strict):
@@ -138,6 +147,9 @@ class InterviewPrompt(_Strict):
 # --- live state ---------------------------------------------------------------------------
 
 
+Environment = Literal["management", "prod", "staging", "sandbox", "dev", "other"]
+
+
 class Account(BaseModel):
     account_id: str
     name: str = ""
@@ -147,7 +159,7 @@ class Account(BaseModel):
     source: Literal["organizations", "caller", "manual", "interview"] = "caller"
     access: Literal["ok", "denied", "skipped"] = "skipped"
     access_reason: str = ""
-    environment: Literal["management", "prod", "staging", "sandbox", "dev", "other"] = "other"
+    environment: Environment = "other"
     known_before: bool = Field(default=False, description="Known before discovery ran.")
 
 
@@ -248,3 +260,197 @@ class Activity(BaseModel):
     at: str
     kind: str
     detail: dict[str, Any] = Field(default_factory=dict)
+
+
+# --- the Orient / Decide / Terraform state (the store returns these) ----------------------
+
+LinkKind = Literal["arn", "pattern", "tag"]
+
+
+class AssetLink(BaseModel):
+    id: int
+    kind: LinkKind
+    value: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+class Asset(BaseModel):
+    id: int
+    name: str
+    description: str = ""
+    value: int = Field(ge=1, le=3)
+    links: list[AssetLink] = Field(default_factory=list)
+
+
+class RowResource(BaseModel):
+    """A resource a matrix row is about (from a finding, or named by the user)."""
+
+    account_id: str = ""
+    region: str = ""
+    resource_id: str
+    resource_arn: str | None = None
+    resource_type: str = ""
+    terraform_address: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.resource_id
+
+
+class RiskBreakdown(BaseModel):
+    """Why a row scores what it scores: asset value × threat × vulnerability."""
+
+    asset: str = Field(description="The most valuable linked asset, or 'unclassified'.")
+    asset_value: int = Field(ge=1, le=3)
+    assets: list[str] = Field(default_factory=list, description="Every linked asset name.")
+    default_asset: bool = Field(description="No asset linked: the default value was used.")
+    threat: int = Field(ge=1, le=3)
+    vulnerability: int = Field(ge=1, le=3)
+    score: int = Field(ge=1, le=27)
+    explanation: str
+
+
+class MatrixRow(BaseModel):
+    """One matrix row. `check_id` is '' for custom rows; `account_id` '' spans accounts."""
+
+    id: int
+    check_id: str = ""
+    account_id: str = ""
+    observation: str = ""
+    incident: str = ""
+    reason: str = ""
+    stride: str = Field(default="", description="STRIDE letters in S-T-R-I-D-E order.")
+    threat: int = Field(default=2, ge=1, le=3)
+    vulnerability: int = Field(default=2, ge=1, le=3)
+    edited: list[str] = Field(default_factory=list)
+    fixed: bool = False
+    accepted: bool = Field(default=False, description="Every failing finding of the row is "
+                           "triaged accepted risk or false positive.")
+    custom: bool = False
+    resources: list[RowResource] = Field(default_factory=list)
+    # derived on read, never stored
+    status: str = Field(default="open", description="open | answered | accepted | fixed: "
+                        "from the row's state, its actions and triage.")
+    title: str = ""
+    severity: Severity | None = None
+    risk: RiskBreakdown | None = None
+
+    @property
+    def score(self) -> int:
+        return self.risk.score if self.risk else 0
+
+    @property
+    def stride_names(self) -> list[str]:
+        return [STRIDE_NAMES[s] for s in self.stride if s in STRIDE_NAMES]
+
+    def stored(self) -> dict[str, Any]:
+        """The columns the store keeps."""
+        return {"id": self.id or None, "check_id": self.check_id,
+                "account_id": self.account_id, "observation": self.observation,
+                "incident": self.incident, "reason": self.reason, "stride": self.stride,
+                "threat": self.threat, "vulnerability": self.vulnerability,
+                "edited": sorted(set(self.edited)), "fixed": int(self.fixed),
+                "accepted": int(self.accepted), "custom": int(self.custom),
+                "resources": [r.model_dump() for r in self.resources]}
+
+
+class ActionStatus(StrEnum):
+    PROPOSED = "proposed"
+    CHOSEN = "chosen"
+    DOING = "doing"
+    DONE = "done"
+    WONT = "wont"
+
+    @property
+    def label(self) -> str:
+        return {"doing": "in progress", "wont": "won't do"}.get(self.value, self.value)
+
+    @property
+    def decided(self) -> bool:
+        """Everything but `proposed` is a decision and goes into the decision table."""
+        return self is not ActionStatus.PROPOSED
+
+
+class Action(BaseModel):
+    id: int
+    action_def: str | None = Field(default=None, description="Catalog id; None if custom.")
+    title: str
+    owner: str = ""
+    priority: str = Field(description="Effective priority: set by the user or derived.")
+    priority_set: bool = Field(default=False, description="The user set the priority.")
+    due: str = Field(default="", description="ISO date or ''.")
+    status: ActionStatus = ActionStatus.PROPOSED
+    remediation: str = Field(default="", description="The user's own remediation text.")
+    notes: str = ""
+    row_ids: list[int] = Field(default_factory=list, description="In matrix order.")
+    best_risk: int = 0
+
+    @property
+    def custom(self) -> bool:
+        return self.action_def is None
+
+
+@dataclass(frozen=True)
+class TfResource:
+    """One managed AWS resource instance from a state."""
+
+    address: str
+    type: str
+    name: str
+    module: str
+    index_key: str | None
+    resource_id: str | None
+    arn: str | None
+    source: str
+
+    def row(self) -> dict[str, Any]:
+        """The dict `store.replace_tf_resources` takes."""
+        return {"address": self.address, "type": self.type, "name": self.name,
+                "module": self.module, "index_key": self.index_key,
+                "resource_id": self.resource_id, "arn": self.arn, "source": self.source}
+
+
+# --- inventory, indexed for the evaluators ------------------------------------------------
+
+
+@dataclass
+class Inventory:
+    """Everything one scan collected, indexed for evaluators (built once, read many)."""
+
+    resources: list[Resource] = field(default_factory=list)
+    errors: list[CollectError] = field(default_factory=list)
+    _by_type: dict[str, list[Resource]] = field(default_factory=dict, init=False)
+    _by_id: dict[tuple[str, str, str], Resource] = field(default_factory=dict, init=False)
+    _by_region_id: dict[tuple[str, str, str, str], Resource] = field(default_factory=dict,
+                                                                   init=False)
+
+    def __post_init__(self) -> None:
+        by_type: dict[str, list[Resource]] = defaultdict(list)
+        for r in self.resources:
+            by_type[r.type].append(r)
+            self._by_id.setdefault((r.type, r.account_id, r.id), r)
+            self._by_region_id[(r.type, r.account_id, r.region, r.id)] = r
+        self._by_type = dict(by_type)
+
+    def of(self, type_: str) -> list[Resource]:
+        return self._by_type.get(type_, [])
+
+    def get(self, type_: str, account_id: str, id_: str,
+            region: str | None = None) -> Resource | None:
+        """A resource by id; pass `region` for types whose ids repeat across regions
+        (DB identifiers, load balancer names), else the first one seen is returned."""
+        if region is not None:
+            return self._by_region_id.get((type_, account_id, region, id_))
+        return self._by_id.get((type_, account_id, id_))
+
+    def accounts(self) -> list[str]:
+        """Accounts the scan read (an account it could not read at all is not one)."""
+        return sorted({r.account_id for r in self.resources} |
+                      {e.account_id for e in self.errors if e.collector != ACCOUNT_COLLECTOR})
+
+    def errors_for(self, types: Iterable[str]) -> list[CollectError]:
+        wanted = set(types)
+        return [e for e in self.errors if wanted & set(e.types)]

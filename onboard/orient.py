@@ -15,11 +15,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel, Field
-
-from onboard.assets import AssetIndex, RowResource
+from onboard.assets import AssetIndex
 from onboard.catalog import Catalog
-from onboard.models import STRIDE_NAMES, CheckDef, Finding, Severity, Status
+from onboard.models import (
+    STRIDE_NAMES,
+    CheckDef,
+    Finding,
+    MatrixRow,
+    RiskBreakdown,
+    RowResource,
+    Status,
+)
 from onboard.people import Person, UserRef, parse_user_key, resolve, user_ref
 from onboard.store import Store
 
@@ -40,63 +46,6 @@ ACCOUNT_CHECK = "account.access"
 
 class OrientError(ValueError):
     """Bad matrix input (unknown row, score out of range, bad STRIDE); one line."""
-
-
-class RiskBreakdown(BaseModel):
-    """Why a row scores what it scores: asset value × threat × vulnerability."""
-
-    asset: str = Field(description="The most valuable linked asset, or 'unclassified'.")
-    asset_value: int = Field(ge=1, le=3)
-    assets: list[str] = Field(default_factory=list, description="Every linked asset name.")
-    default_asset: bool = Field(description="No asset linked: the default value was used.")
-    threat: int = Field(ge=1, le=3)
-    vulnerability: int = Field(ge=1, le=3)
-    score: int = Field(ge=1, le=27)
-    explanation: str
-
-
-class MatrixRow(BaseModel):
-    """One matrix row. `check_id` is '' for custom rows; `account_id` '' spans accounts."""
-
-    id: int
-    check_id: str = ""
-    account_id: str = ""
-    observation: str = ""
-    incident: str = ""
-    reason: str = ""
-    stride: str = Field(default="", description="STRIDE letters in S-T-R-I-D-E order.")
-    threat: int = Field(default=DEFAULT_SCORE, ge=1, le=3)
-    vulnerability: int = Field(default=DEFAULT_SCORE, ge=1, le=3)
-    edited: list[str] = Field(default_factory=list)
-    fixed: bool = False
-    accepted: bool = Field(default=False, description="Every failing finding of the row is "
-                           "triaged accepted risk or false positive.")
-    custom: bool = False
-    resources: list[RowResource] = Field(default_factory=list)
-    # derived on read, never stored
-    status: str = Field(default="open", description="open | answered | accepted | fixed: "
-                        "from the row's state, its actions and triage.")
-    title: str = ""
-    severity: Severity | None = None
-    risk: RiskBreakdown | None = None
-
-    @property
-    def score(self) -> int:
-        return self.risk.score if self.risk else 0
-
-    @property
-    def stride_names(self) -> list[str]:
-        return [STRIDE_NAMES[s] for s in self.stride if s in STRIDE_NAMES]
-
-    def stored(self) -> dict[str, Any]:
-        """The columns the store keeps."""
-        return {"id": self.id or None, "check_id": self.check_id,
-                "account_id": self.account_id, "observation": self.observation,
-                "incident": self.incident, "reason": self.reason, "stride": self.stride,
-                "threat": self.threat, "vulnerability": self.vulnerability,
-                "edited": sorted(set(self.edited)), "fixed": int(self.fixed),
-                "accepted": int(self.accepted), "custom": int(self.custom),
-                "resources": [r.model_dump() for r in self.resources]}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -287,18 +236,7 @@ def generated(check_id: str, check: CheckDef | None, resources: list[RowResource
 
 
 def _load_rows(store: Store, session_id: int) -> list[MatrixRow]:
-    out = []
-    for r in store.matrix_rows(session_id):
-        out.append(MatrixRow(
-            id=r["id"], check_id=r["check_id"] or "", account_id=r["account_id"] or "",
-            observation=r["observation"] or "", incident=r["incident"] or "",
-            reason=r["reason"] or "", stride=r["stride"] or "",
-            threat=r["threat"] or DEFAULT_SCORE,
-            vulnerability=r["vulnerability"] or DEFAULT_SCORE, edited=r["edited"],
-            fixed=bool(r["fixed"]), accepted=bool(r.get("accepted")),
-            custom=bool(r["custom"]),
-            resources=[RowResource.model_validate(x) for x in r["resources"]]))
-    return out
+    return store.matrix_rows(session_id)
 
 
 # --- regeneration (the write path only: onboard.workspace calls it) ----------------------

@@ -18,24 +18,17 @@ from pydantic import BaseModel, Field
 
 from onboard.assets import RowResource
 from onboard.models import GLOBAL, ActionDef, CheckDef
+from onboard.terraform import ManagedIndex
 
-PLACEHOLDERS = ("resource_id", "account_id", "region", "tf_name")
+PLACEHOLDERS = ("resource_id", "account_id", "region", "tf_name", "home_region", "region_tf",
+                "is_home_region", "tf_ref", "resource_arn", "access_key_ids", "vpc_id",
+                "cf_log_target", "elb_log_principal", "account_ids_hcl")
+"""Every placeholder a catalog template may use; onboard.fixes fills them from the inventory
+(the plan below fills the first ones and leaves the rest as written)."""
 GLOBAL_REGION = "us-east-1"
 """What {region} becomes for a global resource (IAM, S3 listing, CloudFront)."""
 
 # Inventory type → Terraform resource types that manage it (for matching tfstate ids).
-TF_TYPES: dict[str, tuple[str, ...]] = {
-    "s3.bucket": ("aws_s3_bucket",),
-    "iam.user": ("aws_iam_user",),
-    "ec2.instance": ("aws_instance",),
-    "ec2.security_group": ("aws_security_group",),
-    "ec2.vpc": ("aws_vpc",),
-    "rds.db_instance": ("aws_db_instance",),
-    "rds.db_cluster": ("aws_rds_cluster",),
-    "elb.load_balancer": ("aws_lb", "aws_alb", "aws_elb"),
-    "cloudfront.distribution": ("aws_cloudfront_distribution",),
-    "elasticache.cluster": ("aws_elasticache_cluster", "aws_elasticache_replication_group"),
-}
 
 
 class ResourceSnippet(BaseModel):
@@ -146,6 +139,10 @@ def hcl_escape(value: str) -> str:
     return value.replace("${", "$${").replace("%{", "%%{")
 
 
+class RawValue(str):
+    """A value inserted as is, not quoted (already-quoted HCL or JSON)."""
+
+
 class _Values(dict[str, str]):
     def __missing__(self, key: str) -> str:  # an unknown placeholder stays as written
         return "{" + key + "}"
@@ -153,7 +150,7 @@ class _Values(dict[str, str]):
 
 def render(template: str, values: dict[str, str], quote: Callable[[str], str]) -> str:
     """Fill the catalog's {placeholders}; each value passes through `quote` first."""
-    known = _Values({k: quote(v) for k, v in values.items()})
+    known = _Values({k: v if isinstance(v, RawValue) else quote(v) for k, v in values.items()})
     try:
         return string.Formatter().vformat(template, (), known)
     except (ValueError, IndexError, KeyError):  # a stray brace in a team-edited template
@@ -174,47 +171,57 @@ def _raw(value: str) -> str:
 def values_for(res: RowResource, name: str | None = None) -> dict[str, str]:
     region = res.region if res.region and res.region != GLOBAL else GLOBAL_REGION
     return {"resource_id": res.resource_id, "account_id": res.account_id,
-            "region": region, "tf_name": name or tf_name(res.resource_id)}
+            "region": region, "tf_name": name or tf_name(res.resource_id),
+            "home_region": region, "region_tf": region.replace("-", "_"),
+            "tf_ref": RawValue(f'"{hcl_escape(res.resource_id)}"')}
+
+
+def _fill_note(text: str) -> str:
+    """Comment out lines holding a placeholder only the fix script can fill (it reads the
+    inventory: key ids, VPC ids), so a pasted snippet never runs a literal {name}."""
+    out = []
+    for line in text.split("\n"):
+        gaps = [k for k in PLACEHOLDERS if "{" + k + "}" in line]
+        if gaps and not line.lstrip().startswith("#"):
+            line = f"# (the fix script fills {', '.join(gaps)}: press F) {line.strip()}"
+        out.append(line)
+    return "\n".join(out)
 
 
 class TfIndex:
-    """Terraform addresses from the imported state, found by ARN or by id and type."""
+    """Terraform addresses for matrix rows' resources, from the one index of the imported
+    state (`terraform.ManagedIndex`: by ARN, else by inventory type and id within the
+    accounts the state file names). A resource's own address, set when the state was
+    imported (the write path re-addresses findings then), wins."""
 
     def __init__(self, tf_rows: Iterable[dict[str, Any]]) -> None:
-        self._by_arn: dict[str, str] = {}
-        self._by_id: dict[str, list[tuple[str, str]]] = {}
-        for r in sorted(tf_rows, key=lambda r: r["address"]):
-            if r.get("arn"):
-                self._by_arn.setdefault(r["arn"], r["address"])
-            if r.get("resource_id"):
-                self._by_id.setdefault(r["resource_id"], []).append((r["type"], r["address"]))
+        self._index = ManagedIndex(list(tf_rows))
 
     def address(self, res: RowResource) -> str | None:
         if res.terraform_address:
             return res.terraform_address
-        if res.resource_arn and res.resource_arn in self._by_arn:
-            return self._by_arn[res.resource_arn]
-        wanted = TF_TYPES.get(res.resource_type, ())
-        for tf_type, address in self._by_id.get(res.resource_id, []):
-            if tf_type in wanted:
-                return address
-        return None
+        row = self._index.lookup(res.resource_type, res.account_id, res.resource_id,
+                                 res.resource_arn)
+        return row["address"] if row else None
 
 
 def managed_note(res: RowResource, address: str) -> str:
-    return (f"# {_comment(res.resource_id)} is managed by `{address}` — change it there "
-            "instead of adding a new resource block.")
+    return (f"# {_comment(res.resource_id)} is managed by `{address}`: add these blocks to "
+            "that configuration; they reference it.")
 
 
 def resource_snippet(check: CheckDef, res: RowResource, tf: TfIndex,
                      name: str | None = None) -> ResourceSnippet:
     values = values_for(res, name)
     address = tf.address(res)
-    terraform = (managed_note(res, address) if address
-                 else render(check.remediation.terraform, values, hcl_escape))
+    if address and not address.startswith("module."):
+        values["tf_ref"] = RawValue(f"{address}.id")
+    terraform = render(check.remediation.terraform, values, hcl_escape)
+    if address:
+        terraform = managed_note(res, address) + "\n" + terraform
     return ResourceSnippet(check_id=check.id, resource=res, terraform_address=address,
                            console=render(check.remediation.console, values, _raw),
-                           cli=render(check.remediation.cli, values, shell),
+                           cli=_fill_note(render(check.remediation.cli, values, shell)),
                            terraform=terraform)
 
 
@@ -286,5 +293,9 @@ def plan(action: ActionDef | None, checks: dict[str, CheckDef],
                 contexts.append(ctx)
         out.console = action.remediation.console.strip()
         out.cli = _per_context(action.remediation.cli, contexts, shell)
-        out.terraform = _per_context(action.remediation.terraform, contexts, hcl_escape)
+        accounts = ", ".join(f'"{hcl_escape(a)}"' for a in
+                             dict.fromkeys(c["account_id"] for c in contexts))
+        out.terraform = _per_context(
+            action.remediation.terraform.replace("{account_ids_hcl}", f"[{accounts}]"),
+            contexts, hcl_escape)
     return out

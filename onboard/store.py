@@ -6,6 +6,7 @@ scan results and the Orient/Decide work, so that tomorrow resumes where today st
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -22,9 +23,13 @@ import sqlite_utils
 from onboard.models import (
     Account,
     Activity,
+    Asset,
+    AssetLink,
     CollectError,
     Finding,
+    MatrixRow,
     Resource,
+    RowResource,
     ScanInfo,
     SessionInfo,
     Severity,
@@ -33,6 +38,18 @@ from onboard.models import (
 
 ENV_VAR = "ONBOARD_DB"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+# ORDER BY of the findings list (failing first), per order the Review screen offers; the
+# same text builds its indexes (an expression index is used only for the same expression).
+_STATUS_FIRST = "CASE f.status WHEN 'FAIL' THEN 0 WHEN 'ERROR' THEN 1 ELSE 2 END, "
+FINDING_ORDERS = {
+    "severity": _STATUS_FIRST + "f.sev_rank DESC, f.check_id, f.account_id, f.region, "
+                                "f.resource_id",
+    "check": _STATUS_FIRST + "f.check_id, f.sev_rank DESC, f.account_id, f.resource_id",
+    "account": _STATUS_FIRST + "f.account_id, f.sev_rank DESC, f.check_id, f.resource_id",
+    "resource": _STATUS_FIRST + "f.resource_id, f.check_id",
+}
 
 
 class StoreError(Exception):
@@ -187,6 +204,90 @@ def _check_existing(path: Path) -> None:
                          "make it writable or pass another --db")
 
 
+LOCK_TIMEOUT = 30.0
+"""Seconds a write waits for another process's lock before giving up with one line."""
+
+DAMAGED = ("the database is damaged ({detail}); your file is untouched; restore it from a "
+           "backup (`onboard db backup PATH` makes one) or pass another --db")
+
+
+def _inspect(path: Path, conn: sqlite3.Connection) -> int:
+    """The file's schema version, after reading every page (quick_check): raises StoreError,
+    writing nothing, for a damaged file, an unknown version or someone else's database."""
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check(3)").fetchall()]
+        tables = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+    except sqlite3.DatabaseError as exc:
+        if _code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise _write_error(path, exc) from None
+        raise StoreError(f"{path}: " + DAMAGED.format(detail=_one_line(exc))) from None
+    if problems != ["ok"]:
+        raise StoreError(f"{path}: " + DAMAGED.format(detail=_one_line(problems[0])))
+    if version < 0 or version > SCHEMA_VERSION:
+        known = "a newer onboard" if version > SCHEMA_VERSION else "an unknown program"
+        raise StoreError(f"{path}: written by {known} (schema version {version}; this onboard "
+                         f"knows 1 to {SCHEMA_VERSION}); left untouched — upgrade onboard or "
+                         "pass another --db")
+    if version == 0 and tables - {"sqlite_sequence"}:
+        raise StoreError(f"{path}: not an onboard database (it has tables but no onboard "
+                         "schema version); left untouched — pass another --db")
+    return version
+
+
+def _code(exc: BaseException) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())[:200]
+
+
+def _write_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    """One line for a write SQLite could not make; the transaction was rolled back."""
+    code = _code(exc)
+    text = str(exc).lower()
+    if code == sqlite3.SQLITE_FULL or "disk is full" in text:
+        why = "the disk is full"
+    elif code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
+        why = (f"another program (another onboard?) held the database locked for "
+               f"{LOCK_TIMEOUT:.0f} s")
+    elif code == sqlite3.SQLITE_IOERR or "i/o error" in text:
+        why = "the disk refused the write (I/O error)"
+    elif code == sqlite3.SQLITE_READONLY or "readonly" in text:
+        why = "the database is read-only"
+    else:
+        why = _one_line(exc)
+    return StoreError(f"{path}: cannot write the database: {why}; nothing of this change "
+                      "was written")
+
+
+def check_file(path: str | os.PathLike[str]) -> list[str]:
+    """Every problem a full integrity check finds in the database at `path` ([] when it is
+    sound), opened read-only so that a damaged file is left exactly as it is."""
+    target = Path(path)
+    if not target.is_file():
+        raise StoreError(f"{target}: no database there")
+    try:
+        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=LOCK_TIMEOUT)
+    except sqlite3.DatabaseError as exc:
+        return [_one_line(exc)]
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        return [_one_line(exc)]
+    finally:
+        conn.close()
+    problems = [r[0] for r in rows if r[0] != "ok"]
+    if version < 0 or version > SCHEMA_VERSION:
+        problems.append(f"schema version {version} is not one this onboard knows "
+                        f"(1 to {SCHEMA_VERSION})")
+    return problems
+
+
 def _create_file(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -197,6 +298,13 @@ def _create_file(path: Path) -> None:
     except OSError as exc:
         raise StoreError(f"{path}: cannot create the database ({exc.strerror}); "
                          "pass a writable --db") from None
+
+
+def _last_pk(table: sqlite_utils.db.Table) -> int:
+    """The rowid of the row a table insert just made."""
+    if table.last_pk is None:
+        raise StoreError(f"{table.name}: the insert made no row")
+    return int(table.last_pk)
 
 
 class Store:
@@ -213,37 +321,88 @@ class Store:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
-        """Open (creating 0600 and migrating as needed) or raise StoreError, file untouched."""
+        """Open (creating 0600 and migrating as needed) or raise StoreError, file untouched.
+
+        Nothing is written before the file has been read through (quick_check) and its
+        schema version is one this onboard knows."""
         target = Path(path) if path else default_path()
         if target.exists():
             _check_existing(target)
         else:
             _create_file(target)
         try:
-            conn = sqlite3.connect(target, check_same_thread=False, timeout=30)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn = sqlite3.connect(target, check_same_thread=False, timeout=LOCK_TIMEOUT)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{target}: not a usable SQLite database ({exc}); "
                              "left untouched — pass another --db") from None
-        if version > SCHEMA_VERSION:
+        try:
+            version = _inspect(target, conn)
+        except StoreError:
             conn.close()
-            raise StoreError(f"{target}: written by a newer onboard (schema {version}, this "
-                             f"one knows {SCHEMA_VERSION}); upgrade onboard or pass another --db")
+            raise
+        if version == 0:
+            # A new database holds an inventory of someone's infrastructure: only its owner
+            # may read it, also when the empty file was made beforehand (by touch, umask).
+            with contextlib.suppress(OSError):
+                os.chmod(target, 0o600)
         store = cls(target, conn)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL: a commit survives the process being killed (what a scan that is
+            # cut off needs) without an fsync each time; only a power cut can lose the last.
+            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             store._migrate(version)
+            store._order_indexes()
+        except StoreError:
+            conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"{target}: cannot use the database ({exc})") from None
+            raise _write_error(target, exc) from None
         return store
 
     def _migrate(self, version: int) -> None:
+        """Each step in one transaction (DDL included), so a failed step leaves the file at
+        the version before it."""
         for step in range(version, SCHEMA_VERSION):
             with self.tx():
                 MIGRATIONS[step](self.db)
                 self.conn.execute(f"PRAGMA user_version = {step + 1}")
+
+    def _order_indexes(self) -> None:
+        """One index per order the Review screen offers, so a page of 100k findings is read
+        in index order instead of sorting them all for every page (1.6 s → a few ms)."""
+        with self.conn:
+            for name, order in FINDING_ORDERS.items():
+                self.conn.execute(f"CREATE INDEX IF NOT EXISTS idx_findings_order_{name} ON "
+                                  f"findings (scan_id, {order.replace('f.', '')})")
+
+    def backup(self, dest: str | os.PathLike[str]) -> Path:
+        """A consistent copy of the whole database at `dest` (SQLite's online backup, safe
+        while the app is open), created 0600 and put in place by a rename."""
+        target = Path(dest)
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise StoreError(f"{target}: that is the database itself; pick another path")
+        if target.is_dir():
+            raise StoreError(f"{target}: is a directory; give the backup file's path")
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+            os.close(fd)
+            dst = sqlite3.connect(tmp)
+            try:
+                with self.lock:
+                    self.conn.backup(dst)
+            finally:
+                dst.close()
+            os.replace(tmp, target)
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else _one_line(exc)
+            raise StoreError(f"{target}: cannot write the backup ({why})") from None
+        return target
 
     @property
     def schema_version(self) -> int:
@@ -259,6 +418,8 @@ class Store:
 
         The outermost takes SQLite's write lock up front (BEGIN IMMEDIATE), so a derived
         update that reads then writes cannot interleave with another process doing the same.
+        A write SQLite cannot make (a full disk, a lock held past LOCK_TIMEOUT) is rolled
+        back and becomes one StoreError line.
         """
         with self.lock:
             if self._depth:
@@ -270,13 +431,16 @@ class Store:
                 return
             self._depth = 1
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
                 try:
-                    yield self.db
-                except BaseException:
-                    self.conn.rollback()
-                    raise
-                self.conn.commit()
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield self.db
+                    except BaseException:
+                        self.conn.rollback()
+                        raise
+                    self.conn.commit()
+                except sqlite3.OperationalError as exc:
+                    raise _write_error(self.path, exc) from None
             finally:
                 self._depth = 0
 
@@ -345,7 +509,7 @@ class Store:
             table = db.table("activity")
             table.insert({"session_id": session_id, "at": now(), "kind": kind,
                           "detail": json.dumps(detail, sort_keys=True, default=str)})
-            return int(table.last_pk)
+            return _last_pk(table)
 
     def activity(self, session_id: int, kind: str | None = None) -> list[Activity]:
         sql = "SELECT * FROM activity WHERE session_id = ?"
@@ -353,15 +517,17 @@ class Store:
         if kind:
             sql += " AND kind = ?"
             params.append(kind)
-        return [Activity(id=r["id"], at=r["at"], kind=r["kind"],
-                         detail=json.loads(r["detail"] or "{}"))
-                for r in self._rows(sql + " ORDER BY id", params)]
+        return [self._activity(r) for r in self._rows(sql + " ORDER BY id", params)]
 
     def last_activity(self, session_id: int, kind: str) -> Activity | None:
         rows = self._rows("SELECT * FROM activity WHERE session_id = ? AND kind = ? "
                           "ORDER BY id DESC LIMIT 1", [session_id, kind])
-        return (Activity(id=rows[0]["id"], at=rows[0]["at"], kind=rows[0]["kind"],
-                         detail=json.loads(rows[0]["detail"] or "{}")) if rows else None)
+        return self._activity(rows[0]) if rows else None
+
+    @staticmethod
+    def _activity(r: dict[str, Any]) -> Activity:
+        return Activity(id=r["id"], at=r["at"], kind=r["kind"],
+                        detail=json.loads(r["detail"] or "{}"))
 
     # -- accounts
 
@@ -449,7 +615,7 @@ class Store:
             table.insert({"session_id": session_id, "started": now(), "finished": None,
                           "status": "running", "identity": json.dumps(identity),
                           "regions": json.dumps(regions), "api_calls": 0})
-            return int(table.last_pk)
+            return _last_pk(table)
 
     _RESOURCE_COLS = ("scan_id", "type", "account_id", "region", "id", "arn", "name",
                       "vpc_id", "subnet_id", "attrs")
@@ -598,16 +764,9 @@ class Store:
     def findings(self, scan_id: int, limit: int | None = None, offset: int = 0,
                  order: str = "severity", **filters: Any) -> list[Finding]:
         """Findings of a scan, filtered in SQL (the TUI pages through these lazily)."""
-        orders = {
-            "severity": "f.sev_rank DESC, f.check_id, f.account_id, f.region, f.resource_id",
-            "check": "f.check_id, f.sev_rank DESC, f.account_id, f.resource_id",
-            "account": "f.account_id, f.sev_rank DESC, f.check_id, f.resource_id",
-            "resource": "f.resource_id, f.check_id",
-        }
         where, params = self._finding_filter(scan_id, filters)
-        status_first = "CASE f.status WHEN 'FAIL' THEN 0 WHEN 'ERROR' THEN 1 ELSE 2 END, "
         sql = (f"SELECT f.* FROM findings f WHERE {where} "
-               f"ORDER BY {status_first}{orders.get(order, orders['severity'])}")
+               f"ORDER BY {FINDING_ORDERS.get(order, FINDING_ORDERS['severity'])}")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
@@ -687,7 +846,7 @@ class Store:
             table = db.table("assets")
             table.insert({"session_id": session_id, "name": name,
                           "description": description, "value": value})
-            return int(table.last_pk)
+            return _last_pk(table)
 
     def update_asset(self, asset_id: int, **fields: Any) -> None:
         with self.tx() as db:
@@ -698,15 +857,17 @@ class Store:
             db.execute("DELETE FROM asset_links WHERE asset_id = ?", [asset_id])
             db.execute("DELETE FROM assets WHERE id = ?", [asset_id])
 
-    def assets(self, session_id: int) -> list[dict[str, Any]]:
+    def assets(self, session_id: int) -> list[Asset]:
+        """Information assets with their links, most valuable first, then by name."""
         assets = self._rows("SELECT * FROM assets WHERE session_id = ? ORDER BY value DESC, "
                             "name", [session_id])
         links = self._rows("SELECT l.* FROM asset_links l JOIN assets a ON a.id = l.asset_id "
                            "WHERE a.session_id = ? ORDER BY l.id", [session_id])
-        for asset in assets:
-            asset["links"] = [{"id": lk["id"], "kind": lk["kind"], "value": lk["value"]}
-                              for lk in links if lk["asset_id"] == asset["id"]]
-        return assets
+        return [Asset(id=a["id"], name=a["name"], description=a["description"] or "",
+                      value=a["value"],
+                      links=[AssetLink(id=lk["id"], kind=lk["kind"], value=lk["value"])
+                             for lk in links if lk["asset_id"] == a["id"]])
+                for a in assets]
 
     def add_asset_link(self, asset_id: int, kind: str, value: str) -> int:
         if kind not in {"arn", "pattern", "tag"}:
@@ -714,7 +875,7 @@ class Store:
         with self.tx() as db:
             table = db.table("asset_links")
             table.insert({"asset_id": asset_id, "kind": kind, "value": value})
-            return int(table.last_pk)
+            return _last_pk(table)
 
     def delete_asset_link(self, link_id: int) -> None:
         with self.tx() as db:
@@ -722,14 +883,18 @@ class Store:
 
     # -- matrix rows
 
-    def matrix_rows(self, session_id: int) -> list[dict[str, Any]]:
+    def matrix_rows(self, session_id: int) -> list[MatrixRow]:
+        """The stored rows (title, severity, risk and status are derived by orient.matrix)."""
         rows = self._rows("SELECT * FROM matrix_rows WHERE session_id = ? ORDER BY id",
                           [session_id])
-        for r in rows:
-            r["edited"] = json.loads(r["edited"] or "[]")
-            r["resources"] = json.loads(r["resources"] or "[]")
-            r["stride"] = r["stride"] or ""
-        return rows
+        return [MatrixRow(
+            id=r["id"], check_id=r["check_id"] or "", account_id=r["account_id"] or "",
+            observation=r["observation"] or "", incident=r["incident"] or "",
+            reason=r["reason"] or "", stride=r["stride"] or "", threat=r["threat"] or 2,
+            vulnerability=r["vulnerability"] or 2, edited=json.loads(r["edited"] or "[]"),
+            fixed=bool(r["fixed"]), accepted=bool(r.get("accepted")), custom=bool(r["custom"]),
+            resources=[RowResource.model_validate(x)
+                       for x in json.loads(r["resources"] or "[]")]) for r in rows]
 
     def save_matrix_row(self, session_id: int, row: dict[str, Any]) -> int:
         """Insert (no 'id') or update a matrix row; lists are stored as JSON."""
@@ -746,7 +911,7 @@ class Store:
             data.pop("id", None)
             data["created"] = data["updated"]
             table.insert(data)
-            return int(table.last_pk)
+            return _last_pk(table)
 
     def delete_matrix_row(self, row_id: int) -> None:
         with self.tx() as db:
@@ -778,7 +943,7 @@ class Store:
                 data.pop("id", None)
                 data["created"] = data["updated"]
                 table.insert(data)
-                action_id = int(table.last_pk)
+                action_id = _last_pk(table)
             if "row_ids" in action:
                 db.execute("DELETE FROM action_rows WHERE action_id = ?", [action_id])
                 db.table("action_rows").insert_all([{"action_id": action_id, "row_id": rid}
@@ -811,7 +976,7 @@ class Store:
 
     def set_sso_edit(self, session_id: int, kind: str, target: str, value: str) -> None:
         with self.tx() as db:
-            db["sso_edits"].upsert({"session_id": session_id, "kind": kind, "target": target,
+            db.table("sso_edits").upsert({"session_id": session_id, "kind": kind, "target": target,
                                     "value": value, "updated": now()},
                                    pk=("session_id", "kind", "target"))
 

@@ -35,13 +35,14 @@ stay (a startup typically has one state per environment or component).
 from __future__ import annotations
 
 import json
+import stat
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from onboard.models import Resource
+from onboard.models import Resource, TfResource
 from onboard.store import Store
 
 # Terraform type → the inventory type it creates.
@@ -125,37 +126,22 @@ class TerraformError(ValueError):
     """A file that cannot be imported; the message is one line naming the file."""
 
 
-@dataclass(frozen=True)
-class TfResource:
-    """One managed AWS resource instance from a state."""
-
-    address: str
-    type: str
-    name: str
-    module: str
-    index_key: str | None
-    resource_id: str | None
-    arn: str | None
-    source: str
-
-    def row(self) -> dict[str, Any]:
-        """The dict `store.replace_tf_resources` takes."""
-        return {"address": self.address, "type": self.type, "name": self.name,
-                "module": self.module, "index_key": self.index_key,
-                "resource_id": self.resource_id, "arn": self.arn, "source": self.source}
-
-
 # --- reading ------------------------------------------------------------------------------
 
 
 def _index_suffix(key: Any) -> str:
+    """`[0]` or `["name"]`; ValueError for anything Terraform would not write."""
     if key is None:
         return ""
-    if isinstance(key, bool):
+    if isinstance(key, bool) or not isinstance(key, int | str):
         raise ValueError("index key")
     if isinstance(key, int):
+        if abs(key) >= 10 ** 18:
+            raise ValueError("index key")
         return f"[{key}]"
-    return f"[{json.dumps(str(key))}]"
+    if len(key) > MAX_INDEX_KEY:
+        raise ValueError("index key")
+    return f"[{json.dumps(key)}]"
 
 
 def _route53_record_id(attrs: dict[str, Any]) -> str | None:
@@ -208,6 +194,9 @@ def _from_state(data: dict[str, Any], source: str, label: str) -> list[TfResourc
         if r.get("mode", "managed") != "managed" or not _is_aws(r["type"]):
             continue
         module = r.get("module") or ""
+        if not isinstance(module, str):
+            raise TerraformError(f'{label}: resource {r["type"]}.{r["name"]} has a "module" '
+                                 f"that is not a string ({type(module).__name__})")
         instances = r.get("instances")
         if not isinstance(instances, list):
             raise TerraformError(f"{label}: resource {r['type']}.{r['name']} has no "
@@ -230,13 +219,21 @@ def _from_state(data: dict[str, Any], source: str, label: str) -> list[TfResourc
     return out
 
 
-def _walk_modules(module: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    address = module.get("address") or ""
-    for r in module.get("resources") or []:
-        yield address, r
-    for child in module.get("child_modules") or []:
-        if isinstance(child, dict):
-            yield from _walk_modules(child)
+def _walk_modules(root: dict[str, Any], label: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every (module address, resource) under `root`, without recursion."""
+    stack = [root]
+    while stack:
+        module = stack.pop(0)
+        address = module.get("address") or ""
+        resources = module.get("resources") or []
+        children = module.get("child_modules") or []
+        if not isinstance(address, str) or not isinstance(resources, list) \
+                or not isinstance(children, list):
+            raise TerraformError(f"{label}: a module in the output is malformed (address, "
+                                 "resources or child_modules of the wrong type)")
+        for r in resources:
+            yield address, r
+        stack.extend(child for child in children if isinstance(child, dict))
 
 
 def _from_show_json(data: dict[str, Any], source: str, label: str) -> list[TfResource]:
@@ -248,16 +245,21 @@ def _from_show_json(data: dict[str, Any], source: str, label: str) -> list[TfRes
     if not isinstance(root, dict):
         raise TerraformError(f'{label}: "values" has no "root_module"')
     out = []
-    for module, r in _walk_modules(root):
+    for module, r in _walk_modules(root, label):
         if not isinstance(r, dict) or not isinstance(r.get("type"), str):
             raise TerraformError(f"{label}: a resource in {module or 'the root module'} has "
                                  "no type")
         if r.get("mode", "managed") != "managed" or not _is_aws(r["type"]):
             continue
-        attrs = r.get("values") if isinstance(r.get("values"), dict) else {}
+        values = r.get("values")
+        attrs: dict[str, Any] = values if isinstance(values, dict) else {}
+        address = r.get("address")
+        if address is not None and not isinstance(address, str):
+            raise TerraformError(f"{label}: a resource in {module or 'the root module'} has "
+                                 "an address that is not a string")
         try:
             out.append(_resource(source, r["type"], str(r.get("name", "")), module,
-                                 r.get("index"), attrs, address=r.get("address")))
+                                 r.get("index"), attrs, address=address))
         except ValueError:
             raise TerraformError(f"{label}: resource {r.get('address')} has a malformed "
                                  "index") from None
@@ -287,29 +289,81 @@ def parse(data: Any, source: str, label: str | None = None) -> list[TfResource]:
                          "`terraform show -json` output")
 
 
+MAX_STATE_BYTES = 256 * 1024 * 1024
+"""The largest state file read (the biggest real states are tens of MB)."""
+MAX_JSON_DEPTH = 100
+"""Deepest JSON nesting accepted: a state nests modules and blocks a dozen levels at most."""
+MAX_INDEX_KEY = 1024
+"""Longest `count`/`for_each` key accepted, in characters or digits."""
+
+
+def read_bounded(p: Path, limit: int, what: str) -> bytes:
+    """At most `limit` bytes of a regular file or a pipe (`<(terraform state pull)`);
+    never a device such as /dev/zero, never an unbounded read."""
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise TerraformError(f"{p}: no such file") from None
+    except OSError as exc:
+        raise TerraformError(f"{p}: cannot read it ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise TerraformError(f"{p}: a directory; name the {what} in it")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise TerraformError(f"{p}: not a regular file (a device or socket); name the {what}")
+    try:
+        with p.open("rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        raise TerraformError(f"{p}: cannot read it ({exc.strerror})") from None
+    if len(raw) > limit:
+        raise TerraformError(f"{p}: larger than {limit // (1024 * 1024)} MB; onboard reads "
+                             f"{what}s up to that size")
+    return raw
+
+
+def json_depth_exceeds(data: Any, limit: int) -> bool:
+    """True when `data` nests deeper than `limit` (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, dict | list))
+    return False
+
+
 def read(path: str | Path) -> list[TfResource]:
     """Read one file; raises TerraformError with a one-line reason."""
     p = Path(path)
     label = p.name or str(p)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise TerraformError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise TerraformError(f"{p}: a directory; name the state file in it") from None
-    except OSError as exc:
-        raise TerraformError(f"{p}: cannot read it ({exc.strerror})") from None
+    raw = read_bounded(p, MAX_STATE_BYTES, "state file")
     if raw.startswith(b"PK"):
         raise TerraformError(f"{label}: a binary Terraform plan file, not a state: use "
                              "`terraform state pull > state.json` or "
                              "`terraform show -json > state.json`")
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise TerraformError(f"{label}: not UTF-8 text, so not a state file") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TerraformError(f"{label}: not UTF-8 text (byte {exc.start} is "
+                             f"0x{raw[exc.start]:02x}), so not a state file") from None
+    too_deep = (f"{label}: JSON nested deeper than {MAX_JSON_DEPTH} levels; not a state "
+                "file Terraform writes")
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise TerraformError(too_deep) from None
     except json.JSONDecodeError as exc:
-        raise TerraformError(f"{label}: not JSON ({exc.msg} at line {exc.lineno}); expected "
-                             "a .tfstate file or `terraform show -json` output") from None
+        raise TerraformError(f"{label}: not JSON ({exc.msg} at line {exc.lineno}, byte "
+                             f"{exc.pos}); expected a .tfstate file or `terraform show "
+                             "-json` output") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise TerraformError(f"{label}: not a JSON document onboard reads "
+                             f"({' '.join(str(exc).split())[:120]})") from None
+    if json_depth_exceeds(data, MAX_JSON_DEPTH):
+        raise TerraformError(too_deep)
     return parse(data, str(p.resolve()), label)
 
 

@@ -162,7 +162,7 @@ def _assets_declared(f: Facts) -> Verdict:
     assets = f.store.assets(f.session_id)
     if not assets:
         return Verdict(False, "no information asset declared yet")
-    unlinked = [a["name"] for a in assets if not a["links"]]
+    unlinked = [a.name for a in assets if not a.links]
     if len(unlinked) == len(assets):
         return Verdict(False, f"{_plural(len(assets), 'asset', 'assets')} declared, none "
                        "linked to a resource yet")
@@ -270,7 +270,8 @@ def task_states(catalog: Catalog, store: Store, session_id: int) -> list[TaskSta
                 out.append(TaskState(task, day.day, verdict.done, "derived", verdict.reason))
             else:
                 out.append(TaskState(task, day.day, False, "open",
-                                     "tick it when it is done: " + task.done_when.strip()))
+                                     "no rule can see this one: tick it yourself when it is "
+                                     "done"))
     return out
 
 

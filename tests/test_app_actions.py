@@ -189,3 +189,32 @@ async def test_export_writes_the_decision_table(tmp_path: Path,
         await settle(pilot)
         report = (tmp_path / "onboard-report-acme.md").read_text()
         assert report.startswith("# Onboarding report: acme")
+
+
+@asynctest
+async def test_fix_script_view_shows_and_copies_the_core_script(tmp_path: Path) -> None:
+    from textual.widgets import TextArea
+
+    from onboard import fixscript
+    from onboard.screens.actions import ScriptModal
+
+    app, store = make_app(tmp_path)
+    seed_org(store, app.session.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_actions(pilot)
+        _select(screen, "s:enable-s3-versioning")
+        await pilot.press("F")
+        await settle(pilot)
+        modal = pilot.app.screen
+        assert isinstance(modal, ScriptModal)
+        expected = fixscript.script_for(store, app.catalog, app.session.id,
+                                        "enable-s3-versioning")
+        area = modal.query_one(TextArea)
+        assert area.read_only and area.text == expected
+        assert "set -euo pipefail" in expected and "--profile onboard-" in expected
+        await pilot.press("y")
+        await settle(pilot)
+        assert pilot.app.clipboard == expected
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ActionsScreen)

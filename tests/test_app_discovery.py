@@ -30,7 +30,7 @@ async def test_table_marks_accounts_nobody_mentioned(tmp_path: Path) -> None:
         screen = await _open(pilot, app)
         table = screen.query_one(DataTable)
         assert table.row_count == 3
-        rows = {table.get_row(k)[1]: table.get_row(k) for k in table.rows}
+        rows = {str(table.get_row(k)[1]): table.get_row(k) for k in table.rows}
         assert "★" in str(rows["222222222222"][0])
         assert "★" in str(rows["333333333333"][0])
         assert str(rows["111111111111"][0]) == ""

@@ -53,9 +53,12 @@ def test_the_talks_four_decisions_exist(shipped: catalog.Catalog) -> None:
 
 
 def test_remediation_templates_render(shipped: catalog.Catalog) -> None:
-    values = {"resource_id": "r", "account_id": "1", "region": "us-east-1", "tf_name": "t"}
+    from onboard.remediation import PLACEHOLDERS
+
+    values = {k: "x" for k in PLACEHOLDERS}
     for item in [*shipped.checks.values(), *shipped.actions.values()]:
-        for text in (item.remediation.cli, item.remediation.terraform):
+        for text in (item.remediation.cli, item.remediation.terraform,
+                     item.remediation.cli_setup):
             text.format(**values)
 
 

@@ -225,9 +225,11 @@ def test_terraform_managed_resources_are_pointed_at(store: Store, sid: int,
     versioning = decide.choose(store, cat, sid, "enable-s3-versioning")
     p = decide.remediation_plan(store, cat, sid, versioning)
     assert p.resources[0].terraform_address == "module.data.aws_s3_bucket.cap_tables"
-    assert "managed by `module.data.aws_s3_bucket.cap_tables` — change it there" in \
+    assert "managed by `module.data.aws_s3_bucket.cap_tables`: add these blocks" in \
         p.all_terraform
-    assert 'resource "aws_s3_bucket_versioning" "cap_table_prod"' not in p.all_terraform
+    # since provider v4 versioning is its own resource: a new block, not an edit
+    assert 'resource "aws_s3_bucket_versioning" "cap_table_prod"' in p.all_terraform
+    assert 'bucket = "cap-table-prod"' in p.all_terraform  # inside a module: by name
     assert "--bucket cap-table-prod" in p.all_cli
     roles = decide.choose(store, cat, sid, "use-instance-roles")
     p = decide.remediation_plan(store, cat, sid, roles)

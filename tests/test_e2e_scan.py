@@ -17,7 +17,7 @@ import boto3
 import pytest
 
 from benchmarks.latency_proxy import LatencyProxy, Request
-from onboard.aws.guard import READ_PREFIXES, iam_policy
+from onboard.aws.guard import READ_PREFIXES, iam_policy, policy_actions, policy_allows
 from onboard.demo import DemoOrg, seed
 from tests.moto_server import moto_server_env  # noqa: F401  (fixture)
 
@@ -119,11 +119,17 @@ def test_findings_cover_every_account_and_region(scanned) -> None:
 def test_everything_sent_was_a_declared_read(scanned) -> None:
     _, _, requests, *_ = scanned
     assert len(requests) > 100
-    allowed = set(iam_policy()["Statement"][0]["Action"])
+    policy = iam_policy()
+    allowed = policy_actions(policy)
     prefixes = {a.split(":")[0] for a in allowed}
     for req in requests:
         assert req.service in prefixes, req
         op = req.operation or REST_POST_READS.get((req.service, req.path.split("?")[0]))
+        if req.service == "apigateway":
+            # apigateway:GET is scoped to paths: the policy must allow exactly these.
+            path = req.path.split("?")[0].removeprefix("/v2")
+            assert policy_allows(policy, "apigateway:GET",
+                                 f"arn:aws:apigateway:us-east-1::{path}"), req
         if op is None:
             assert req.method in ("GET", "HEAD"), req
             continue

@@ -202,7 +202,7 @@ def test_regenerations_in_two_connections_do_not_duplicate(tmp_path: Path,
     for t in threads:
         t.join()
     rows = a.matrix_rows(sid)
-    assert sorted(r["check_id"] for r in rows) == ["ec2.ssh_open", "iam.human_users",
+    assert sorted(r.check_id for r in rows) == ["ec2.ssh_open", "iam.human_users",
                                                   "s3.versioning"]
 
 
@@ -228,7 +228,7 @@ def test_a_v3_database_with_duplicated_rows_is_mended_on_open(tmp_path: Path) ->
     conn.close()
     again = Store.open(path)
     assert again.schema_version == store_mod.SCHEMA_VERSION
-    assert [r["id"] for r in again.matrix_rows(1)] == [1]
+    assert [r.id for r in again.matrix_rows(1)] == [1]
     assert again.actions(1)[0]["row_ids"] == [1], "links move to the kept row"
 
 

@@ -73,19 +73,72 @@ class Guard:
             return sum(self.calls.values())
 
 
-def iam_policy() -> dict[str, Any]:
-    """The least-privilege policy a scan needs, generated from the collectors' declarations."""
-    actions = sorted({c.iam_action for c in declared_calls()})
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "OnboardReadOnlyAudit",
-            "Effect": "Allow",
-            "Action": actions,
-            "Resource": "*",
-        }],
-    }
+DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
+
+# API Gateway's IAM actions are HTTP verbs on resource paths: `apigateway:GET` on "*" would
+# also read API key values (GET /apikeys?includeValues=true). Only these paths are read.
+APIGATEWAY_RESOURCES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("apigateway", "GetRestApis"): ("/restapis",),
+    ("apigateway", "GetStages"): ("/restapis/*/stages",),
+    ("apigatewayv2", "GetApis"): ("/apis",),
+}
 
 
-def iam_policy_json() -> str:
-    return json.dumps(iam_policy(), indent=2)
+def _sid(service: str) -> str:
+    return "OnboardRead" + "".join(part.capitalize() for part in
+                                   service.replace("_", "-").split("-"))
+
+
+def iam_policy(role_name: str = DEFAULT_ROLE_NAME, partition: str = "aws") -> dict[str, Any]:
+    """The least-privilege policy a scan needs, generated from the collectors' declarations:
+    one statement per service; sts:AssumeRole only on `role_name` (in any account), and
+    apigateway:GET only on the API listings the collectors read."""
+    by_service: dict[str, set[str]] = {}
+    apigw: set[str] = set()
+    for call in declared_calls():
+        action = call.iam_action
+        if (call.service, call.operation) in APIGATEWAY_RESOURCES:
+            apigw.update(f"arn:{partition}:apigateway:*::{path}"
+                         for path in APIGATEWAY_RESOURCES[(call.service, call.operation)])
+            continue
+        if action == "sts:AssumeRole":
+            continue
+        by_service.setdefault(action.split(":", 1)[0], set()).add(action)
+    statements: list[dict[str, Any]] = [
+        {"Sid": _sid(service), "Effect": "Allow", "Action": sorted(actions), "Resource": "*"}
+        for service, actions in sorted(by_service.items())]
+    if apigw:
+        statements.append({"Sid": "OnboardReadApiGatewayListings", "Effect": "Allow",
+                           "Action": "apigateway:GET", "Resource": sorted(apigw)})
+    statements.append({"Sid": "OnboardAssumeAuditRole", "Effect": "Allow",
+                       "Action": "sts:AssumeRole",
+                       "Resource": f"arn:{partition}:iam::*:role/{role_name}"})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def policy_actions(policy: dict[str, Any]) -> set[str]:
+    """Every action a policy document allows, whatever its resources."""
+    out: set[str] = set()
+    for st in policy["Statement"]:
+        actions = st["Action"]
+        out.update([actions] if isinstance(actions, str) else actions)
+    return out
+
+
+def policy_allows(policy: dict[str, Any], action: str, resource: str) -> bool:
+    """Whether an Allow statement matches `action` on `resource` (IAM's `*` and `?`, in
+    actions case-insensitively)."""
+    import fnmatch
+
+    for st in policy["Statement"]:
+        actions = [st["Action"]] if isinstance(st["Action"], str) else st["Action"]
+        resources = [st["Resource"]] if isinstance(st["Resource"], str) else st["Resource"]
+        if st["Effect"] == "Allow" and any(
+                fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions) and any(
+                fnmatch.fnmatchcase(resource, r) for r in resources):
+            return True
+    return False
+
+
+def iam_policy_json(role_name: str = DEFAULT_ROLE_NAME) -> str:
+    return json.dumps(iam_policy(role_name), indent=2)

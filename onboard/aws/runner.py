@@ -21,7 +21,7 @@ from onboard.aws.collect.base import Collector, Context, error_code
 from onboard.aws.session import DEFAULT_REGION, Aws
 from onboard.models import ACCOUNT_COLLECTOR, Account, CollectError, Resource
 
-DEFAULT_WORKERS = 24
+DEFAULT_WORKERS = 64  # threads; the per-(account, region, service) cap keeps each service gentle
 
 
 @dataclass

@@ -8,11 +8,10 @@ severity, and turns every collector failure for a needed type into ERROR finding
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from onboard.models import ACCOUNT_COLLECTOR, GLOBAL, CollectError, Resource, Status
+from onboard.models import GLOBAL, CollectError, Inventory, Resource, Status
 
 
 @dataclass(frozen=True)
@@ -44,46 +43,6 @@ def error(r: Resource, message: str, resource_id: str | None = None) -> Outcome:
 def skipped(r: Resource, message: str, resource_id: str | None = None) -> Outcome:
     return Outcome(Status.SKIPPED, r.account_id, r.region, resource_id or r.id, message,
                    r.arn, r.type)
-
-
-@dataclass
-class Inventory:
-    """Everything one scan collected, indexed for evaluators (built once, read many)."""
-
-    resources: list[Resource] = field(default_factory=list)
-    errors: list[CollectError] = field(default_factory=list)
-    _by_type: dict[str, list[Resource]] = field(default_factory=dict, init=False)
-    _by_id: dict[tuple[str, str, str], Resource] = field(default_factory=dict, init=False)
-    _by_region_id: dict[tuple[str, str, str, str], Resource] = field(default_factory=dict,
-                                                                   init=False)
-
-    def __post_init__(self) -> None:
-        by_type: dict[str, list[Resource]] = defaultdict(list)
-        for r in self.resources:
-            by_type[r.type].append(r)
-            self._by_id.setdefault((r.type, r.account_id, r.id), r)
-            self._by_region_id[(r.type, r.account_id, r.region, r.id)] = r
-        self._by_type = dict(by_type)
-
-    def of(self, type_: str) -> list[Resource]:
-        return self._by_type.get(type_, [])
-
-    def get(self, type_: str, account_id: str, id_: str,
-            region: str | None = None) -> Resource | None:
-        """A resource by id; pass `region` for types whose ids repeat across regions
-        (DB identifiers, load balancer names), else the first one seen is returned."""
-        if region is not None:
-            return self._by_region_id.get((type_, account_id, region, id_))
-        return self._by_id.get((type_, account_id, id_))
-
-    def accounts(self) -> list[str]:
-        """Accounts the scan read (an account it could not read at all is not one)."""
-        return sorted({r.account_id for r in self.resources} |
-                      {e.account_id for e in self.errors if e.collector != ACCOUNT_COLLECTOR})
-
-    def errors_for(self, types: Iterable[str]) -> list[CollectError]:
-        wanted = set(types)
-        return [e for e in self.errors if wanted & set(e.types)]
 
 
 SCP_DENY_MARKERS = ("explicit deny in a service control policy",

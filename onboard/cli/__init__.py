@@ -13,10 +13,12 @@ from onboard.catalog import CatalogError
 from onboard.cli import (
     actions,
     assets,
+    db,
     demo,
     export,
     matrix,
     policy,
+    profiles,
     scan,
     sessions,
     sso,
@@ -26,8 +28,10 @@ from onboard.cli import (
 )
 from onboard.cli.common import UsageError, add_common
 from onboard.store import StoreError
+from onboard.textsafe import visible
 
-COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, week, policy, tf, sso)
+COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, week, policy, tf, sso,
+            profiles, db)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except (UsageError, StoreError, CatalogError) as exc:
-        print(f"onboard: error: {exc}", file=sys.stderr)
+        print(f"onboard: error: {visible(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("onboard: interrupted", file=sys.stderr)

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from onboard import decide, orient
+from onboard import decide, fixscript, orient, tfbundle
 from onboard.assets import AssetError
 from onboard.catalog import Catalog
-from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import (
+    UsageError,
+    add_common,
+    load_catalog,
+    open_store,
+    resolve_session,
+    safe,
+)
 from onboard.cli.common import console as cli_console
+from onboard.fixes import DEFAULT_PROFILE_TEMPLATE, FixError, gather
 from onboard.orient import MatrixRow
 from onboard.store import Store
 from onboard.workspace import Workspace
@@ -23,12 +32,22 @@ PRIORITY_STYLE = {"P1": "bold red", "P2": "yellow", "P3": "cyan"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("actions", help="suggest, list or choose actions")
+    p = sub.add_parser("actions", help="suggest, list or choose actions; print their fix "
+                                       "script or Terraform bundle")
     add_common(p)
-    p.add_argument("verb", choices=("suggest", "list", "choose"))
+    p.add_argument("verb", choices=("suggest", "list", "choose", "script", "terraform"))
     p.add_argument("ids", nargs="*", metavar="ID",
-                   help="with choose: suggested action ids (e.g. adopt-identity-center), "
-                        "numbers from `actions list`, or 'all' for every suggestion")
+                   help="with choose, script and terraform: suggested action ids (e.g. "
+                        "adopt-identity-center), numbers from `actions list`, or 'all' for "
+                        "every suggestion")
+    p.add_argument("--account", action="append", default=[], metavar="ID",
+                   help="with script/terraform: only this account (repeatable)")
+    p.add_argument("--profile-template", default=DEFAULT_PROFILE_TEMPLATE, metavar="TEMPLATE",
+                   help="with script/terraform: the AWS profile per account "
+                        "(default %(default)s; `onboard profiles` prints them)")
+    p.add_argument("-o", "--output", default=None, metavar="PATH",
+                   help="script: write to this file (default: stdout); terraform: the "
+                        "directory to write (required)")
     p.add_argument("--owner", default=None, help="with choose: who does it")
     p.add_argument("--due", default=None, metavar="YYYY-MM-DD", help="with choose: due date")
     p.add_argument("--priority", default=None, choices=("P1", "P2", "P3"),
@@ -37,6 +56,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.verb in ("script", "terraform"):
+        return _fix(args)
+    given = [o for o, v in (("--account", args.account), ("-o", args.output)) if v]
+    if args.profile_template != DEFAULT_PROFILE_TEMPLATE:
+        given.append("--profile-template")
+    if given:
+        raise UsageError(f"{', '.join(given)} only go with `onboard actions script` or "
+                         "`onboard actions terraform`")
     if args.verb != "choose":
         if args.ids:
             raise UsageError(f"`onboard actions {args.verb}` takes no IDs")
@@ -68,7 +95,7 @@ def _no_scan_hint(store: Store, session_id: int, session_name: str) -> None:
 
 
 def _observations(rows: dict[int, MatrixRow], ids: list[int]) -> str:
-    return "\n".join(f"[dim]{rid}[/] {escape(rows[rid].observation)}" for rid in ids
+    return "\n".join(f"[dim]{rid}[/] {safe(rows[rid].observation)}" for rid in ids
                      if rid in rows)
 
 
@@ -91,13 +118,13 @@ def _suggest(console: Console, store: Store, catalog: Catalog, session_id: int,
     table.add_column("status", no_wrap=True)
     for s in found:
         status = f"#{s.action_id} {s.status.label}" if s.action_id and s.status else "—"
-        table.add_row(s.id, escape(s.title), _observations(by_id, s.row_ids),
+        table.add_row(safe(s.id), safe(s.title), _observations(by_id, s.row_ids),
                       str(s.best_risk), f"[{PRIORITY_STYLE[s.priority]}]{s.priority}[/]",
-                      s.effort, status)
+                      safe(s.effort), safe(status))
     console.print(table)
     ids = " ".join(s.id for s in found if s.action_id is None)
     if ids:
-        console.print(f"Choose with: onboard actions choose {ids}")
+        console.print(f"Choose with: onboard actions choose {safe(ids)}")
     return 0
 
 
@@ -119,11 +146,11 @@ def _list(console: Console, store: Store, catalog: Catalog, session_id: int,
     table.add_column("status", no_wrap=True)
     table.add_column("risk", justify="right", no_wrap=True)
     for a in actions:
-        answers = "\n".join(f"[dim]{rid}[/] {escape(by_id[rid].observation)} → "
-                            f"{escape(by_id[rid].incident)}" for rid in a.row_ids)
-        table.add_row(str(a.id), escape(a.title), answers or "—",
-                      f"[{PRIORITY_STYLE.get(a.priority, '')}]{a.priority}[/]",
-                      escape(a.owner) or "—", a.due or "—",
+        answers = "\n".join(f"[dim]{rid}[/] {safe(by_id[rid].observation)} → "
+                            f"{safe(by_id[rid].incident)}" for rid in a.row_ids)
+        table.add_row(str(a.id), safe(a.title), answers or "—",
+                      f"[{PRIORITY_STYLE.get(a.priority, '')}]{safe(a.priority)}[/]",
+                      safe(a.owner) or "—", safe(a.due) or "—",
                       f"[{STATUS_STYLE[a.status.value]}]{a.status.label}[/]",
                       str(a.best_risk or "—"))
     console.print(table)
@@ -140,6 +167,57 @@ def _choose(console: Console, store: Store, catalog: Catalog, session_id: int,
         refs, owner=args.owner, due=args.due, priority=args.priority)
     for action in chosen:
         rows_text = ", ".join(str(i) for i in action.row_ids) or "none"
-        console.print(f"#{action.id} {escape(action.title)}: {action.status.label}, "
-                      f"{action.priority}, answers rows {rows_text}")
+        console.print(f"#{action.id} {safe(action.title)}: {action.status.label}, "
+                      f"{safe(action.priority)}, answers rows {rows_text}")
     return 0
+
+
+def _fix(args: argparse.Namespace) -> int:
+    """`actions script` / `actions terraform`: the fix for chosen actions, as text."""
+    if not args.ids:
+        raise UsageError(f"`onboard actions {args.verb}` needs an ID: a suggested action id "
+                         "(see `onboard actions suggest`), an action number, or 'all'")
+    given = [f"--{n}" for n in ("owner", "due", "priority") if getattr(args, n, None)]
+    if given:
+        raise UsageError(f"{', '.join(given)} only go with `onboard actions choose`")
+    if args.verb == "terraform" and not args.output:
+        raise UsageError("`onboard actions terraform` needs -o DIR (the bundle is a directory)")
+    store = open_store(args)
+    catalog = load_catalog(args)
+    session = resolve_session(store, getattr(args, "session", None), create=False)
+    _no_scan_hint(store, session.id, session.name)
+    try:
+        rows = orient.matrix(store, catalog, session.id)
+        fi = gather(store, catalog, session.id, args.ids, args.account, rows)
+        if args.verb == "script":
+            text = fixscript.script(fi, args.profile_template,
+                                    generated=f"session {session.name}")
+            files = {}
+        else:
+            files = tfbundle.bundle(fi, args.profile_template)
+    except (FixError, orient.OrientError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.verb == "script":
+        if args.output:
+            _write(Path(args.output), text, mode=0o755)
+            print(f"wrote {args.output}: {len(fi.targets)} failing resource(s) in "
+                  f"{len(fi.accounts)} account(s)", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    out_dir = Path(args.output)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} exists and is not a directory")
+    for name, body in files.items():
+        _write(out_dir / name, body)
+    print(f"wrote {len(files)} file(s) to {out_dir}: {', '.join(files)}", file=sys.stderr)
+    return 0
+
+
+def _write(path: Path, text: str, mode: int = 0o644) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        path.chmod(mode)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None

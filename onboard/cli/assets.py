@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from onboard import assets as assets_mod
@@ -16,6 +15,7 @@ from onboard.cli.common import (
     load_catalog,
     open_store,
     resolve_session,
+    safe,
 )
 from onboard.cli.common import console as cli_console
 from onboard.store import Store
@@ -45,6 +45,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Usage errors first: a refused `assets add` must not leave a new session behind.
+    if args.verb != "list" and not args.name:
+        raise UsageError(f"`onboard assets {args.verb}` needs the asset's name")
+    if args.verb == "add" and args.value is None:
+        raise UsageError("`onboard assets add` needs --value 1, 2 or 3")
+    if args.verb in ("link", "unlink") and not args.links:
+        raise UsageError(f"`onboard assets {args.verb}` needs at least one LINK")
     store = open_store(args)
     session = resolve_session(store, getattr(args, "session", None),
                               create=args.verb == "add")
@@ -60,13 +67,13 @@ def run(args: argparse.Namespace) -> int:
                 raise UsageError("`onboard assets add` needs --value 1, 2 or 3")
             asset = ws.add_asset(args.name, args.value, args.description or "",
                                  args.add_links + args.links)
-            console.print(f"asset {asset.id} {escape(asset.name)} (value {asset.value}), "
+            console.print(f"asset {asset.id} {safe(asset.name)} (value {asset.value}), "
                           f"{len(asset.links)} link(s)")
             return 0
         asset = assets_mod.get_asset(store, session.id, args.name)
         if args.verb == "remove":
             ws.delete_asset(asset.id)
-            console.print(f"removed asset {escape(asset.name)}")
+            console.print(f"removed asset {safe(asset.name)}")
             return 0
         if not args.links:
             raise UsageError(f"`onboard assets {args.verb}` needs at least one LINK")
@@ -77,9 +84,9 @@ def run(args: argparse.Namespace) -> int:
             else:
                 match = [lk for lk in asset.links if (lk.kind, lk.value) == (kind, value)]
                 if not match:
-                    raise UsageError(f"{escape(asset.name)} has no link {kind}:{value}")
+                    raise UsageError(f"{asset.name!r} has no link {kind}:{value!r}")
                 ws.unlink_asset(match[0].id)
-        console.print(f"{args.verb}ed {len(args.links)} link(s) on {escape(asset.name)}")
+        console.print(f"{args.verb}ed {len(args.links)} link(s) on {safe(asset.name)}")
         return 0
     except AssetError as exc:
         raise UsageError(str(exc)) from None
@@ -102,8 +109,8 @@ def _list(console: Console, store: Store, session_id: int) -> int:
     for a in index.assets:
         hits = [r.id for r in index.inventory_matches(a)]
         shown = ", ".join(hits[:5]) + (f" +{len(hits) - 5} more" if len(hits) > 5 else "")
-        table.add_row(str(a.id), escape(a.name), str(a.value), escape(a.description) or "—",
-                      escape("\n".join(lk.label for lk in a.links)) or "—",
-                      escape(shown) or ("—" if scan else "no scan yet"))
+        table.add_row(str(a.id), safe(a.name), str(a.value), safe(a.description) or "—",
+                      safe("\n".join(lk.label for lk in a.links)) or "—",
+                      safe(shown) or ("—" if scan else "no scan yet"))
     console.print(table)
     return 0

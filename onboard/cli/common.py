@@ -6,11 +6,14 @@ import argparse
 import os
 
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 from onboard import catalog as catalog_mod
 from onboard.catalog import Catalog
 from onboard.models import SessionInfo
 from onboard.store import Store
+from onboard.textsafe import visible
 
 
 class UsageError(Exception):
@@ -79,8 +82,20 @@ def resolve_session(store: Store, name: str | None, profile: str = "",
 
 def console(stderr: bool = False) -> Console:
     """A rich console; when output is not a terminal (piped, CI), 120 columns rather than
-    rich's 80, so tables stay readable in files and logs (COLUMNS still wins)."""
-    probe = Console(stderr=stderr)
+    rich's 80, so tables stay readable in files and logs (COLUMNS still wins).
+
+    No emoji codes: a name like `:warning:` is shown as typed."""
+    probe = Console(stderr=stderr, emoji=False)
     if probe.is_terminal or os.environ.get("COLUMNS"):
         return probe
-    return Console(stderr=stderr, width=120)
+    return Console(stderr=stderr, width=120, emoji=False)
+
+
+def safe(value: object) -> str:
+    """AWS or user text for a rich markup string: controls made visible, markup escaped."""
+    return escape(visible(value))
+
+
+def cell(value: object, style: str = "", multiline: bool = False) -> Text:
+    """AWS or user text as a table cell: a Text (never parsed as markup), controls visible."""
+    return Text(visible(value, multiline=multiline), style=style)

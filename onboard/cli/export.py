@@ -9,6 +9,7 @@ from pathlib import Path
 
 from onboard import export as export_mod
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.textsafe import visible
 from onboard.workspace import Workspace
 
 
@@ -40,26 +41,23 @@ def run(args: argparse.Namespace) -> int:
     else:
         path = Path(args.output)
         write_private(path, text, force=args.force)
-        print(path, file=sys.stderr)
+        print(visible(path), file=sys.stderr)
     if activity is not None:  # the append-only activity log: the week plan reads it
         Workspace(store, catalog, session.id).record_export(activity[0], **activity[1])
     return 0
 
 
 def write_private(path: Path, text: str, force: bool = False) -> None:
-    """Write an export 0600 (it holds the same inventory as the database); refuse a path
-    that exists unless `force`. UsageError (one line) on any failure."""
+    """Write an export atomically (`export.write_atomic`) and 0600 (it holds the same
+    inventory as the database); refuse a path that exists unless `force`. UsageError (one
+    line) on any failure; the previous file, if any, is unchanged."""
     if path.is_dir():
         raise UsageError(f"{path}: is a directory; give a file name")
     if (path.exists() or path.is_symlink()) and not force:
         raise UsageError(f"{path}: exists; pass --force to replace it")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | (0 if force else os.O_EXCL)
     try:
-        fd = os.open(path, flags, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            os.fchmod(fh.fileno(), 0o600)  # a replaced file keeps no wider mode
-            fh.write(text)
-    except FileExistsError:
-        raise UsageError(f"{path}: exists; pass --force to replace it") from None
+        export_mod.write_atomic(path, text)
+        os.chmod(path, 0o600)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise UsageError(f"{path}: cannot write ({exc.strerror or exc}); "
+                         "the previous file, if any, is unchanged") from None

@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from onboard import orient
-from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import (
+    UsageError,
+    add_common,
+    load_catalog,
+    open_store,
+    resolve_session,
+    safe,
+)
 from onboard.cli.common import console as cli_console
 from onboard.workspace import Workspace
 
@@ -85,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             ws.delete_row(args.row)
             console.print(f"deleted row {args.row}")
             return 0
-        console.print(f"row {row.id}: risk {row.score} ({escape(row.risk.explanation)})"
+        console.print(f"row {row.id}: risk {row.score} ({safe(row.risk.explanation)})"
                       if row.risk else f"row {row.id}")
         return 0
     except orient.OrientError as exc:
@@ -105,8 +111,8 @@ def _list(console: Console, rows: list[orient.MatrixRow]) -> int:
     for r in rows:
         state = f" [dim]({r.status})[/]" + (" [dim](custom)[/]" if r.custom else "")
         edited = " [dim]✎[/]" if r.edited and not r.custom else ""
-        table.add_row(f"{r.id}{state}", escape(r.observation) + edited, escape(r.incident),
-                      escape(r.reason), r.stride, str(r.score),
-                      escape(r.risk.explanation if r.risk else ""))
+        table.add_row(f"{r.id}{state}", safe(r.observation) + edited, safe(r.incident),
+                      safe(r.reason), safe(r.stride), str(r.score),
+                      safe(r.risk.explanation if r.risk else ""))
     console.print(table)
     return 0

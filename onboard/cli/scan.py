@@ -12,7 +12,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from onboard.aws.session import AwsSetupError
+from onboard.aws.session import EXPIRED_CODES, AwsSetupError
+from onboard.aws.session import _login_hint as login_hint
 from onboard.catalog import Catalog
 from onboard.cli.common import (
     UsageError,
@@ -21,12 +22,14 @@ from onboard.cli.common import (
     load_catalog,
     open_store,
     resolve_session,
+    safe,
     session_person,
 )
 from onboard.cli.common import console as cli_console
 from onboard.models import Finding, Status
 from onboard.scan import Progress as ScanProgress
 from onboard.scan import ScanOptions, ScanResult, run_scan
+from onboard.store import Store, StoreError
 from onboard.summary import rollup, scan_json
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
@@ -49,7 +52,8 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--accounts", default=None, metavar="ID,...",
                    help="only these accounts; or, without Organizations access, add them")
     p.add_argument("--role-name", default="OrganizationAccountAccessRole",
-                   help="role assumed in each member account")
+                   help="role assumed in each member account; better a read-only audit "
+                        "role (SecurityAudit + ViewOnlyAccess, deployed with StackSets)")
     p.add_argument("--workers", type=int, default=None,
                    help="threads for (account x region x collector) calls")
 
@@ -85,7 +89,7 @@ def scan_with_progress(store, session_id: int, catalog: Catalog, options: ScanOp
 
         def on_progress(p: ScanProgress) -> None:
             bar.update(task, completed=p.done, total=p.total or None, phase=p.phase,
-                       description=p.message[:60])
+                       description=safe(p.message[:60]))
 
         return run_scan(store, session_id, catalog, options, progress=on_progress)
     raise AssertionError("unreachable")
@@ -102,17 +106,42 @@ def run(args: argparse.Namespace) -> int:
                                     quiet=args.format == "json")
     except AwsSetupError as exc:
         raise UsageError(str(exc)) from None
+    except StoreError as exc:
+        raise StoreError(f"{exc}; {_mark_incomplete(store, session.id)}") from None
     if args.format == "json":
         json.dump(scan_json(result, session.name), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print_summary(cli_console(), result, catalog)
+    expired = expired_line(store, result, args.profile)
+    if expired:
+        print(expired, file=sys.stderr)
     return 1 if result.has_errors else 0
+
+
+def expired_line(store: Store, result: ScanResult, profile: str | None) -> str | None:
+    """One line when the credentials expired mid-scan: the ERRORs are a login away from
+    being findings, and the user should hear that once, not read it off 100 rows."""
+    codes = [e.code for e in store.collect_errors(result.scan_id) if e.code in EXPIRED_CODES]
+    codes += [a.access_reason.split(":", 1)[0] for a in result.accounts
+              if a.access_reason.split(":", 1)[0] in EXPIRED_CODES]
+    if not codes:
+        return None
+    return (f"onboard: your AWS credentials expired during the scan ({len(codes)} calls "
+            f"refused with {codes[0]}): run `{login_hint(profile)}`, then scan again; "
+            "what they could not read is ERROR, never PASS")
+
+
+def _mark_incomplete(store: Store, session_id: int) -> str:
+    """After a write failed mid-scan: the batches committed so far are kept, and the scan
+    left `running` is marked incomplete when the next scan starts."""
+    del store, session_id
+    return "the scan keeps what it stored and is marked incomplete on the next start"
 
 
 def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> None:
     ok = sum(1 for a in result.accounts if a.access == "ok")
-    console.print(f"[bold]Scan {result.scan_id}[/] as {result.identity.get('arn', '?')}: "
+    console.print(f"[bold]Scan {result.scan_id}[/] as {safe(result.identity.get('arn', '?'))}: "
                   f"{ok}/{len(result.accounts)} accounts, "
                   f"{sum(result.inventory_counts.values())} resources, "
                   f"{result.api_calls} API calls, {result.seconds:.1f} s"
@@ -124,12 +153,12 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
     for acct, why in sorted(result.region_errors.items()):
         console.print(f"  [yellow]regions of {acct} could not be listed[/]: {escape(why)}")
     for acct, regions in sorted(result.skipped_regions.items()):
-        console.print(f"  [dim]skipped in {acct}: {', '.join(regions)} (not enabled in that "
-                      "account)[/]")
+        console.print(f"  [dim]skipped in {safe(acct)}: {safe(', '.join(regions))} (not "
+                      "enabled in that account)[/]")
     for acc in result.accounts:
         if acc.access != "ok":
-            console.print(f"  [red]account {acc.account_id} {acc.name}: {acc.access}[/] "
-                          f"{acc.access_reason}")
+            console.print(f"  [red]account {safe(acc.account_id)} {safe(acc.name)}: "
+                          f"{safe(acc.access)}[/] {safe(acc.access_reason)}")
     table = Table(show_lines=False)
     table.add_column("check")
     table.add_column("severity")
@@ -144,10 +173,10 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
         examples = ", ".join(where(f, names) for f in (fails or errs)[:3])
         more = len(fails or errs) - 3
         sev = row.severity.value
-        table.add_row(row.check_id, f"[{SEVERITY_STYLE[sev]}]{sev}[/]",
+        table.add_row(safe(row.check_id), f"[{SEVERITY_STYLE[sev]}]{sev}[/]",
                       str(row.counts.get("FAIL", 0) or ""), str(row.counts.get("PASS", 0) or ""),
                       str(row.counts.get("ERROR", 0) or ""),
-                      examples + (f" +{more} more" if more > 0 else ""))
+                      safe(examples) + (f" +{more} more" if more > 0 else ""))
     console.print(table)
     if result.previous_scan_id is not None:
         unchecked = (f", [yellow]{len(result.unchecked)} not re-checked[/] (not read "
@@ -156,9 +185,9 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
                       f"[green]{len(result.fixed)} fixed[/] (read again and passed)"
                       + unchecked)
         for f in result.new[:10]:
-            console.print(f"  [red]+[/] {f.check_id} {where(f, names)}")
+            console.print(f"  [red]+[/] {safe(f.check_id)} {safe(where(f, names))}")
         for f in result.fixed[:10]:
-            console.print(f"  [green]-[/] {f.check_id} {where(f, names)}")
+            console.print(f"  [green]-[/] {safe(f.check_id)} {safe(where(f, names))}")
 
 
 def where(f: Finding, names: dict[str, str]) -> str:

@@ -7,7 +7,7 @@ import argparse
 from rich.table import Table
 
 from onboard import week
-from onboard.cli.common import add_common, load_catalog, open_store
+from onboard.cli.common import add_common, cell, load_catalog, open_store, safe
 from onboard.cli.common import console as cli_console
 
 
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         console.print("No sessions yet. `onboard demo` tries the app on an emulated org; "
                       "`onboard` starts your own.")
         return 0
-    table = Table(title=f"Sessions in {store.path}", title_justify="left")
+    table = Table(title=f"Sessions in {safe(store.path)}", title_justify="left")
     table.add_column("name", no_wrap=True)
     table.add_column("person", no_wrap=True)
     table.add_column("started", no_wrap=True)
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     for s in sessions:
         days = week.progress(catalog, store, s.id)
         done, total = sum(d.done for d in days), sum(d.total for d in days)
-        table.add_row(s.name, s.person, s.started,
+        table.add_row(cell(s.name), cell(s.person), cell(s.started),
                       "  ".join(f"d{d.day} {d.done}/{d.total}" for d in days),
                       f"{round(100 * done / total) if total else 0}%")
     console.print(table)

@@ -16,6 +16,7 @@ from onboard.checks.base import Inventory
 from onboard.cli.common import (
     UsageError,
     add_common,
+    cell,
     load_catalog,
     open_store,
     resolve_session,
@@ -130,7 +131,7 @@ def run_plan(args: argparse.Namespace) -> int:
 
 
 def _t(text: object) -> Text:
-    return Text(str(text))
+    return cell(text, multiline=True)
 
 
 def _table(plan: Plan) -> None:

@@ -16,9 +16,11 @@ from onboard import terraform
 from onboard.cli.common import (
     UsageError,
     add_common,
+    cell,
     load_catalog,
     open_store,
     resolve_session,
+    safe,
 )
 from onboard.workspace import Workspace
 
@@ -44,13 +46,13 @@ def run(args: argparse.Namespace) -> int:
         result = Workspace(store, load_catalog(args), session.id).import_terraform(args.path)
     except terraform.TerraformError as exc:
         raise UsageError(f"{exc} (nothing imported)") from None
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True, emoji=False)
     for f in result.files:
         modules = f" in {f.modules} module{'s' if f.modules != 1 else ''}" if f.modules else ""
-        console.print(f"Read {len(f.resources)} AWS resources{modules} from {f.path} "
+        console.print(f"Read {len(f.resources)} AWS resources{modules} from {safe(f.path)} "
                       f"({f.known_types} of types onboard inventories).")
-    console.print(f"Session {session.name!r} now knows {result.total_rows} Terraform-managed "
-                  "resources.")
+    console.print(f"Session {safe(repr(session.name))} now knows {result.total_rows} "
+                  "Terraform-managed resources.")
     m = result.match
     if m is None:
         console.print("No scan yet: matching against the inventory happens after "
@@ -65,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
     table.add_column("unmanaged", justify="right")
     table.add_column("what")
     for account_id, items in sorted(m.unmanaged.items()):
-        table.add_row(account_id, names.get(account_id, ""), str(len(items)),
-                      terraform.summary_counts(items))
+        table.add_row(cell(account_id), cell(names.get(account_id, "")), str(len(items)),
+                      cell(terraform.summary_counts(items)))
     if m.unmanaged:
         console.print(table)
     return 0

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from onboard import week
-from onboard.cli.common import add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import add_common, cell, load_catalog, open_store, resolve_session, safe
 from onboard.cli.common import console as cli_console
 
 
@@ -37,10 +37,11 @@ def run(args: argparse.Namespace) -> int:
         json.dump({"session": session.name, "day": day, "tasks": [
             {"day": s.day, "id": s.task.id, "title": s.task.title, "phase": s.task.phase.value,
              "done": s.done, "by": s.by, "rule": s.task.auto, "reason": s.reason}
-            for s in states]}, sys.stdout, indent=2, ensure_ascii=False)
+            for s in states]}, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
-    table = Table(title=f"Week plan of {session.name!r}: day {day} of {len(catalog.days)}",
+    table = Table(title=f"Week plan of {safe(repr(session.name))}: day {day} of "
+                        f"{len(catalog.days)}",
                   title_justify="left")
     table.add_column("day", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
@@ -50,6 +51,6 @@ def run(args: argparse.Namespace) -> int:
     for s in states:
         table.add_row(str(s.day), Text("✓" if s.done else "·",
                                        style="green" if s.done else "dim"),
-                      Text(s.task.title), s.by, Text(s.reason))
+                      cell(s.task.title), cell(s.by), cell(s.reason))
     cli_console().print(table)
     return 0

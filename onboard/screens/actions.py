@@ -29,9 +29,10 @@ from textual.widgets import (
     SelectionList,
     Static,
     TabbedContent,
+    TextArea,
 )
 
-from onboard import decide
+from onboard import decide, fixscript
 from onboard import export as export_mod
 from onboard.catalog import Catalog
 from onboard.decide import Action, ActionStatus, Suggestion
@@ -42,7 +43,9 @@ from onboard.screens.finding_detail import FindingDetail
 from onboard.screens.listing import ListingScreen
 from onboard.screens.matrix import ConfirmModal, current_rows, risk_style
 from onboard.screens.modals import _Dialog
+from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic, shown
 from onboard.store import Store
+from onboard.textsafe import visible
 from onboard.workspace import Workspace
 
 STATUS_STYLES = {"suggested": "italic #d787ff", "proposed": "#d787ff", "chosen": "bold #d787ff",
@@ -164,6 +167,35 @@ class ActionEdit:
     row_ids: list[int]
 
 
+class ScriptModal(_Dialog):
+    """The action's bash fix script, read-only; y copies it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Close"),
+                                             Binding("y", "copy", "Copy")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog script-dialog"):
+            yield Label("Fix script (onboard actions script)", classes="dialog-title")
+            yield Label("Read it first. y copies it; `onboard profiles` prints the profiles.",
+                        classes="dialog-hint", markup=False)
+            yield TextArea(self.text, read_only=True, id="fix-script")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Copy", variant="primary", id="copy")
+                yield Button("Close", id="cancel")
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.text)
+        self.notify("Fix script copied (where the terminal allows it).", timeout=3)
+
+    @on(Button.Pressed, "#copy")
+    def _copy(self) -> None:
+        self.action_copy()
+
+
 class ActionModal(_Dialog):
     """Owner, priority, due date, status, notes and the rows an action answers."""
 
@@ -185,19 +217,19 @@ class ActionModal(_Dialog):
                                              "Your own action.")
         status = a.status.value if a else ("chosen" if e else "proposed")
         with VerticalScroll(classes="dialog action-dialog"):
-            yield Label(title, classes="dialog-title")
-            yield Label(hint, classes="dialog-hint")
-            yield Label("", id="action-error", classes="dialog-error")
-            yield Label("Title")
-            yield Input(e.title if e else "", id="action-title",
+            yield SafeLabel(title, classes="dialog-title")
+            yield SafeLabel(hint, classes="dialog-hint")
+            yield SafeLabel("", id="action-error", classes="dialog-error")
+            yield SafeLabel("Title")
+            yield SafeInput(e.title if e else "", id="action-title",
                         placeholder="e.g. Rotate the shared deploy key")
             with Horizontal(classes="action-pair"):
                 with Vertical():
-                    yield Label("Owner")
-                    yield Input(a.owner if a else "", id="action-owner",
+                    yield SafeLabel("Owner")
+                    yield SafeInput(a.owner if a else "", id="action-owner",
                                 placeholder="who does it")
                 with Vertical():
-                    yield Label("Priority")
+                    yield SafeLabel("Priority")
                     derived = decide.priority_for(e.risk) if e else "P3"
                     yield Select([(f"from the risk ({derived})", ""),
                                   *((p, p) for p in decide.PRIORITIES)],
@@ -205,21 +237,22 @@ class ActionModal(_Dialog):
                                  id="action-priority", allow_blank=False)
             with Horizontal(classes="action-pair"):
                 with Vertical():
-                    yield Label("Due (YYYY-MM-DD)")
-                    yield Input(a.due if a else "", id="action-due",
+                    yield SafeLabel("Due (YYYY-MM-DD)")
+                    yield SafeInput(a.due if a else "", id="action-due",
                                 placeholder="YYYY-MM-DD, or empty", max_length=10)
                 with Vertical():
-                    yield Label("Status")
+                    yield SafeLabel("Status")
                     yield Select([(s.label, s.value) for s in ActionStatus], value=status,
                                  id="action-status", allow_blank=False)
-            yield Label("Notes (your own remediation steps, links, tickets)")
-            yield Input(a.notes if a else "", id="action-notes")
-            yield Label("Matrix rows it answers")
+            yield SafeLabel("Notes (your own remediation steps, links, tickets)")
+            yield SafeInput(a.notes if a else "", id="action-notes")
+            yield SafeLabel("Matrix rows it answers")
             linked = set(e.row_ids) if e else set()
             choices = sorted((r for r in self.rows if not r.fixed or r.id in linked),
                              key=lambda r: r.id not in linked)  # linked first, then by risk
             yield SelectionList[int](
-                *((Text.assemble((f"{r.score:>2} ", risk_style(r.score)), r.observation),
+                *((shown(Text.assemble((f"{r.score:>2} ", risk_style(r.score)),
+                                       r.observation)),
                    r.id, r.id in linked) for r in choices), id="action-rows")
             yield from self.buttons("Save" if a or e is None else "Choose")
 
@@ -355,7 +388,8 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         Binding("x", "export", "Export decisions"),
         Binding("delete", "delete", "Delete", key_display="del", show=False),
         Binding("f", "next_fix", "Fix tab: console / CLI / Terraform", show=False),
-        Binding("y", "copy_cli", "Copy the CLI lines", show=False),
+        Binding("y", "copy_cli", "Copy the fix script", show=False),
+        Binding("F", "fix_script", "Fix script", key_display="F"),
         Binding("X", "export_report", "Export the full report", key_display="X",
                 show=False),
     ]
@@ -367,13 +401,13 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="actions-body"):
-            yield Static(id="actions-summary")
-            yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
+            yield SafeStatic(id="actions-summary")
+            yield SafeDataTable(id="actions", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="actions-bottom"):
                 yield PlanDetail(id="plan-detail")
                 with VerticalScroll(id="unanswered") as side:
                     side.border_title = "Open rows without an action"
-                    yield Static(id="unanswered-text")
+                    yield SafeStatic(id="unanswered-text")
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -622,13 +656,31 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
     def action_next_fix(self) -> None:
         self.query_one(PlanDetail).next_fix_tab()
 
-    def action_copy_cli(self) -> None:
+    def _fix_script(self) -> str | None:
+        """The bash fix script of the current line (built by the core), or None."""
         entry = self.current()
-        if entry is None or not entry.plan.all_cli.strip():
-            self.notify("No AWS CLI lines for this one.", severity="warning")
+        if entry is None:
+            return None
+        ref = str(entry.action.id) if entry.action else (
+            entry.suggestion.id if entry.suggestion else "")
+        try:
+            return fixscript.script_for(self.oapp.store, self.oapp.catalog,
+                                        self.oapp.session.id, ref)
+        except fixscript.FixError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return None
+
+    def action_copy_cli(self) -> None:
+        text = self._fix_script()
+        if text is None:
             return
-        self.app.copy_to_clipboard(entry.plan.all_cli)
-        self.notify("AWS CLI lines copied (where the terminal allows it).", timeout=3)
+        self.app.copy_to_clipboard(text)
+        self.notify("Fix script copied (where the terminal allows it).", timeout=3)
+
+    def action_fix_script(self) -> None:
+        text = self._fix_script()
+        if text is not None:
+            self.app.push_screen(ScriptModal(text))
 
     # -- export
 
@@ -648,14 +700,14 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         text = export_mod.export(store, catalog, session_id, "markdown", only=only)
         kind = "decisions" if only else "report"
         path = Path.cwd() / f"onboard-{kind}-{slug(session_name)}.md"
-        path.write_text(text, encoding="utf-8")
+        export_mod.write_atomic(path, text)
         activity = export_mod.activity_of(store, catalog, session_id, "markdown", only)
         if activity is not None:
             Workspace(store, catalog, session_id).record_export(activity[0], **activity[1])
         self.post(Exported(path, "Decision table" if only else "Full report"))
 
     def on_exported(self, message: Exported) -> None:
-        self.notify(f"{message.what} written to {message.path}", title="Exported",
-                    timeout=10)
+        self.notify(f"{message.what} written to {visible(message.path)}", title="Exported",
+                    timeout=10, markup=False)
         self.oapp.refresh_week()
         self.reload()

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from onboard import diagram, terraform
+from onboard import diagram, mdtext, terraform
 from onboard import export as export_mod
 from onboard.checks.base import Inventory
 from onboard.diagram import Architecture, Edge, Group, Item
@@ -31,8 +31,9 @@ from onboard.screens import where
 from onboard.screens.actions import slug
 from onboard.screens.base import OnboardScreen
 from onboard.screens.matrix import Fields
-from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES
+from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES, SafeStatic, SafeTree
 from onboard.store import Store
+from onboard.textsafe import visible
 from onboard.workspace import Workspace
 
 Node = TreeNode[tuple[str, Any]]
@@ -158,13 +159,13 @@ directory, ready for the team's docs) and ticks the week's diagram task.
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="arch-body"):
-            yield Static(id="arch-summary")
+            yield SafeStatic(id="arch-summary")
             with Horizontal(id="arch-main"):
-                tree: Tree[tuple[str, Any]] = Tree("Loading the inventory…", id="arch-tree")
+                tree: Tree[tuple[str, Any]] = SafeTree("Loading the inventory…", id="arch-tree")
                 tree.show_root = False
                 yield tree
                 with VerticalScroll(id="arch-detail"):
-                    yield Static(id="arch-detail-text")
+                    yield SafeStatic(id="arch-detail-text")
 
     def on_mount(self) -> None:
         self.query_one(Tree).focus()
@@ -451,14 +452,15 @@ directory, ready for the team's docs) and ticks the week's diagram task.
         store, catalog = self.oapp.store, self.oapp.catalog
         text = export_mod.export(store, catalog, session_id, "mermaid")
         path = Path.cwd() / f"onboard-architecture-{slug(session_name)}.md"
-        path.write_text(f"# Architecture: {session_name}\n\nDrawn by onboard from scan "
-                        f"#{scan_id}; resources with failing findings are red.\n\n"
-                        f"```mermaid\n{text.rstrip()}\n```\n", encoding="utf-8")
+        export_mod.write_atomic(
+            path, f"# Architecture: {mdtext.heading(session_name)}\n\nDrawn by onboard from "
+                  f"scan #{scan_id}; resources with failing findings are red.\n\n"
+                  f"```mermaid\n{text.rstrip()}\n```\n")
         Workspace(store, catalog, session_id).record_export("diagram_exported",
                                                             scan_id=scan_id)
         self.post(DiagramExported(path))
 
     def on_diagram_exported(self, message: DiagramExported) -> None:
-        self.notify(f"Mermaid diagram written to {message.path}", title="Exported",
-                    timeout=10)
+        self.notify(f"Mermaid diagram written to {visible(message.path)}", title="Exported",
+                    timeout=10, markup=False)
         self.oapp.refresh_week()

@@ -25,6 +25,14 @@ from onboard.screens import where
 from onboard.screens.listing import ListingScreen
 from onboard.screens.matrix import ConfirmModal, Fields, current_rows, risk_style
 from onboard.screens.modals import _Dialog
+from onboard.screens.widgets import (
+    SafeDataTable,
+    SafeInput,
+    SafeLabel,
+    SafeStatic,
+    SafeTextArea,
+    shown,
+)
 from onboard.store import Store
 from onboard.workspace import Workspace
 
@@ -125,36 +133,36 @@ class AssetModal(_Dialog):
     def compose(self) -> ComposeResult:
         a = self.asset
         with Vertical(classes="dialog asset-dialog"):
-            yield Label(f"Edit {a.name}" if a else "Declare an information asset",
+            yield SafeLabel(f"Edit {a.name}" if a else "Declare an information asset",
                         classes="dialog-title")
-            yield Label("What would hurt if it leaked or was lost: e.g. investor cap "
+            yield SafeLabel("What would hurt if it leaked or was lost: e.g. investor cap "
                         "tables (3), user accounts (3), product analytics (2).",
                         classes="dialog-hint")
-            yield Label("", id="asset-error", classes="dialog-error")
+            yield SafeLabel("", id="asset-error", classes="dialog-error")
             with Horizontal(classes="asset-row"):
                 with Vertical(classes="asset-name"):
-                    yield Label("Name")
-                    yield Input(a.name if a else "", id="asset-name",
+                    yield SafeLabel("Name")
+                    yield SafeInput(a.name if a else "", id="asset-name",
                                 placeholder="e.g. investor cap tables")
                 with Vertical(classes="asset-value"):
-                    yield Label("Value")
+                    yield SafeLabel("Value")
                     yield Select(VALUE_OPTIONS, value=a.value if a else 3, id="asset-value",
                                  allow_blank=False)
-            yield Label("Description")
-            yield Input(a.description if a else "", id="asset-description",
+            yield SafeLabel("Description")
+            yield SafeInput(a.description if a else "", id="asset-description",
                         placeholder="what it is, who would be hurt")
             with Horizontal(classes="asset-links-row"):
                 with Vertical():
-                    yield Label("Links, one per line")
-                    yield TextArea("\n".join(lk.label for lk in a.links) if a else "",
+                    yield SafeLabel("Links, one per line")
+                    yield SafeTextArea("\n".join(lk.label for lk in a.links) if a else "",
                                    id="asset-links", soft_wrap=True,
                                    placeholder="pattern:cap-table*  (names, any case)\n"
                                    "tag:data=investor\narn:aws:s3:::exact-bucket")
                 with Vertical():
-                    yield Label("Data stores the scan found (Enter adds)")
+                    yield SafeLabel("Data stores the scan found (Enter adds)")
                     picker = OptionList(id="asset-picker")
                     yield picker
-            yield Label("", id="asset-preview", classes="dialog-hint")
+            yield SafeLabel("", id="asset-preview", classes="dialog-hint")
             yield from self.buttons("Save" if a else "Declare")
 
     def on_mount(self) -> None:
@@ -172,7 +180,7 @@ class AssetModal(_Dialog):
             if (r.type, r.account_id, r.id) not in first:
                 label.stylize("dim")
                 label.append("  linked", "dim italic")
-            picker.add_option(Option(label, id=f"{r.type}|{r.account_id}|{r.id}"))
+            picker.add_option(Option(shown(label), id=f"{r.type}|{r.account_id}|{r.id}"))
         if not self.data.stores:
             picker.add_option(Option(Text("no scan yet: type the links", "dim"),
                                      disabled=True))
@@ -295,13 +303,13 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="assets-body"):
             with Vertical(id="assets-main"):
-                yield Static(id="assets-summary")
-                yield DataTable(id="assets", cursor_type="row", zebra_stripes=True)
+                yield SafeStatic(id="assets-summary")
+                yield SafeDataTable(id="assets", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="asset-detail"):
-                    yield Static(id="asset-detail-text")
+                    yield SafeStatic(id="asset-detail-text")
             with VerticalScroll(id="assets-side") as side:
                 side.border_title = "Where data lives"
-                yield Static(id="assets-side-text")
+                yield SafeStatic(id="assets-side-text")
 
     def on_mount(self) -> None:
         self._add_columns()

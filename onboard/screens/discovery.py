@@ -16,6 +16,8 @@ from onboard.guide import ACCESS_LABELS, SOURCE_LABELS
 from onboard.models import Account
 from onboard.screens.base import OnboardScreen
 from onboard.screens.modals import AccountModal
+from onboard.screens.widgets import SafeDataTable, SafeStatic, plain
+from onboard.textsafe import visible
 
 TIP = Text.assemble(
     ("Speaking only in exact AWS terms may not land. ", ""),
@@ -76,11 +78,11 @@ it decides how much each finding matters.
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="discovery-body"):
-            yield Static(id="discovery-summary")
-            yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+            yield SafeStatic(id="discovery-summary")
+            yield SafeDataTable(id="accounts", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="discovery-bottom"):
-                yield Static(id="account-detail")
-                tip = Static(TIP, id="interview-tip", classes="tip")
+                yield SafeStatic(id="account-detail")
+                tip = SafeStatic(TIP, id="interview-tip", classes="tip")
                 tip.border_title = "Interview tip"
                 yield tip
 
@@ -128,7 +130,8 @@ it decides how much each finding matters.
                            "told you about get a ★.", style="italic")
         elif hidden:
             summary.append(f"  ·  ★ {len(hidden)} you were not told about: ", "#ffaf5f")
-            summary.append(", ".join(a.name or a.account_id for a in hidden), "bold #ffaf5f")
+            summary.append(visible(", ".join(a.name or a.account_id for a in hidden)),
+                           "bold #ffaf5f")
         denied = [a for a in self.accounts if a.access == "denied"]
         if denied:
             summary.append(f"  ·  {len(denied)} without access", "#ff5f87")
@@ -141,8 +144,9 @@ it decides how much each finding matters.
         access = Text(ACCESS_LABELS.get(acc.access, acc.access),
                       ACCESS_STYLES.get(acc.access, ""))
         extra = " · ".join(x for x in (acc.email, acc.ou) if x)
-        return [mark, acc.account_id, acc.name or Text("(no name)", "dim italic"), env,
-                SOURCE_LABELS.get(acc.source, acc.source), access, extra]
+        return [mark, plain(acc.account_id),
+                plain(acc.name) if acc.name else Text("(no name)", "dim italic"), env,
+                Text(SOURCE_LABELS.get(acc.source, acc.source)), access, plain(extra)]
 
     def _current(self) -> Account | None:
         table = self.query_one(DataTable)
@@ -163,14 +167,16 @@ it decides how much each finding matters.
         if acc is None:
             detail.update("")
             return
-        text = Text.assemble((acc.name or acc.account_id, "bold"), f"  {acc.account_id}\n")
+        text = Text.assemble((visible(acc.name or acc.account_id), "bold"),
+                             f"  {visible(acc.account_id)}\n")
         if is_hidden(acc, self.caller):
             text.append("Nobody told you about this one: Organizations found it. Ask who "
                         "uses it and what runs there (k if you knew it).\n", "#ffaf5f")
         elif acc.account_id == self.caller:
             text.append("The account your credentials are in.\n", "dim")
         if acc.access == "denied":
-            text.append(f"No access: {acc.access_reason or 'the role could not be assumed'}."
+            reason = visible(acc.access_reason) or "the role could not be assumed"
+            text.append(f"No access: {reason}."
                         " Ask for the audit role in this account.\n", "#ff5f87")
         elif acc.access == "skipped":
             text.append("Not scanned yet.\n", "dim")

@@ -12,7 +12,8 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from onboard import guide
 from onboard.models import STRIDE_NAMES, CheckDef, Finding
-from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES
+from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES, SafeStatic, plain
+from onboard.textsafe import visible
 
 FIX_TABS = ("fix-console", "fix-cli", "fix-terraform")
 
@@ -24,15 +25,15 @@ class FindingDetail(VerticalScroll):
     BINDINGS: ClassVar = []
 
     def compose(self) -> ComposeResult:
-        yield Static(id="detail-head")
+        yield SafeStatic(id="detail-head")
         with TabbedContent(id="fix-tabs"):
             with TabPane("Fix in the console", id="fix-console"):
-                yield Static(id="fix-console-text")
+                yield SafeStatic(id="fix-console-text")
             with TabPane("AWS CLI", id="fix-cli"):
-                yield Static(id="fix-cli-text")
+                yield SafeStatic(id="fix-cli-text")
             with TabPane("Terraform", id="fix-terraform"):
-                yield Static(id="fix-terraform-text")
-        yield Static(id="detail-refs")
+                yield SafeStatic(id="fix-terraform-text")
+        yield SafeStatic(id="detail-refs")
 
     def show_empty(self, text: str) -> None:
         self.query_one("#detail-head", Static).update(Text(text, style="dim italic"))
@@ -46,30 +47,30 @@ class FindingDetail(VerticalScroll):
         head.append(" ")
         head.append(finding.severity.value, SEVERITY_STYLES[finding.severity.value])
         head.append("  ")
-        head.append(check.title if check else finding.check_id, "bold")
-        head.append(f"  ({finding.check_id})", "dim")
+        head.append(visible(check.title if check else finding.check_id), "bold")
+        head.append(f"  ({visible(finding.check_id)})", "dim")
         if change:
             head.append(f"  {change}", "bold #ffaf5f")
         head.append("\n")
-        head.append(f"{finding.resource_id}", "bold")
-        head.append(f"  account {finding.account_id} · {finding.region}", "dim")
+        head.append(visible(finding.resource_id), "bold")
+        head.append(f"  account {visible(finding.account_id)} · {visible(finding.region)}", "dim")
         if finding.terraform_address:
-            head.append(f"  · terraform {finding.terraform_address}", "#87afd7")
+            head.append(f"  · terraform {visible(finding.terraform_address)}", "#87afd7")
         head.append("\n\n")
         head.append("Evidence  ", "bold")
-        head.append(finding.message + "\n")
+        head.append(visible(finding.message, multiline=True) + "\n")
         if check is not None:
             head.append("What it means  ", "bold")
-            head.append(check.description.strip() + "\n")
+            head.append(visible(check.description.strip(), multiline=True) + "\n")
             head.append("Could lead to  ", "bold")
-            head.append(f"{check.incident}: {check.reason}", "italic")
+            head.append(visible(f"{check.incident}: {check.reason}"), "italic")
             head.append("  [" + ", ".join(STRIDE_NAMES[s] for s in check.stride) + "]\n",
                         "dim")
         head.append("Triage  ", "bold")
         if triage and triage.get("mark"):
-            head.append(triage["mark"], "bold #87d787")
+            head.append(visible(triage["mark"]), "bold #87d787")
             if triage.get("note"):
-                head.append(f" · {triage['note']}")
+                head.append(f" · {visible(triage['note'], multiline=True)}")
         else:
             head.append("not triaged yet", "dim")
         head.append("   m marks it", "dim")
@@ -81,23 +82,23 @@ class FindingDetail(VerticalScroll):
                 Text("This check has no catalog entry (edited checklists?).", style="dim"))
             return
         fix = guide.remediation(check, finding)
-        self.query_one("#fix-console-text", Static).update(fix["console"].rstrip())
+        self.query_one("#fix-console-text", Static).update(plain(fix["console"].rstrip()))
         self.query_one("#fix-cli-text", Static).update(
-            Syntax(fix["cli"].rstrip(), "bash", theme="ansi_dark", word_wrap=True,
-                   background_color="default"))
-        self.query_one("#fix-terraform-text", Static).update(
-            Syntax(fix["terraform"].rstrip(), "terraform", theme="ansi_dark",
+            Syntax(visible(fix["cli"].rstrip(), multiline=True), "bash", theme="ansi_dark",
                    word_wrap=True, background_color="default"))
+        self.query_one("#fix-terraform-text", Static).update(
+            Syntax(visible(fix["terraform"].rstrip(), multiline=True), "terraform",
+                   theme="ansi_dark", word_wrap=True, background_color="default"))
         refs = guide.references(check)
         ref_text = Text.assemble(("References  ", "bold"))
         for i, (label, value) in enumerate(refs):
             if i:
                 ref_text.append("  ·  ", "dim")
-            ref_text.append(f"{label} ", "dim")
-            ref_text.append(value)
+            ref_text.append(f"{visible(label)} ", "dim")
+            ref_text.append(visible(value))
         if check.rule:
             ref_text.append("\nRule  ", "bold")
-            ref_text.append(check.rule.strip())
+            ref_text.append(visible(check.rule.strip(), multiline=True))
         self.query_one("#detail-refs", Static).update(ref_text)
 
     def next_fix_tab(self) -> None:

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from onboard import guide
 from onboard.models import InterviewPrompt
 from onboard.screens.base import OnboardScreen
+from onboard.screens.widgets import SafeStatic, SafeTextArea, shown
 from onboard.workspace import Workspace
 
 SAVE_DELAY = 0.8
@@ -70,31 +71,31 @@ AWS accounts has **a** to add one to Discovery. **Esc** leaves the notes box.
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="interviews-body"):
             with Vertical(id="prompt-side"):
-                yield Static(id="prompt-count")
+                yield SafeStatic(id="prompt-count")
                 yield OptionList(id="prompts")
             with VerticalScroll(id="prompt-main"):
-                yield Static(id="prompt-topic")
+                yield SafeStatic(id="prompt-topic")
                 with Horizontal(id="wordings"):
-                    aws = Static(id="aws-wording", classes="wording")
+                    aws = SafeStatic(id="aws-wording", classes="wording")
                     aws.border_title = "In AWS terms"
                     yield aws
-                    plain = Static(id="plain-wording", classes="wording")
+                    plain = SafeStatic(id="plain-wording", classes="wording")
                     plain.border_title = "In plain words: say this"
                     yield plain
-                yield Static(id="prompt-why")
+                yield SafeStatic(id="prompt-why")
                 with Horizontal(id="prompt-actions"):
-                    yield Static(id="prompt-status")
+                    yield SafeStatic(id="prompt-status")
                     yield Button("+ Add an account named here (a)", id="add-account",
                                  compact=True)
-                notes = TextArea(id="answer", soft_wrap=True)
+                notes = SafeTextArea(id="answer", soft_wrap=True)
                 notes.border_title = "Your notes (saved as you type)"
                 yield notes
-                yield Static(id="save-state")
+                yield SafeStatic(id="save-state")
 
     def on_mount(self) -> None:
         prompts = self.query_one("#prompts", OptionList)
         for p in self.oapp.catalog.prompts:
-            prompts.add_option(Option(p.topic, id=p.id))
+            prompts.add_option(Option(shown(p.topic), id=p.id))
         self.reload()
 
     def on_screen_resume(self) -> None:

@@ -24,7 +24,7 @@ from onboard.orient import MatrixRow, OrientError
 from onboard.screens import where
 from onboard.screens.listing import ListingScreen
 from onboard.screens.modals import _Dialog
-from onboard.screens.widgets import SEVERITY_STYLES
+from onboard.screens.widgets import SEVERITY_STYLES, SafeDataTable, SafeInput, SafeLabel, SafeStatic
 from onboard.store import Store
 from onboard.workspace import Workspace
 
@@ -128,8 +128,8 @@ class ConfirmModal(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Are you sure?", classes="dialog-title")
-            yield Label(self.question, classes="dialog-hint")
+            yield SafeLabel("Are you sure?", classes="dialog-title")
+            yield SafeLabel(self.question, classes="dialog-hint")
             yield from self.buttons(self.ok)
 
     def on_mount(self) -> None:
@@ -165,23 +165,23 @@ class MatrixRowModal(_Dialog):
         row = self.row
         with VerticalScroll(classes="dialog matrix-dialog"):
             if row is None:
-                yield Label("Add a row for something no check sees", classes="dialog-title")
-                yield Label("From an interview or the console: e.g. a shared root password, "
+                yield SafeLabel("Add a row for something no check sees", classes="dialog-title")
+                yield SafeLabel("From an interview or the console: e.g. a shared root password, "
                             "a contractor with admin rights.", classes="dialog-hint")
             else:
-                yield Label(f"Edit matrix row {row.id}", classes="dialog-title")
+                yield SafeLabel(f"Edit matrix row {row.id}", classes="dialog-title")
                 hint = ("Custom row: every field is yours." if row.custom else
                         f"{row.title} ({row.check_id}). ✎ marks your edits; rescans keep "
                         "them, reset gives a field back to the generated text.")
-                yield Label(hint, classes="dialog-hint")
-            yield Label("", id="row-error", classes="dialog-error")
+                yield SafeLabel(hint, classes="dialog-hint")
+            yield SafeLabel("", id="row-error", classes="dialog-error")
             for name in ("observation", "incident", "reason"):
                 yield from self._head(name)
-                yield Input(str(self._original(name)), id=f"f-{name}")
+                yield SafeInput(str(self._original(name)), id=f"f-{name}")
             with Horizontal(classes="score-row"):
                 with Vertical(classes="stride"):
                     yield from self._head("stride")
-                    yield Input(self._original("stride"), id="f-stride",
+                    yield SafeInput(self._original("stride"), id="f-stride",
                                 placeholder="e.g. S,I")
                 for name, options in (("threat", THREAT_OPTIONS),
                                       ("vulnerability", VULN_OPTIONS)):
@@ -189,18 +189,18 @@ class MatrixRowModal(_Dialog):
                         yield from self._head(name)
                         yield Select(options, value=self._original(name), id=f"f-{name}",
                                      allow_blank=False)
-            yield Label("STRIDE: Spoofing, Tampering, Repudiation, Information disclosure, "
+            yield SafeLabel("STRIDE: Spoofing, Tampering, Repudiation, Information disclosure, "
                         "Denial of service, Elevation of privilege", classes="dialog-hint")
             if row is None:
-                yield Label("Resources it is about (optional)", classes="field-label")
-                yield Input(id="f-resources", placeholder="ids, names or ARNs, comma-separated:"
+                yield SafeLabel("Resources it is about (optional)", classes="field-label")
+                yield SafeInput(id="f-resources", placeholder="ids, names or ARNs, comma-separated:"
                             " lets asset links score the row")
-            yield Label("", id="risk-preview", classes="dialog-hint")
+            yield SafeLabel("", id="risk-preview", classes="dialog-hint")
             yield from self.buttons("Save" if row else "Add row")
 
     def _head(self, name: str) -> ComposeResult:
         with Horizontal(classes="field-head"):
-            yield Label(self._head_text(name), id=f"h-{name}", classes="field-label")
+            yield SafeLabel(self._head_text(name), id=f"h-{name}", classes="field-label")
             if self.resettable:
                 button = Button("reset", id=f"reset-{name}", compact=True,
                                 classes="reset-button")
@@ -338,10 +338,10 @@ agree with the top rows: the week's review task ticks.
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="matrix-body"):
-            yield Static(id="matrix-summary")
-            yield DataTable(id="matrix", cursor_type="row", zebra_stripes=True)
+            yield SafeStatic(id="matrix-summary")
+            yield SafeDataTable(id="matrix", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="matrix-detail"):
-                yield Static(id="matrix-detail-text")
+                yield SafeStatic(id="matrix-detail-text")
 
     def on_mount(self) -> None:
         self._add_columns()

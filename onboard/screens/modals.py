@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,7 +15,8 @@ from textual.widgets import Button, Input, Label, OptionList, RadioButton, Radio
 from textual.widgets.option_list import Option
 
 from onboard.guide import SOURCE_LABELS, TRIAGE_MARKS
-from onboard.models import Account, Finding, SessionInfo
+from onboard.models import Account, Environment, Finding, SessionInfo
+from onboard.screens.widgets import SafeInput, SafeLabel, shown
 from onboard.store import Store
 
 ENVIRONMENTS = ("management", "prod", "staging", "sandbox", "dev", "other")
@@ -54,20 +55,20 @@ class AccountModal(_Dialog):
             "Add an account named in the interview" if self.source == "interview"
             else "Add an account")
         with Vertical(classes="dialog"):
-            yield Label(title, classes="dialog-title")
+            yield SafeLabel(title, classes="dialog-title")
             if self.hint:
-                yield Label(self.hint, classes="dialog-hint")
-            yield Label("Account id (12 digits)")
-            yield Input(acc.account_id if acc else "", id="account-id", max_length=12,
+                yield SafeLabel(self.hint, classes="dialog-hint")
+            yield SafeLabel("Account id (12 digits)")
+            yield SafeInput(acc.account_id if acc else "", id="account-id", max_length=12,
                         restrict=r"\d*", validators=[ACCOUNT_ID], disabled=acc is not None,
                         placeholder="123456789012")
-            yield Label("Name")
-            yield Input(acc.name if acc else "", id="account-name",
+            yield SafeLabel("Name")
+            yield SafeInput(acc.name if acc else "", id="account-name",
                         placeholder="what people call it, e.g. billing / sandbox")
-            yield Label("Environment")
+            yield SafeLabel("Environment")
             yield Select([(e, e) for e in ENVIRONMENTS], id="account-env",
                          value=acc.environment if acc else "other", allow_blank=False)
-            yield Label("", id="account-error", classes="dialog-error")
+            yield SafeLabel("", id="account-error", classes="dialog-error")
             yield from self.buttons("Save")
 
     @on(Button.Pressed, "#ok")
@@ -81,7 +82,7 @@ class AccountModal(_Dialog):
             ident.focus()
             return
         name = self.query_one("#account-name", Input).value.strip()
-        env = self.query_one("#account-env", Select).value
+        env = cast(Environment, self.query_one("#account-env", Select).value)
         if self.account is not None:
             account = self.account.model_copy(update={"name": name, "environment": env})
         else:
@@ -102,16 +103,16 @@ class TriageModal(_Dialog):
     def compose(self) -> ComposeResult:
         f = self.finding
         with Vertical(classes="dialog"):
-            yield Label("Triage this finding", classes="dialog-title")
-            yield Label(f"{f.check_id} · {f.resource_id} · {f.account_id} {f.region}",
+            yield SafeLabel("Triage this finding", classes="dialog-title")
+            yield SafeLabel(f"{f.check_id} · {f.resource_id} · {f.account_id} {f.region}",
                         classes="dialog-hint")
             with RadioSet(id="triage-mark"):
                 for mark in TRIAGE_MARKS:
                     yield RadioButton(mark, value=mark == self.mark, name=mark)
                 yield RadioButton("no mark yet", value=self.mark not in TRIAGE_MARKS,
                                   name="")
-            yield Label("Note (why, who said so, ticket…)")
-            yield Input(self.note, id="triage-note")
+            yield SafeLabel("Note (why, who said so, ticket…)")
+            yield SafeInput(self.note, id="triage-note")
             yield from self.buttons("Save")
 
     @on(Button.Pressed, "#ok")
@@ -139,10 +140,10 @@ class SessionModal(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Switch session", classes="dialog-title")
+            yield SafeLabel("Switch session", classes="dialog-title")
             yield OptionList(id="session-list")
-            yield Label("…or start a new one (a name, then Enter)")
-            yield Input(id="session-new", placeholder="e.g. acme-2024")
+            yield SafeLabel("…or start a new one (a name, then Enter)")
+            yield SafeInput(id="session-new", placeholder="e.g. acme-2024")
             yield from self.buttons("Open")
 
     def on_mount(self) -> None:
@@ -157,7 +158,8 @@ class SessionModal(_Dialog):
         options = self.query_one(OptionList)
         for s in self.sessions:
             mark = "  (open now)" if s.id == self.current else ""
-            options.add_option(Option(f"{s.name}  · started {s.started}{mark}", id=str(s.id)))
+            options.add_option(Option(shown(f"{s.name}  · started {s.started}{mark}"),
+                                      id=str(s.id)))
         options.focus()
 
     @on(OptionList.OptionSelected)

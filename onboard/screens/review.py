@@ -21,7 +21,15 @@ from onboard.scan import Progress
 from onboard.screens.base import OnboardScreen
 from onboard.screens.finding_detail import FindingDetail
 from onboard.screens.modals import TriageModal
-from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES
+from onboard.screens.widgets import (
+    SEVERITY_STYLES,
+    STATUS_STYLES,
+    SafeDataTable,
+    SafeInput,
+    SafeStatic,
+    plain,
+)
+from onboard.textsafe import visible
 from onboard.workspace import Workspace
 
 PAGE = 200
@@ -131,10 +139,10 @@ itself (work from the most severe down: the table is in that order).
     def compose_body(self) -> ComposeResult:
         with Vertical(id="review-body"):
             with Horizontal(id="scan-line"):
-                yield Static(id="scan-summary")
+                yield SafeStatic(id="scan-summary")
             with Horizontal(id="scan-progress"):
                 yield ProgressBar(total=1, show_eta=False, id="scan-bar")
-                yield Static(id="scan-message")
+                yield SafeStatic(id="scan-message")
             with Grid(id="filters"):
                 yield Select([], prompt="status: any", id="f-status", compact=True)
                 yield Select([(s.value, s.value) for s in Severity],
@@ -144,10 +152,10 @@ itself (work from the most severe down: the table is in that order).
                 yield Select([], prompt="check: any", id="f-check_id", compact=True)
                 yield Select(CHANGES, value="all", allow_blank=False, id="f-changes",
                              compact=True)
-                yield Input(placeholder="/ search message, resource, check", id="f-text",
+                yield SafeInput(placeholder="/ search message, resource, check", id="f-text",
                             compact=True)
-            yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
-            yield Static(id="table-status")
+            yield SafeDataTable(id="findings", cursor_type="row", zebra_stripes=True)
+            yield SafeStatic(id="table-status")
             yield FindingDetail(id="detail")
 
     def on_mount(self) -> None:
@@ -185,7 +193,7 @@ itself (work from the most severe down: the table is in that order).
             bar.update(total=None)
             label = f"{progress.phase}: {progress.message}"
         self.query_one("#scan-message", Static).update(
-            Text.assemble(label, ("   x stops (keeps what was collected)", "dim")))
+            Text.assemble(visible(label), ("   x stops (keeps what was collected)", "dim")))
 
     def action_escape(self) -> None:
         if self.oapp.scanning:
@@ -232,7 +240,8 @@ itself (work from the most severe down: the table is in that order).
                 if col == "severity":
                     values = [s.value for s in Severity if s.value in values] or values
                 label = select.prompt.split(":")[0]
-                select.set_options([(f"{label}: {self._label(col, v)}", v) for v in values])
+                select.set_options([(plain(f"{label}: {self._label(col, v)}"), v)
+                                    for v in values])
                 wanted = self.filters.get(col)
                 if wanted and wanted in values:
                     select.value = wanted
@@ -261,7 +270,8 @@ itself (work from the most severe down: the table is in that order).
                            "findings appear here.", "italic")
         else:
             summary.append(f"Scan #{scan.id} ", "bold")
-            summary.append(scan.status, "#87d787" if scan.status == "complete" else "#ffaf5f")
+            summary.append(visible(scan.status),
+                           "#87d787" if scan.status == "complete" else "#ffaf5f")
             summary.append(f"  ·  {self.data.failing} failing")
             if self.data.previous is not None:
                 summary.append(f"  ·  since #{self.data.previous.id}: ", "dim")
@@ -337,9 +347,9 @@ itself (work from the most severe down: the table is in that order).
         mark = self.data.triage.get(f.key, {}).get("mark", "")
         return [Text(f.status.value, STATUS_STYLES[f.status]),
                 Text(f.severity.value, SEVERITY_STYLES[f.severity.value]),
-                f.check_id, f.resource_id, self.data.names.get(f.account_id, f.account_id),
-                f.region,
-                Text(mark, "#87d787") if mark else Text("·", "dim")]
+                plain(f.check_id), plain(f.resource_id),
+                plain(self.data.names.get(f.account_id, f.account_id)), plain(f.region),
+                plain(mark, "#87d787") if mark else Text("·", "dim")]
 
     def _show_table_status(self) -> None:
         what = {"new": " new", "fixed": " fixed"}.get(self.changes, "")
@@ -347,7 +357,7 @@ itself (work from the most severe down: the table is in that order).
                     style="dim")
         text.append(f"  ·  order: {self.order}  ·  filters: ", "dim")
         active = [f"{k}={v}" for k, v in self.filters.items() if v]
-        text.append(", ".join(active) or "none", "dim")
+        text.append(visible(", ".join(active)) or "none", "dim")
         self.query_one("#table-status", Static).update(text)
 
     # -- selection and paging

@@ -19,10 +19,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from onboard.screens.base import OnboardScreen
-from onboard.screens.widgets import TopBar
+from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic, TopBar
 from onboard.sso_kit.edits import EditError
 from onboard.sso_kit.load import NoScan, load
 from onboard.sso_kit.plan import Plan
@@ -83,8 +83,8 @@ class AskModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Input(self.value, id="ask-value")
+            yield SafeLabel(Text(self.title_text), classes="dialog-title")
+            yield SafeInput(self.value, id="ask-value")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="ok")
                 yield Button("Cancel", id="cancel")
@@ -136,9 +136,9 @@ row's edits. Then `onboard sso terraform -o DIR`, `sso profiles`, `sso cutover`.
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="sso-body"):
-            yield Static(id="sso-summary")
-            yield DataTable(id="sso-rows", cursor_type="row", zebra_stripes=True)
-            yield Static(id="sso-warnings")
+            yield SafeStatic(id="sso-summary")
+            yield SafeDataTable(id="sso-rows", cursor_type="row", zebra_stripes=True)
+            yield SafeStatic(id="sso-warnings")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -19,7 +19,7 @@ from onboard.app import WeekSnapshot
 from onboard.models import Task
 from onboard.screens import spec
 from onboard.screens.base import OnboardScreen
-from onboard.screens.widgets import PHASE_COLORS, phase_text
+from onboard.screens.widgets import PHASE_COLORS, SafeStatic, phase_text, shown
 from onboard.week import DayProgress
 
 
@@ -31,7 +31,7 @@ class TaskBox(Checkbox):
     """A task's checkbox; remembers which task it is."""
 
     def __init__(self, task: Task) -> None:
-        super().__init__(task.title, id=widget_id(task.id), classes="task")
+        super().__init__(shown(task.title), id=widget_id(task.id), classes="task")
         self.task_def = task
 
 
@@ -45,7 +45,7 @@ def day_bar(p: DayProgress) -> Table:
     return grid
 
 
-class NextLine(Static):
+class NextLine(SafeStatic):
     """What to do next; a click does what `c` does."""
 
     async def on_click(self) -> None:
@@ -78,20 +78,20 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
         with Horizontal(id="week-body"):
             with VerticalScroll(id="week-plan"):
                 with Horizontal(id="week-top"):
-                    yield Static("", id="overall-label")
+                    yield SafeStatic("", id="overall-label")
                     yield ProgressBar(total=1, show_eta=False, id="overall-bar")
                 yield NextLine(id="next-task")
                 for day in catalog.days:
                     with Vertical(classes=f"day phase-{day.phase.value}", id=f"day-{day.day}"):
                         with Horizontal(classes="day-head"):
-                            yield Static(self._day_title(day.day), classes="day-title")
-                            yield Static("", classes="day-count", id=f"day-count-{day.day}")
-                        yield Static(day.goal, classes="day-goal")
+                            yield SafeStatic(self._day_title(day.day), classes="day-title")
+                            yield SafeStatic("", classes="day-count", id=f"day-count-{day.day}")
+                        yield SafeStatic(day.goal, classes="day-goal")
                         for task in day.tasks:
                             yield TaskBox(task)
             with Vertical(id="task-help"):
-                yield Static("", id="help-title")
-                yield Static("", id="help-body")
+                yield SafeStatic("", id="help-title")
+                yield SafeStatic("", id="help-body")
 
     def _day_title(self, number: int) -> Text:
         day = next(d for d in self.oapp.catalog.days if d.day == number)
@@ -132,7 +132,7 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
             elif state.by == "user":
                 label.append("  ticked by you" if state.done else "  unticked by you",
                              "dim italic")
-            box.label = label
+            box.label = shown(label)
         for p in snap.progress:
             self.query_one(f"#day-count-{p.day}", Static).update(day_bar(p))
         done, total = sum(p.done for p in snap.progress), sum(p.total for p in snap.progress)

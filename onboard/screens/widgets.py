@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from rich.text import Text
-from textual.widgets import Static, Tab, Tabs
+from rich.console import Group
+from rich.highlighter import Highlighter
+from rich.segment import Segment
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Span, Text
+from textual.strip import Strip
+from textual.widgets import DataTable, Input, Label, Static, Tab, Tabs, TextArea, Tree
 
 from onboard.screens import SCREENS
+from onboard.textsafe import UNSAFE_TUI, is_safe, one_for_one, visible
 
 if TYPE_CHECKING:
     from onboard.app import OnboardApp
@@ -31,11 +38,135 @@ STATUS_STYLES = {"FAIL": "bold #ff5f87", "ERROR": "#ffaf5f", "PASS": "#87d787",
                  "SKIPPED": "dim"}
 
 
+def plain(value: object, style: str = "", multiline: bool = True) -> Text:
+    """AWS or user text for a widget: a Text (never parsed as markup) with every control
+    character shown as a picture or escape, never sent to the terminal."""
+    return Text(visible(value, multiline=multiline), style=style)
+
+
+# --- the sanitiser at every widget boundary -------------------------------------------------
+# Every string a screen shows is data or our own plain wording: none of it is markup. The
+# widgets below take what they are given through `shown`, so a name from AWS or a user can
+# neither be parsed as markup nor put an escape sequence on the terminal, whichever screen
+# code built the text.
+
+
+def _clean_text(text: Text) -> Text:
+    """`text` with its control characters made visible, styles kept."""
+    if is_safe(text.plain):
+        return text
+    cuts = sorted({i for m in UNSAFE_TUI.finditer(text.plain)
+                   for i in (m.start(), m.end())})
+    pieces = []
+    for piece in text.divide(cuts):
+        if UNSAFE_TUI.fullmatch(piece.plain):
+            repl = visible(piece.plain)
+            piece = Text(repl, style=piece.style, end="",
+                         spans=[Span(0, len(repl), s.style) for s in piece.spans])
+        pieces.append(piece)
+    out = Text("", style=text.style, justify=text.justify, overflow=text.overflow,
+               no_wrap=text.no_wrap, end=text.end)
+    for piece in pieces:
+        out.append_text(piece)
+    return out
+
+
+def shown(content: Any) -> Any:
+    """Any content for a widget, made safe: a str becomes a Text (no markup), a Text keeps
+    its styles with its controls made visible; groups, grids and code are walked."""
+    if isinstance(content, str):
+        return Text(visible(content, multiline=True))
+    if isinstance(content, Text):
+        return _clean_text(content)
+    if isinstance(content, Group):
+        return Group(*(shown(r) for r in content.renderables), fit=content.fit)
+    if isinstance(content, Table):
+        for column in content.columns:
+            # rich keeps a column's cells in `_cells`; there is no public setter.
+            column._cells = [shown(c) for c in column._cells]
+        return content
+    if isinstance(content, Syntax):
+        content.code = visible(content.code, multiline=True)
+        return content
+    return content
+
+
+class SafeStatic(Static):
+    """A Static that shows what it is given as text: never markup, never a control code."""
+
+    def __init__(self, content: Any = "", **kwargs: Any) -> None:
+        super().__init__(shown(content), markup=False, **kwargs)
+
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        super().update(shown(content), layout=layout)
+
+
+class SafeLabel(Label):
+    """A Label that shows what it is given as text: never markup, never a control code."""
+
+    def __init__(self, content: Any = "", **kwargs: Any) -> None:
+        super().__init__(shown(content), markup=False, **kwargs)
+
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        super().update(shown(content), layout=layout)
+
+
+class SafeDataTable(DataTable):  # type: ignore[type-arg]
+    """A DataTable whose cells are text: str cells are not parsed as markup."""
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> Any:
+        return super().add_row(*(shown(c) for c in cells), **kwargs)
+
+    def update_cell(self, row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
+        super().update_cell(row_key, column_key, shown(value), **kwargs)
+
+    def update_cell_at(self, coordinate: Any, value: Any, **kwargs: Any) -> None:
+        super().update_cell_at(coordinate, shown(value), **kwargs)
+
+
+class ControlPictures(Highlighter):
+    """Shows an input's control characters as pictures, one for one (the cursor indexes
+    the real value, which is kept as it is)."""
+
+    def highlight(self, text: Text) -> None:
+        if not is_safe(text.plain, multiline=False):
+            text.plain = one_for_one(text.plain)
+
+
+class SafeInput(Input):
+    """An Input that never sends its value's control characters to the terminal."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("highlighter", ControlPictures())
+        super().__init__(*args, **kwargs)
+
+
+class SafeTextArea(TextArea):
+    """A TextArea whose lines never send a control character to the terminal; the text it
+    edits is kept as it is."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if all(seg.control or is_safe(seg.text, multiline=False) for seg in strip):
+            return strip
+        safe = Strip([seg if seg.control else Segment(one_for_one(seg.text), seg.style)
+                      for seg in strip])
+        # A control character took no cell and its picture takes one: keep the width.
+        return safe.crop(0, strip.cell_length)
+
+
+class SafeTree(Tree):  # type: ignore[type-arg]
+    """A Tree whose labels are text: str labels are not parsed as markup."""
+
+    def process_label(self, label: Any) -> Text:
+        return super().process_label(shown(label))
+
+
 def phase_text(phase: str) -> Text:
     return Text(phase.capitalize(), style=f"bold {PHASE_COLORS.get(phase, 'white')}")
 
 
-class TopBar(Static):
+class TopBar(SafeStatic):
     """One line: app, session, AWS identity, current day, and a running scan."""
 
     DEFAULT_CSS = """
@@ -52,9 +183,9 @@ class TopBar(Static):
         app = cast("OnboardApp", self.app)
         day = next((d for d in app.catalog.days if d.day == app.day), None)
         text = Text.assemble(
-            ("onboard", "bold #5fafff"), ("  session ", "dim"), (app.session_name, "bold"),
-            ("  ·  AWS ", "dim"), (app.identity, "italic" if app.identity.startswith("not")
-                                   else ""),
+            ("onboard", "bold #5fafff"), ("  session ", "dim"),
+            (visible(app.session_name), "bold"), ("  ·  AWS ", "dim"),
+            (visible(app.identity), "italic" if app.identity.startswith("not") else ""),
         )
         if day is not None:
             text.append("  ·  ", "dim")
@@ -65,7 +196,7 @@ class TopBar(Static):
             text.append("demo org", "reverse #ffaf5f")
         if app.scan_status:
             text.append("  ·  ", "dim")
-            text.append(app.scan_status, "bold #ffd75f")
+            text.append(visible(app.scan_status), "bold #ffd75f")
         self.update(text)
 
 

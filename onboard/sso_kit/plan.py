@@ -307,11 +307,11 @@ def build(inventory: Inventory, accounts: list[Account], answers: dict[str, dict
     access = user_access(inventory)
     excluded: list[Excluded] = []
     humans: list[UserRef] = []
-    for user in sorted(inventory.of("iam.user"), key=lambda r: (r.account_id, r.id)):
-        key = (user.account_id, user.id)
-        ref = user_ref(user.account_id, user.id, user.attrs.get("tags"))
+    for iam_user in sorted(inventory.of("iam.user"), key=lambda r: (r.account_id, r.id)):
+        key = (iam_user.account_id, iam_user.id)
+        ref = user_ref(iam_user.account_id, iam_user.id, iam_user.attrs.get("tags"))
         moved = edit_index.get((*key, "move-user"))
-        verdict = _classify(user, edit_index)
+        verdict = _classify(iam_user, edit_index)
         for kind in ("break-glass", "exclude-user"):
             if (*key, kind) in edit_index:
                 used_edits.add(edit_index[(*key, kind)])
@@ -361,10 +361,10 @@ def build(inventory: Inventory, accounts: list[Account], answers: dict[str, dict
 
     permission_sets = _permission_sets(cells, inventory, by_account, edits, used_edits)
     ps_by_policies = {ps.policies: ps for ps in permission_sets}
-    for (refs, account_id), pids in cells.items():
+    for (cell_refs, account_id), pids in cells.items():
         for pid in pids:
             next(p for p in plan_people if p.id == pid).access[account_id] = \
-                ps_by_policies[refs].key
+                ps_by_policies[cell_refs].key
 
     groups, assignments = _groups(cells, cell_groups, ps_by_policies, by_account, edits,
                                   used_edits)
@@ -464,7 +464,7 @@ def _groups(cells: dict[tuple[frozenset[PolicyRef], str], list[str]],
             names.add(sorted(common)[0] if len(common) == 1 else _group_base(cell[0],
                                                                             ps_by_policies))
         bases[members] = "+".join(sorted(names))
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for base in bases.values():
         counts[base] += 1
     renames = {e.target: e for e in edits if e.kind == "rename-group"}
@@ -484,10 +484,10 @@ def _groups(cells: dict[tuple[frozenset[PolicyRef], str], list[str]],
                 f"{base}-{len(tags)}-accounts"
         key = _unique(_slug(base) if base.isascii() else base, taken)
         ps_names = sorted({ps_by_policies[refs].key for refs, _ in members_cells})
-        names = [accounts[a].name if a in accounts and accounts[a].name else a
-                 for a in account_ids]
+        account_names = [accounts[a].name if a in accounts and accounts[a].name else a
+                         for a in account_ids]
         description = _fit_text(f"People who hold {', '.join(ps_names)} in "
-                                f"{', '.join(names)} today", 1024)
+                                f"{', '.join(account_names)} today", 1024)
         group = PlanGroup(key, key, list(members), description)
         rename = renames.get(key)
         if rename is not None:

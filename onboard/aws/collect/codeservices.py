@@ -112,7 +112,7 @@ def collect_projects(ctx: Context) -> list[Resource]:
     for start in range(0, len(names), BATCH):
         batch = names[start:start + BATCH]
         errors: dict[str, str] = {}
-        resp = detail(errors, "details", lambda batch=batch: client.batch_get_projects(
+        resp = detail(errors, "details", lambda batch=batch: client.batch_get_projects(  # type: ignore[misc]
             names=batch))
         found = {p["name"]: p for p in (resp or {}).get("projects") or [] if p.get("name")}
         out += [project_record(ctx, n, found.get(n), errors) for n in batch

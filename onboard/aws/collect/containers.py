@@ -62,7 +62,7 @@ def collect_ecs(ctx: Context) -> list[Resource]:
     for start in range(0, len(arns), BATCH):
         batch = arns[start:start + BATCH]
         errors: dict[str, str] = {}
-        resp = detail(errors, "details", lambda batch=batch: client.describe_clusters(
+        resp = detail(errors, "details", lambda batch=batch: client.describe_clusters(  # type: ignore[misc]
             clusters=batch, include=["SETTINGS"]))
         found = {c["clusterArn"]: c for c in (resp or {}).get("clusters") or []
                  if c.get("clusterArn")}
@@ -126,7 +126,7 @@ def collect_eks(ctx: Context) -> list[Resource]:
     for name in sorted(set(paginate(client, "list_clusters", "clusters",
                                     PaginationConfig=PAGE))):
         errors: dict[str, str] = {}
-        resp = detail(errors, "details", lambda name=name: client.describe_cluster(name=name),
+        resp = detail(errors, "details", lambda name=name: client.describe_cluster(name=name),  # type: ignore[misc]
                       missing=("ResourceNotFoundException",))
         if resp is None and not errors:
             continue  # deleted between the two calls

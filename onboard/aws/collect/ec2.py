@@ -127,7 +127,7 @@ def instance_record(ctx: Context, i: dict[str, Any]) -> Resource:
         groups += [g["GroupId"] for g in eni.get("Groups") or [] if g.get("GroupId")]
     ipv6 = [a["Ipv6Address"] for eni in enis for a in eni.get("Ipv6Addresses") or []
             if a.get("Ipv6Address")]
-    launched = i.get("LaunchTime")
+    launched: Any = i.get("LaunchTime")
     return Resource(
         type="ec2.instance", id=i["InstanceId"], account_id=ctx.account_id,
         region=ctx.region, arn=_arn(ctx, "instance", i["InstanceId"]),

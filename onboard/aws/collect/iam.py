@@ -284,7 +284,7 @@ def _user_attrs(iam: Any, name: str, row: dict[str, Any] | None, stale: bool
                 "access_keys": _keys_per_user(iam, name, errors), "source": "api",
                 "errors": errors}
     password = row.get("password_enabled") is True
-    mfa = row.get("mfa_active") is True
+    mfa: bool | None = row.get("mfa_active") is True
     if stale and password:
         # Re-check live what would fail: the password may have been removed since.
         password = _has_password(iam, name, errors)

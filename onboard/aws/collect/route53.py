@@ -104,7 +104,7 @@ def collect_zones(ctx: Context) -> list[Resource]:
         zone_id = _zone_id(z["Id"])
         zone_name = dns_name(z.get("Name"))
         errors: dict[str, str] = {}
-        rrsets = detail(errors, "records", lambda zid=z["Id"]: list(paginate(
+        rrsets = detail(errors, "records", lambda zid=z["Id"]: list(paginate(  # type: ignore[misc]
             client, "list_resource_record_sets", "ResourceRecordSets", HostedZoneId=zid)))
         config = z.get("Config") or {}
         out.append(Resource(

@@ -30,8 +30,8 @@ def collect_hub(ctx: Context) -> list[Resource]:
         if error_code(exc) != NOT_ENABLED:
             raise
         hub = None
-    attrs = {"enabled": hub is not None,
-             "hub_arn": (hub or {}).get("HubArn"),
+    hub_arn: str | None = (hub or {}).get("HubArn")
+    attrs = {"enabled": hub is not None, "hub_arn": hub_arn,
              "subscribed_at": (hub or {}).get("SubscribedAt")}
     return [Resource(type="securityhub.region", id=ctx.region, account_id=ctx.account_id,
-                     region=ctx.region, arn=attrs["hub_arn"], name=ctx.region, attrs=attrs)]
+                     region=ctx.region, arn=hub_arn, name=ctx.region, attrs=attrs)]

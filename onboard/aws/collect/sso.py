@@ -123,7 +123,7 @@ def _identity_store(ctx: Context, admin: Any, instance: str, store_id: str,
     for group in groups:
         gid = group["GroupId"]
         assignments += _assignments(admin, instance, "GROUP", gid, errors)
-        members = detail(errors, f"group_memberships:{gid}", lambda g=gid: list(paginate(
+        members = detail(errors, f"group_memberships:{gid}", lambda g=gid: list(paginate(  # type: ignore[misc]
             client, "list_group_memberships", "GroupMemberships", IdentityStoreId=store_id,
             GroupId=g))) or []
         out.append(Resource(
@@ -158,7 +158,7 @@ def collect_sso_instances(ctx: Context) -> list[Resource]:
         if inst["owner_account_id"] not in (None, ctx.account_id):
             continue
         arn = inst["arn"]
-        sets = detail(errors, f"permission_sets:{_short(arn)}", lambda a=arn: list(paginate(
+        sets = detail(errors, f"permission_sets:{_short(arn)}", lambda a=arn: list(paginate(  # type: ignore[misc]
             client, "list_permission_sets", "PermissionSets", InstanceArn=a))) or []
         found = [_permission_set(ctx, client, arn, ps, errors) for ps in sets]
         if inst["identity_store_id"]:

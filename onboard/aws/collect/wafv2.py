@@ -68,7 +68,7 @@ def collect_cloudfront(ctx: Context) -> list[Resource]:
 def _protected(client: Any, arn: str, errors: dict[str, str]) -> list[str]:
     found: list[str] = []
     for kind in PROTECTED_TYPES:
-        resp = detail(errors, "resources", lambda kind=kind: client.list_resources_for_web_acl(
+        resp = detail(errors, "resources", lambda kind=kind: client.list_resources_for_web_acl(  # type: ignore[misc]
             WebACLArn=arn, ResourceType=kind))
         found += (resp or {}).get("ResourceArns") or []
     return sorted(set(found))
