@@ -357,3 +357,131 @@ def remediation_plan(store: Store, catalog: Catalog, session_id: int, action: Ac
     """`plan_for` with the matrix and the imported Terraform state read from the store."""
     return plan_for(catalog, action, _rows(store, catalog, session_id, rows),
                     TfIndex(store.tf_resources(session_id)))
+
+
+# --- the talk's decision table: one row per decision -------------------------------------
+
+
+HIGH_RISK_FROM = P1_FROM
+"""A row at or above this risk with no decision is listed under "without a decision"."""
+DECIDING = (ActionStatus.CHOSEN, ActionStatus.DOING, ActionStatus.DONE)
+"""Statuses that make an action a row of the decision table (won't-do accepts a risk)."""
+
+
+class TableRow(BaseModel):
+    """A matrix row as the decision table shows it: numbered by its rank in the matrix."""
+
+    number: int = Field(description="1 = the highest-ranked row of the matrix (never an id).")
+    row_id: int
+    check_id: str = ""
+    observation: str
+    incident: str = ""
+    reason: str = ""
+    risk: int
+
+
+class Decision(BaseModel):
+    """One decision: the rows it answers → the action, with owner, due date and status."""
+
+    number: int = Field(description="1 = the decision with the highest risk.")
+    action_id: int
+    action: str
+    action_def: str | None = None
+    priority: str
+    owner: str = ""
+    due: str = ""
+    status: ActionStatus
+    notes: str = ""
+    kit: str = ""
+    risk: int = Field(description="The highest risk of the rows it answers (0: none).")
+    rows: list[TableRow] = Field(default_factory=list)
+
+
+class AcceptedRisk(BaseModel):
+    """A row whose risk was accepted: by triage (accepted risk / false positive) or by a
+    won't-do action."""
+
+    row: TableRow
+    how: str = Field(description="'triage' or \"won't do\".")
+    by: str = Field(description="Who accepted it ('' when not recorded).")
+    note: str = ""
+    action: str = ""
+
+
+class DecisionTable(BaseModel):
+    """The talk's table with its heading: what was decided, what is high-risk and still
+    undecided, what was accepted."""
+
+    session: str
+    person: str = ""
+    date: str = Field(description="ISO date of the last decision change (or of the scan).")
+    scan_id: int | None = None
+    scan_status: str = ""
+    accounts: list[str] = Field(default_factory=list, description="'Name (id)' per account.")
+    regions: list[str] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    undecided: list[TableRow] = Field(default_factory=list,
+                                      description=f"Open rows with risk ≥ {HIGH_RISK_FROM}.")
+    accepted: list[AcceptedRisk] = Field(default_factory=list)
+
+
+def table_rows(rows: Sequence[MatrixRow]) -> dict[int, TableRow]:
+    """Row id → the row numbered by its rank in the matrix (rows in `matrix` order)."""
+    return {r.id: TableRow(number=i, row_id=r.id, check_id=r.check_id,
+                           observation=r.observation, incident=r.incident, reason=r.reason,
+                           risk=r.score)
+            for i, r in enumerate(rows, start=1)}
+
+
+def decisions(store: Store, catalog: Catalog, session_id: int,
+              rows: Sequence[MatrixRow] | None = None) -> DecisionTable:
+    """The decision table as the talk made it (a pure read): one line per chosen / in
+    progress / done action ordered by the highest risk it answers, the open rows of risk
+    ≥ HIGH_RISK_FROM that no decision answers, and the accepted rows with who and why."""
+    rows = _rows(store, catalog, session_id, rows)
+    numbered = table_rows(rows)
+    session = store.session(session_id)
+    scan = store.latest_scan(session_id)
+    actions = list_actions(store, catalog, session_id, rows)
+    out: list[Decision] = []
+    for a in actions:
+        if a.status not in DECIDING:
+            continue
+        linked = [numbered[i] for i in a.row_ids if i in numbered]
+        out.append(Decision(number=0, action_id=a.id, action=a.title, action_def=a.action_def,
+                            priority=a.priority, owner=a.owner, due=a.due, status=a.status,
+                            notes=a.notes, kit=KITS.get(a.action_def or "", ""),
+                            risk=max((r.risk for r in linked), default=0),
+                            rows=sorted(linked, key=lambda r: r.number)))
+    out.sort(key=lambda d: (-d.risk, d.priority, d.rows[0].number if d.rows else 10**6,
+                            d.action_id))
+    for i, d in enumerate(out, start=1):
+        d.number = i
+    undecided = [numbered[r.id] for r in rows
+                 if r.status == "open" and r.score >= HIGH_RISK_FROM]
+    triage = store.triage(session_id)
+    accepted: list[AcceptedRisk] = []
+    for r in rows:
+        if r.status != "accepted":
+            continue
+        if r.accepted:
+            notes = sorted({triage.get((r.check_id, x.account_id, x.region, x.resource_id),
+                                       {}).get("note", "") for x in r.resources} - {""})
+            accepted.append(AcceptedRisk(row=numbered[r.id], how="triage", by=session.person,
+                                         note="\n".join(notes)))
+            continue
+        for a in actions:
+            if r.id in a.row_ids and a.status is ActionStatus.WONT:
+                accepted.append(AcceptedRisk(row=numbered[r.id], how="won't do", by=a.owner,
+                                             note=a.notes, action=a.title))
+    changed = store.last_activity(session_id, "decisions_changed")
+    date_of = (changed.at if changed else (scan.finished or scan.started) if scan
+               else session.started)
+    account_list = store.accounts(session_id)
+    return DecisionTable(
+        session=session.name, person=session.person, date=date_of[:10],
+        scan_id=scan.id if scan else None, scan_status=scan.status if scan else "",
+        accounts=[f"{a.name} ({a.account_id})" if a.name else a.account_id
+                  for a in sorted(account_list, key=lambda a: (a.name or "~", a.account_id))],
+        regions=sorted(scan.regions) if scan else [],
+        decisions=out, undecided=undecided, accepted=accepted)

@@ -1,4 +1,4 @@
-"""Exports: the Markdown report and decision table, JSON of everything, CSV of findings.
+"""Exports: the Markdown report and decision table, JSON of everything, CSV per table.
 
 Output is deterministic (stable ordering, no timestamps except those stored as data) and
 the Markdown is GitHub-flavoured with every piece of user text escaped (see mdtext).
@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ from onboard import mdtext as md
 from onboard.assets import Asset, list_assets
 from onboard.catalog import Catalog
 from onboard.checks.base import Inventory
-from onboard.decide import Action, DecisionLine
+from onboard.decide import Action, DecisionLine, DecisionTable
 from onboard.models import Account, Finding, Resource, ScanInfo, SessionInfo, Status
 from onboard.orient import MatrixRow
 from onboard.remediation import TfIndex
@@ -31,10 +32,24 @@ from onboard.store import Store
 from onboard.textsafe import csv_cell, json_text, strip_controls
 
 FORMATS = ("markdown", "json", "csv", "mermaid")
+ONLY = ("decisions", "findings", "matrix", "actions")
+SCHEMA_VERSION = 2
+"""Version of the JSON export's shape (docs/export-schema.md); 1 had no `schema_version`."""
+NOT_SET = "not set"
+FOLD_FROM = 12
+"""Tables and lists longer than this many lines fold into a <details> block."""
 FINDING_COLUMNS = ("check_id", "status", "severity", "account_id", "region", "resource_id",
                    "resource_arn", "message", "terraform_address")
-DECISION_COLUMNS = ("observation", "assumed incident", "reason", "action", "priority",
+DECISION_COLUMNS = ("#", "observation", "assumed incident", "reason", "action", "priority",
                     "owner", "due", "status", "risk")
+DECISION_CSV_COLUMNS = ("number", "action", "action_def", "priority", "owner", "due",
+                        "status", "risk", "matrix_rows", "observations", "incidents",
+                        "reasons", "notes")
+MATRIX_CSV_COLUMNS = ("number", "row_id", "check_id", "account_id", "observation",
+                      "incident", "reason", "stride", "asset", "asset_value", "threat",
+                      "vulnerability", "risk", "status", "custom", "edited")
+ACTION_CSV_COLUMNS = ("action_id", "action_def", "title", "status", "priority", "owner",
+                      "due", "risk", "matrix_rows", "notes", "remediation")
 FOUND_BY = {"organizations": "Organizations", "caller": "caller identity",
             "manual": "by hand", "interview": "interview"}
 REMEDIATION_STATUSES = ("chosen", "doing")
@@ -58,6 +73,13 @@ class Snapshot:
     actions: list[Action]
     decisions: list[DecisionLine]
     answers: dict[str, dict[str, str]]
+    table: DecisionTable | None = None  # the talk's decision table (one row per decision)
+    interviewees: dict[str, str] | None = None  # prompt id → who answered it
+    triage: dict[tuple[str, str, str, str], dict[str, str]] | None = None
+    errors: list[Any] | None = None  # the scan's collect errors (AWS codes)
+    previous: ScanInfo | None = None  # the complete scan before `scan`
+    changes: dict[str, list[Finding]] | None = None  # Store.diff(scan, previous)
+    people: list[Any] | None = None  # people.Person behind the IAM users people sign in with
     day: int = 1  # the week plan's current day (derived)
     newest: ScanInfo | None = None  # the newest scan, when it is not `scan` (unfinished)
     architecture: str = ""  # Mermaid, from the latest scan's inventory
@@ -75,6 +97,7 @@ def snapshot(store: Store, catalog: Catalog, session_id: int) -> Snapshot:
     if scan and len(terraform.managed_index(store, session_id)):
         unmanaged = terraform.unmanaged(store, session_id, scan.id)
     newest = store.newest_scan(session_id)
+    previous = store.previous_scan(scan.id) if scan else None
     return Snapshot(
         session=store.session(session_id), scan=scan, accounts=accounts, findings=findings,
         day=week.current_day(catalog, store, session_id),
@@ -83,6 +106,14 @@ def snapshot(store: Store, catalog: Catalog, session_id: int) -> Snapshot:
         actions=decide.list_actions(store, catalog, session_id, rows),
         decisions=decide.decision_table(store, catalog, session_id, rows),
         answers=store.answers(session_id),
+        table=decide.decisions(store, catalog, session_id, rows),
+        interviewees=store.interviewees(session_id), triage=store.triage(session_id),
+        errors=store.collect_errors(scan.id) if scan else [],
+        previous=previous,
+        changes=store.diff(scan.id, previous.id) if scan and previous else None,
+        people=orient.people_of(store, session_id, scan.id, {
+            (f.account_id, f.resource_id) for f in findings
+            if f.check_id == "iam.human_users" and f.status == Status.FAIL}) if scan else [],
         architecture=architecture_mermaid(store, scan, accounts, findings) if scan else "",
         unmanaged=unmanaged)
 
@@ -102,11 +133,11 @@ def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown
     log (`activity_of` says what to record) once the text is written."""
     if fmt not in FORMATS:
         raise ExportError(f"--format {fmt} is not one of {', '.join(FORMATS)}")
-    if only not in (None, "decisions"):
-        raise ExportError(f"--only {only}: only 'decisions' is supported")
+    if only is not None and only not in ONLY:
+        raise ExportError(f"--only {only}: one of {', '.join(ONLY)}")
     if fmt == "mermaid":
         if only:
-            raise ExportError("--only decisions has no Mermaid form; use markdown, json or csv")
+            raise ExportError(f"--only {only} has no Mermaid form; use markdown, json or csv")
         scan = store.latest_scan(session_id)
         if scan is None:
             raise ExportError("no scan yet: run `onboard scan` (or `onboard demo`) first")
@@ -114,30 +145,39 @@ def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown
         return strip_controls(architecture_mermaid(store, scan, accounts,
                                                    store.findings(scan.id, status="FAIL")))
     snap = snapshot(store, catalog, session_id)
-    if only == "decisions":
-        text = {"markdown": lambda: decisions_markdown(snap.decisions) + "\n",
-                "json": lambda: _json([d.model_dump(mode="json") for d in snap.decisions]),
-                "csv": lambda: decisions_csv(snap.decisions)}[fmt]()
-    elif fmt == "markdown":
-        text = report_markdown(snap, catalog, TfIndex(store.tf_resources(session_id)))
-    elif fmt == "json":
-        text = _json(report_json(snap, catalog, TfIndex(store.tf_resources(session_id))))
-    else:
-        text = findings_csv(snap.findings)
-    # Every piece of text was escaped where it was placed; this pass is the guarantee that
-    # no control character from AWS or a user reaches a terminal or a reader's editor.
-    return strip_controls(text) if fmt == "markdown" else text
+    tf = TfIndex(store.tf_resources(session_id))
+    # Every piece of text was escaped where it was placed; strip_controls is the guarantee
+    # that no control character from AWS or a user reaches a terminal or an editor.
+    if fmt == "markdown":
+        if only is None:
+            return strip_controls(report_markdown(snap, catalog, tf))
+        part = {"decisions": lambda: decisions_markdown(snap, level=1),
+                "findings": lambda: _findings_section(snap, catalog),
+                "matrix": lambda: _matrix_section(snap),
+                "actions": lambda: _actions_section(snap, catalog, tf)}[only]()
+        return strip_controls(_join([part]))
+    if fmt == "json":
+        data = report_json(snap, catalog, tf)
+        if only is not None:
+            key = {"decisions": "decision_table"}.get(only, only)
+            data = {"schema_version": SCHEMA_VERSION, key: data[key]}
+        return _json(data)
+    return {None: lambda: findings_csv(snap.findings),
+            "findings": lambda: findings_csv(snap.findings),
+            "decisions": lambda: decisions_csv(snap),
+            "matrix": lambda: matrix_csv(snap),
+            "actions": lambda: actions_csv(snap)}[only]()
 
 
 def activity_of(store: Store, catalog: Catalog, session_id: int, fmt: str,
                 only: str | None = None) -> tuple[str, dict[str, Any]] | None:
     """What an export of this kind records in the activity log (the week plan reads it):
     the diagram with its scan, the decision table (alone or in the report) with how many
-    decisions it held; a findings CSV records nothing."""
+    decisions it held; a CSV or a part other than the decisions records nothing."""
     if fmt == "mermaid":
         scan = store.latest_scan(session_id)
         return ("diagram_exported", {"scan_id": scan.id if scan else None})
-    if only == "decisions" or fmt != "csv":
+    if only == "decisions" or (only is None and fmt != "csv"):
         decided = [a for a in decide.list_actions(store, catalog, session_id)
                    if a.status.decided]
         return ("decisions_exported", {"decisions": len(decided), "format": fmt,
@@ -145,17 +185,20 @@ def activity_of(store: Store, catalog: Catalog, session_id: int, fmt: str,
     return None
 
 
-# --- Markdown -----------------------------------------------------------------------------
+# --- Markdown helpers ---------------------------------------------------------------------
 
 
-def decisions_markdown(lines: Sequence[DecisionLine]) -> str:
-    """The talk's decision table: observation | assumed incident | reason | action, plus
-    priority, owner, due, status and risk."""
-    body = [[md.cell(d.observation), md.cell(d.incident), md.cell(d.reason),
-             md.cell(d.action) + (f"<br>kit: `{d.kit}`" if d.kit else ""),
-             md.cell(d.priority), md.cell(d.owner), md.cell(d.due),
-             md.cell(d.status.label), md.cell(d.risk)] for d in lines]
-    return md.table(list(DECISION_COLUMNS), body, align="llllllllr")
+def _join(sections: Sequence[list[str]]) -> str:
+    return "\n\n".join("\n".join(s).strip("\n") for s in sections if s) + "\n"
+
+
+def _fold(summary: str, block: str, lines: int | None = None) -> list[str]:
+    """A block that folds into <details> when it is long (GitHub renders Markdown inside
+    once blank lines surround it); `summary` is escaped here."""
+    count = lines if lines is not None else block.count("\n") + 1
+    if count < FOLD_FROM:
+        return [block]
+    return [f"<details><summary>{md.one_line(summary)}</summary>", "", block, "", "</details>"]
 
 
 def _account_label(accounts: dict[str, Account], account_id: str) -> str:
@@ -163,12 +206,90 @@ def _account_label(accounts: dict[str, Account], account_id: str) -> str:
     return f"{acc.name} ({account_id})" if acc and acc.name else account_id
 
 
+def _account_order(accounts: dict[str, Account], account_id: str) -> tuple[str, str]:
+    """Accounts by name (ids are random-looking; names are what people read)."""
+    acc = accounts.get(account_id)
+    return ((acc.name if acc and acc.name else "~"), account_id)
+
+
+def _person(text: str) -> str:
+    return md.cell(text) if text.strip() else NOT_SET
+
+
+def _numbers(snap: Snapshot) -> dict[int, int]:
+    """Matrix row id → its number in the report (rank by risk; never the internal id)."""
+    return {r.id: i for i, r in enumerate(snap.rows, start=1)}
+
+
+# --- the decision table -------------------------------------------------------------------
+
+
+def _h(level: int, text: str) -> str:
+    return "#" * level + " " + text
+
+
+def decisions_markdown(snap: Snapshot, level: int = 2) -> list[str]:
+    """The talk's decision table with its heading; then the high-risk rows without a
+    decision and the accepted risks. `level` is the heading level of the table."""
+    t = snap.table
+    assert t is not None
+    scan = (f"scan #{t.scan_id} ({t.scan_status})" if t.scan_id is not None else "no scan yet")
+    regions = ", ".join(t.regions) or "none"
+    out = [_h(level, f"Decision table: {md.heading(t.session)}"), "",
+           f"Session **{md.one_line(t.session)}** · person: {_person(t.person)} · {t.date} · "
+           f"{scan} · scope: {len(t.accounts)} "
+           f"{'account' if len(t.accounts) == 1 else 'accounts'} "
+           f"({md.one_line(', '.join(t.accounts)) or 'none'}), {len(t.regions)} "
+           f"{'region' if len(t.regions) == 1 else 'regions'} ({md.one_line(regions)})", ""]
+    if not t.decisions:
+        out += ["No decisions yet: `onboard actions suggest`, then `onboard actions choose "
+                "ID --owner NAME --due YYYY-MM-DD`."]
+    else:
+        body = []
+        for d in t.decisions:
+            obs = "<br>".join(md.cell(f"#{r.number} {r.observation} (risk {r.risk})")
+                              for r in d.rows) or "—"
+            incidents = list(dict.fromkeys(r.incident for r in d.rows if r.incident))
+            reasons = list(dict.fromkeys(r.reason for r in d.rows if r.reason))
+            action = md.cell(d.action) + (f"<br>kit: `{d.kit}`" if d.kit else "")
+            body.append([str(d.number), obs, "<br>".join(md.cell(x) for x in incidents) or "—",
+                         "<br>".join(md.cell(x) for x in reasons) or "—", action,
+                         md.cell(d.priority), md.cell(d.owner), md.cell(d.due),
+                         md.cell(d.status.label), str(d.risk) if d.rows else "—"])
+        out += [md.table(list(DECISION_COLUMNS), body, align="rllllllllr"), "",
+                "`#N` is the row's number in the risk matrix (highest risk first)."]
+    out += ["", _h(level + 1, "High-risk observations without a decision"), ""]
+    if not t.undecided:
+        out += [f"None: every open row of risk {decide.HIGH_RISK_FROM} or more has a decision."]
+    else:
+        body = [[str(r.number), md.cell(r.observation), str(r.risk),
+                 md.cell(f"{r.incident}: {r.reason}" if r.incident else r.reason)]
+                for r in t.undecided]
+        out += [f"Open rows of risk {decide.HIGH_RISK_FROM} or more that no chosen action "
+                "answers.", "",
+                md.table(["#", "observation", "risk", "why it matters"], body, align="rlrl")]
+    out += ["", _h(level + 1, "Accepted risks"), ""]
+    if not t.accepted:
+        out += ["None: no row was triaged accepted risk / false positive or answered by a "
+                "won't-do action."]
+    else:
+        body = [[str(a.row.number), md.cell(a.row.observation), str(a.row.risk),
+                 md.cell(a.how + (f": {a.action}" if a.action else "")), _person(a.by),
+                 md.cell(a.note)] for a in t.accepted]
+        out += [md.table(["#", "observation", "risk", "how", "accepted by", "note"], body,
+                         align="rlrlll")]
+    return out
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
 def _session_section(snap: Snapshot, catalog: Catalog) -> list[str]:
     s = snap.session
     out = [f"# Onboarding report: {md.heading(s.name)}", ""]
-    out.append(f"- **Person:** {md.cell(s.person)}")
+    out.append(f"- **Person:** {_person(s.person)}")
     out.append(f"- **Started:** {md.cell(s.started)}")
-    out.append(f"- **Day:** {snap.day} of {len(catalog.days)}")
+    out.append(f"- **Day:** {snap.day} of {len(catalog.days)} (the week plan's current day)")
     if snap.scan:
         scan = snap.scan
         when = scan.finished or scan.started
@@ -184,59 +305,161 @@ def _session_section(snap: Snapshot, catalog: Catalog) -> list[str]:
     return out
 
 
-def _accounts_section(snap: Snapshot) -> list[str]:
-    out = ["## Accounts", ""]
-    if not snap.accounts:
-        return [*out, "No accounts recorded yet."]
-    body = []
-    for a in snap.accounts:
-        access = a.access + (f": {a.access_reason}" if a.access_reason else "")
-        body.append([md.cell(a.account_id), md.cell(a.name), md.cell(a.environment),
-                     md.cell(FOUND_BY.get(a.source, a.source)), md.cell(access)])
-    return [*out, md.table(["account", "name", "environment", "found by", "access"], body)]
+def _summary_section(snap: Snapshot) -> list[str]:
+    """One screen for the CTO: accounts and how they were found, top risks, decisions with
+    owners and dates, what is undecided, what changed since the previous complete scan."""
+    t = snap.table
+    assert t is not None
+    out = ["## Executive summary", ""]
+    known = [a.name or a.account_id for a in sorted(
+        snap.accounts, key=lambda a: (a.name or "~", a.account_id)) if a.known_before]
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for a in sorted(snap.accounts, key=lambda a: (a.name or "~", a.account_id)):
+        if not a.known_before:
+            by_source[FOUND_BY.get(a.source, a.source)].append(a.name or a.account_id)
+    parts = [f"{len(known)} known on day one ({', '.join(known)})"] if known else []
+    parts += [f"{len(v)} {'more ' if known else ''}found by {k} ({', '.join(v)})"
+              for k, v in sorted(by_source.items())]
+    found = "; ".join(parts)
+    denied = [a.name or a.account_id for a in snap.accounts if a.access == "denied"]
+    out.append(f"- **Accounts:** {len(snap.accounts)} found — {md.one_line(found) or 'none'}"
+               + (f"; not readable: {md.one_line(', '.join(denied))}" if denied else "") + ".")
+    decided_by_row = {r.row_id: d for d in t.decisions for r in d.rows}
+    top = [r for r in snap.rows if r.status in ("open", "answered")][:3]
+    numbers = _numbers(snap)
+    if top:
+        out.append("- **Top risks:**")
+        for r in top:
+            d = decided_by_row.get(r.id)
+            what = (f"decision {d.number}: {md.one_line(d.action)}" if d else "**no decision**")
+            out.append(f"  - #{numbers[r.id]} (risk {r.score}) {md.one_line(r.observation)} "
+                       f"→ {what}")
+    if t.decisions:
+        out.append(f"- **Decisions ({len(t.decisions)}):**")
+        for d in t.decisions:
+            owner = md.one_line(d.owner) if d.owner else f"owner {NOT_SET}"
+            due = md.one_line(d.due) if d.due else f"due {NOT_SET}"
+            out.append(f"  - {d.number}\\. {md.one_line(d.action)} — {owner}, {due}, "
+                       f"{d.status.label}")
+    else:
+        out.append("- **Decisions:** none yet.")
+    if t.undecided:
+        names = ", ".join(f"#{r.number} (risk {r.risk})" for r in t.undecided)
+        out.append(f"- **Still undecided:** {len(t.undecided)} high-risk "
+                   f"{'row' if len(t.undecided) == 1 else 'rows'}: {names}.")
+    else:
+        out.append("- **Still undecided:** no high-risk row.")
+    follow = [p for p, a in (snap.answers or {}).items() if a.get("status") == "follow-up"]
+    if follow:
+        out.append(f"- **Open interview follow-ups:** {len(follow)}.")
+    if snap.scan is None:
+        out.append("- **Since the previous scan:** no scan yet.")
+    elif snap.changes is None:
+        out.append(f"- **Since the previous scan:** scan #{snap.scan.id} is the first "
+                   "complete scan; nothing to compare.")
+    else:
+        c = snap.changes
+        assert snap.previous is not None
+        out.append(f"- **Since scan #{snap.previous.id}:** {len(c['new'])} new FAIL, "
+                   f"{len(c['fixed'])} fixed (read again and passed), {len(c['unchecked'])} "
+                   "not re-checked.")
+    return out
 
 
 def _interview_section(snap: Snapshot, catalog: Catalog) -> list[str]:
-    out = ["## Interview notes", ""]
-    noted = [(p, snap.answers[p.id]) for p in catalog.prompts
-             if p.id in snap.answers and snap.answers[p.id]["answer"].strip()]
+    """Every prompt with notes or a status past 'not asked': who answered, the notes, and
+    the open follow-ups (a follow-up without notes is the question still to ask)."""
+    out = ["## Interviews", ""]
+    who = snap.interviewees or {}
+    asked = [p for p in catalog.prompts
+             if p.id in snap.answers and (snap.answers[p.id]["answer"].strip()
+                                          or snap.answers[p.id]["status"] not in ("",
+                                                                                  "not asked"))]
     known = {p.id for p in catalog.prompts}
     extra = sorted(k for k, v in snap.answers.items() if k not in known and v["answer"].strip())
-    if not noted and not extra:
+    if not asked and not extra:
         return [*out, "No interview notes yet."]
-    for prompt, answer in noted:
+    follow = [p for p in asked if snap.answers[p.id]["status"] == "follow-up"]
+    if follow:
+        out += ["**Open follow-ups:**", ""]
+        for p in follow:
+            notes = snap.answers[p.id]["answer"].strip()
+            out.append(f"- {md.one_line(p.topic)}: {md.one_line(p.plain_wording)}"
+                       + ("" if notes else " (no notes yet)"))
+        out.append("")
+    for prompt in asked:
+        answer = snap.answers[prompt.id]
         out += [f"### {md.heading(prompt.topic)}", "",
                 f"**Asked:** {md.paragraph(prompt.plain_wording)}", "",
-                md.paragraph(answer["answer"]), ""]
+                f"**Interviewed:** {_person(who.get(prompt.id, ''))} · **status:** "
+                f"{md.one_line(answer['status'] or 'not asked')}", "",
+                md.paragraph(answer["answer"]) if answer["answer"].strip()
+                else "No notes yet.", ""]
     for key in extra:
         out += [f"### {md.heading(key)}", "", md.paragraph(snap.answers[key]["answer"]), ""]
     return out[:-1]
 
 
+_CODE = re.compile(r"\b([A-Z][A-Za-z]*(?:Exception|Denied|Error|Fault|Required|Expired|"
+                   r"NotFound|Unauthorized[A-Za-z]*|Throttling|TokenId))\b")
+HINTS = (
+    (("AccessDenied", "Unauthorized", "Forbidden"),
+     "the scan's role lacks this read permission: add it (`onboard policy` lists every call)"),
+    (("OptInRequired", "SubscriptionRequired", "NotSubscribed"),
+     "the service or region is not enabled for this account"),
+    (("Expired", "InvalidClientTokenId", "TokenId"),
+     "the credentials expired: sign in again and rescan"),
+    (("Throttl", "RequestLimitExceeded"), "AWS throttled the scan: rescan with fewer --workers"),
+    (("404", "NotImplemented"),
+     "the endpoint does not implement this API (an emulator, not AWS): nothing to fix"),
+)
+
+
+def error_code(f: Finding, errors: Sequence[Any]) -> str:
+    """The AWS error code behind an ERROR finding: the collector's error for its account
+    and region (same service), else a code named in the message."""
+    service = f.check_id.split(".", 1)[0]
+    for e in errors:
+        if e.account_id == f.account_id and e.region in (f.region, "global", "") \
+                and e.collector.split(".", 1)[0] == service and e.code:
+            return str(e.code)
+    found = _CODE.search(f.message)
+    return found.group(1) if found else "unknown"
+
+
+def error_hint(code: str, message: str = "") -> str:
+    for keys, hint in HINTS:
+        if any(k.lower() in (code + " " + message).lower() for k in keys):
+            return hint
+    return "see the message; rescan once it is fixed"
+
+
 def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
-    out = ["## Findings summary", ""]
+    out = ["## Findings by check × account", ""]
     if snap.scan is None:
         return [*out, "No scan yet: run `onboard scan`."]
+    errors_list = snap.errors or []
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    errors: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    errors: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     checks_seen: set[str] = set()
     for f in snap.findings:
         checks_seen.add(f.check_id)
         if f.status == Status.FAIL:
             counts[f.check_id][f.account_id] += 1
         elif f.status == Status.ERROR:
-            errors[f.check_id][f.account_id] += 1
+            errors[f.check_id][f.account_id].append(f)
     total = {s: sum(1 for f in snap.findings if f.status == s) for s in Status}
     out.append(f"Scan #{snap.scan.id}: {total[Status.FAIL]} FAIL, {total[Status.ERROR]} "
                f"ERROR, {total[Status.PASS]} PASS, {total[Status.SKIPPED]} SKIPPED over "
-               f"{len(checks_seen)} checks. Cells count FAIL findings; `err` marks a check "
-               "that could not run there.")
+               f"{len(checks_seen)} checks. Cells count FAIL findings; `err` names the AWS "
+               "error code of a check that could not run there (why, below the table).")
     flagged = sorted(set(counts) | set(errors), key=lambda c: (
         -(catalog.checks[c].severity.rank if c in catalog.checks else 0), c))
     if not flagged:
         return [*out, "", "Every check passed."]
     by_id = {a.account_id: a for a in snap.accounts}
-    account_ids = sorted({f.account_id for f in snap.findings})
+    account_ids = sorted({f.account_id for f in snap.findings},
+                         key=lambda a: _account_order(by_id, a))
     headers = ["check", "severity", *(md.cell(_account_label(by_id, a)) for a in account_ids),
                "FAIL"]
     body = []
@@ -244,37 +467,69 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
         check = catalog.checks.get(check_id)
         cells = []
         for a in account_ids:
-            n, e = counts[check_id].get(a, 0), errors[check_id].get(a, 0)
-            cells.append(" ".join(x for x in (str(n) if n else "", "err" if e else "") if x)
-                         or "—")
+            n, errs = counts[check_id].get(a, 0), errors[check_id].get(a, [])
+            codes = sorted({error_code(f, errors_list) for f in errs})
+            err = f"err: {', '.join(codes)}" if errs else ""
+            cells.append(md.cell(" ".join(x for x in (str(n) if n else "", err) if x)))
         body.append([md.cell(check_id), md.cell(check.severity.value if check else ""),
                      *cells, str(sum(counts[check_id].values()))])
     passing = len(checks_seen - set(flagged))
     out += ["", md.table(headers, body, align="ll" + "r" * (len(account_ids) + 1))]
     if passing:
-        out += ["", f"{passing} other checks passed in every account."]
+        out += ["", f"{passing} other {'check' if passing == 1 else 'checks'} passed in "
+                    "every account."]
+    why: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for check_id in sorted(errors):
+        for account_id, errs in errors[check_id].items():
+            for f in errs:
+                code = error_code(f, errors_list)
+                why[(check_id, code, error_hint(code, f.message))].append(
+                    f"{_account_label(by_id, account_id)} {f.region}")
+    if why:
+        lines = [f"- `{check_id}` — {md.one_line(code)}: {md.one_line(hint)}. Where: "
+                 f"{md.one_line(', '.join(sorted(where)))}."
+                 for (check_id, code, hint), where in sorted(why.items())]
+        out += ["", "**Why checks errored:**", "", *lines]
+    out += _triage_lines(snap, by_id)
     return out
+
+
+def _triage_lines(snap: Snapshot, by_id: dict[str, Account]) -> list[str]:
+    """The SRE's triage marks with their notes (kept across rescans)."""
+    marks = snap.triage or {}
+    out = ["", "### Triage marks", ""]
+    if not marks:
+        return [*out, "No finding triaged yet."]
+    body = [[md.cell(check), md.cell(resource), md.cell(_account_label(by_id, account)),
+             md.cell(region), md.cell(m["mark"]), md.cell(m["note"])]
+            for (check, account, region, resource), m in sorted(
+                marks.items(), key=lambda kv: (kv[0][0], _account_order(by_id, kv[0][1]),
+                                               kv[0][2], kv[0][3]))]
+    table = md.table(["check", "resource", "account", "region", "mark", "note"], body)
+    return [*out, *_fold(f"{len(body)} triaged findings", table, len(body) + 2)]
 
 
 def _matrix_section(snap: Snapshot) -> list[str]:
     out = ["## Risk matrix", "",
            f"Risk = information asset value (1–3) × threat likelihood (1–3) × vulnerability "
            f"(1–3), 1–27. A row whose resources hold no declared asset uses value "
-           f"{orient.DEFAULT_ASSET_VALUE} ({orient.DEFAULT_ASSET_NAME}).", ""]
+           f"{orient.DEFAULT_ASSET_VALUE} ({orient.DEFAULT_ASSET_NAME}). `#` numbers rows "
+           "by rank (open rows by risk first).", ""]
     if not snap.rows:
         return [*out, "No matrix rows yet."]
     body = []
-    for r in snap.rows:
+    for i, r in enumerate(snap.rows, start=1):
         risk = r.risk
         assert risk is not None
         asset = f"{risk.asset} ({risk.asset_value})"
-        body.append([str(r.id), md.cell(r.observation), md.cell(r.incident),
+        body.append([str(i), md.cell(r.observation), md.cell(r.incident),
                      md.cell(r.reason), md.cell(r.stride), md.cell(asset), str(r.threat),
                      str(r.vulnerability), str(risk.score),
                      r.status + (" (custom)" if r.custom else "")])
-    headers = ["row", "observation", "assumed incident", "reason", "STRIDE", "asset",
+    headers = ["#", "observation", "assumed incident", "reason", "STRIDE", "asset",
                "threat", "vuln.", "risk", "status"]
-    return [*out, md.table(headers, body, align="rlllllrrrl")]
+    table = md.table(headers, body, align="rlllllrrrl")
+    return [*out, *_fold(f"{len(body)} matrix rows", table, len(body) + 2)]
 
 
 def _assets_section(snap: Snapshot) -> list[str]:
@@ -288,33 +543,47 @@ def _assets_section(snap: Snapshot) -> list[str]:
                            align="lrll")]
 
 
-def _remediation_section(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> list[str]:
-    out = ["## Remediation", ""]
-    todo = [a for a in snap.actions if a.status.value in REMEDIATION_STATUSES]
-    if not todo:
-        return [*out, "No chosen actions yet: `onboard actions suggest`, then "
+def _actions_section(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> list[str]:
+    """Every action with owner, due date and notes; the remediation of the ones still to
+    do, folded."""
+    out = ["## Actions and remediation", ""]
+    if not snap.actions:
+        return [*out, "No actions yet: `onboard actions suggest`, then "
                       "`onboard actions choose ID`."]
+    numbers = _numbers(snap)
+    body = [[str(a.id), md.cell(a.title), md.cell(a.status.label), md.cell(a.priority),
+             _person(a.owner), md.cell(a.due) if a.due else NOT_SET,
+             md.cell(", ".join(f"#{numbers[i]}" for i in a.row_ids if i in numbers)),
+             md.cell(a.notes)] for a in snap.actions]
+    out += [md.table(["id", "action", "status", "priority", "owner", "due", "answers rows",
+                      "notes"], body, align="rllllll" + "l")]
+    todo = [a for a in snap.actions if a.status.value in REMEDIATION_STATUSES]
     for a in todo:
         p = decide.plan_for(catalog, a, snap.rows, tf)
-        rows = ", ".join(str(i) for i in a.row_ids) or "none"
-        out += [f"### {md.heading(a.title)}", "",
-                f"Action {a.id}, {a.status.label}, {a.priority}; answers matrix rows {rows}.",
-                ""]
+        rows = ", ".join(f"#{numbers[i]}" for i in a.row_ids if i in numbers) or "none"
+        out += ["", f"### {md.heading(a.title)}", "",
+                f"Action {a.id}, {a.status.label}, {a.priority}; owner "
+                f"{_person(a.owner)}, due {md.one_line(a.due) if a.due else NOT_SET};"
+                f" answers matrix rows {rows}."]
+        if a.notes.strip():
+            out += ["", f"**Notes:** {md.paragraph(a.notes)}"]
         for label, text, info in (("Console", p.console, "text"),
                                   ("AWS CLI", p.all_cli, "sh"),
                                   ("Terraform", p.all_terraform, "hcl"),
-                                  ("Notes", p.notes, "text")):
+                                  ("Remediation notes", p.notes, "text")):
             if text.strip():
-                out += [f"**{label}**", "", md.fence(text, info), ""]
-    return out[:-1]
+                out += ["", *_fold(f"{label} ({text.count(chr(10)) + 1} lines)",
+                                   md.fence(text, info))]
+    return out
 
 
 def _architecture_section(snap: Snapshot) -> list[str]:
     out = ["## Architecture", ""]
     if not snap.architecture:
         return [*out, "No scan yet: the diagram is drawn from the scanned inventory."]
+    fence = md.fence(snap.architecture.rstrip("\n"), "mermaid")
     return [*out, "Drawn from the latest scan; resources with FAIL findings are red.", "",
-            md.fence(snap.architecture.rstrip("\n"), "mermaid")]
+            *_fold("The architecture diagram (Mermaid)", fence)]
 
 
 def _terraform_section(snap: Snapshot) -> list[str]:
@@ -324,25 +593,61 @@ def _terraform_section(snap: Snapshot) -> list[str]:
     names = {a.account_id: a for a in snap.accounts}
     rows = [[md.cell(_account_label(names, acct)), str(len(res)),
              md.cell(terraform.summary_counts(res) or "none")]
-            for acct, res in sorted(snap.unmanaged.items())]
+            for acct, res in sorted(snap.unmanaged.items(),
+                                    key=lambda kv: _account_order(names, kv[0]))]
     return [*out, md.table(["account", "unmanaged", "what"], rows)]
 
 
+def _accounts_section(snap: Snapshot) -> list[str]:
+    out = ["## Accounts", ""]
+    if not snap.accounts:
+        return [*out, "No accounts recorded yet."]
+    body = []
+    for a in sorted(snap.accounts, key=lambda a: (a.name or "~", a.account_id)):
+        access = a.access + (f": {a.access_reason}" if a.access_reason else "")
+        body.append([md.cell(a.account_id), md.cell(a.name), md.cell(a.environment),
+                     md.cell(FOUND_BY.get(a.source, a.source)),
+                     "yes" if a.known_before else "no", md.cell(access)])
+    return [*out, md.table(["account", "name", "environment", "found by", "known on day 1",
+                            "access"], body)]
+
+
+def _people_section(snap: Snapshot) -> list[str]:
+    """Who signs in with IAM users, resolved across accounts, and the rule that said so."""
+    out = ["## People with IAM users", ""]
+    if not snap.people:
+        return [*out, "No person signs in with an IAM user in the current scan."]
+    by_id = {a.account_id: a for a in snap.accounts}
+    body = [[md.cell(p.id),
+             md.cell("\n".join(f"{m.user.user_name} in {_account_label(by_id, m.user.account_id)}"
+                                for m in sorted(p.users, key=lambda m: _account_order(
+                                    by_id, m.user.account_id)))),
+             md.cell("\n".join(sorted({f"{m.rule}: {m.detail}" for m in p.users})))]
+            for p in snap.people]
+    users = sum(len(p.users) for p in snap.people)
+    return [*out, f"{len(snap.people)} {'person' if len(snap.people) == 1 else 'people'} "
+                  f"hold {users} IAM {'user' if users == 1 else 'users'} with a console "
+                  "password or a person's key (`iam.human_users`). A wrong match is fixed "
+                  "with the mapping (`onboard sso edit move-user ACCOUNT/USER PERSON`).", "",
+            *_fold(f"{len(body)} people", md.table(["person", "IAM users", "rule"], body),
+                   len(body) + 2)]
+
+
 def report_markdown(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> str:
-    sections = [
+    return _join([
         _session_section(snap, catalog),
+        _summary_section(snap),
+        decisions_markdown(snap, level=2),
         _accounts_section(snap),
+        _people_section(snap),
         _interview_section(snap, catalog),
         _findings_section(snap, catalog),
-        _architecture_section(snap),
-        _terraform_section(snap),
         _matrix_section(snap),
         _assets_section(snap),
-        ["## Decisions", "", decisions_markdown(snap.decisions) if snap.decisions
-         else "No decisions yet."],
-        _remediation_section(snap, catalog, tf),
-    ]
-    return "\n\n".join("\n".join(s).strip("\n") for s in sections) + "\n"
+        _actions_section(snap, catalog, tf),
+        _architecture_section(snap),
+        _terraform_section(snap),
+    ])
 
 
 # --- JSON and CSV -------------------------------------------------------------------------
@@ -353,50 +658,110 @@ def _json(data: Any) -> str:
 
 
 def report_json(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> dict[str, Any]:
-    """Everything: session, scan, accounts, interview, findings, matrix, assets, actions."""
+    """Everything, in the shape docs/export-schema.md documents (`schema_version`)."""
+    numbers = _numbers(snap)
     actions = []
     for a in snap.actions:
         p = decide.plan_for(catalog, a, snap.rows, tf)
-        actions.append({**a.model_dump(mode="json"), "remediation_plan": p.model_dump(
-            mode="json")})
+        actions.append({**a.model_dump(mode="json"),
+                        "matrix_rows": [numbers[i] for i in a.row_ids if i in numbers],
+                        "remediation_plan": p.model_dump(mode="json")})
     prompts = {p.id: p for p in catalog.prompts}
+    who = snap.interviewees or {}
+    by_id = {a.account_id: a for a in snap.accounts}
+    errors = snap.errors or []
+    findings = []
+    for f in snap.findings:
+        item = f.public()
+        if f.status == Status.ERROR:
+            code = error_code(f, errors)
+            item |= {"error_code": code, "hint": error_hint(code, f.message)}
+        findings.append(item)
+    changes = None
+    if snap.changes is not None and snap.previous is not None:
+        changes = {"since_scan": snap.previous.id,
+                   **{k: [f.public() for f in v] for k, v in snap.changes.items()}}
     return {
+        "schema_version": SCHEMA_VERSION,
         "session": snap.session.model_dump(mode="json", exclude={"ui_state", "last_opened"}),
+        "day": snap.day,
         "scan": snap.scan.model_dump(mode="json") if snap.scan else None,
-        "accounts": [a.model_dump(mode="json") for a in snap.accounts],
+        "accounts": [a.model_dump(mode="json") for a in sorted(
+            snap.accounts, key=lambda a: _account_order(by_id, a.account_id))],
         "interview": [{"prompt_id": k, "topic": prompts[k].topic if k in prompts else k,
                        "question": prompts[k].plain_wording if k in prompts else "",
+                       "interviewee": who.get(k, ""),
                        "answer": v["answer"], "status": v["status"]}
                       for k, v in sorted(snap.answers.items(), key=lambda kv: (
                           list(prompts).index(kv[0]) if kv[0] in prompts else len(prompts),
                           kv[0]))],
-        "findings": [f.public() for f in snap.findings],
-        "matrix": [r.model_dump(mode="json") for r in snap.rows],
+        "people": [{"id": p.id, "users": [
+            {"account_id": m.user.account_id, "user_name": m.user.user_name,
+             "email": m.user.email, "rule": m.rule, "detail": m.detail} for m in p.users]}
+            for p in snap.people or []],
+        "findings": findings,
+        "changes": changes,
+        "triage": [{"check_id": k[0], "account_id": k[1], "region": k[2],
+                    "resource_id": k[3], "mark": v["mark"], "note": v["note"]}
+                   for k, v in sorted((snap.triage or {}).items())],
+        "matrix": [{"number": numbers[r.id], **r.model_dump(mode="json")} for r in snap.rows],
         "assets": [a.model_dump(mode="json") for a in snap.assets],
         "actions": actions,
+        "decision_table": snap.table.model_dump(mode="json") if snap.table else None,
         "decisions": [d.model_dump(mode="json") for d in snap.decisions],
     }
 
 
+def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: csv_cell(row.get(k)) for k in columns})
+    return buf.getvalue()
+
+
 def findings_csv(findings: Sequence[Finding]) -> str:
     """The latest scan's findings with DESIGN.md's keys as columns."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(FINDING_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for f in findings:
-        writer.writerow({k: csv_cell(v) for k, v in f.public().items()})
-    return buf.getvalue()
+    return _csv(FINDING_COLUMNS, [f.public() for f in findings])
 
 
-def decisions_csv(lines: Sequence[DecisionLine]) -> str:
-    buf = io.StringIO()
-    fields = list(DecisionLine.model_fields)
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for d in lines:
-        row = d.model_dump(mode="json")
-        writer.writerow({k: csv_cell(row[k]) for k in fields})
-    return buf.getvalue()
+def decisions_csv(snap: Snapshot) -> str:
+    """One line per decision (the Markdown table's rows); cells with several matrix rows
+    hold one per line."""
+    assert snap.table is not None
+    return _csv(DECISION_CSV_COLUMNS, [
+        {"number": d.number, "action": d.action, "action_def": d.action_def or "",
+         "priority": d.priority, "owner": d.owner, "due": d.due, "status": d.status.value,
+         "risk": d.risk, "matrix_rows": " ".join(str(r.number) for r in d.rows),
+         "observations": "\n".join(r.observation for r in d.rows),
+         "incidents": "\n".join(dict.fromkeys(r.incident for r in d.rows)),
+         "reasons": "\n".join(dict.fromkeys(r.reason for r in d.rows)), "notes": d.notes}
+        for d in snap.table.decisions])
+
+
+def matrix_csv(snap: Snapshot) -> str:
+    out = []
+    for i, r in enumerate(snap.rows, start=1):
+        risk = r.risk
+        out.append({"number": i, "row_id": r.id, "check_id": r.check_id,
+                    "account_id": r.account_id, "observation": r.observation,
+                    "incident": r.incident, "reason": r.reason, "stride": r.stride,
+                    "asset": risk.asset if risk else "",
+                    "asset_value": risk.asset_value if risk else "", "threat": r.threat,
+                    "vulnerability": r.vulnerability, "risk": r.score, "status": r.status,
+                    "custom": int(r.custom), "edited": " ".join(r.edited)})
+    return _csv(MATRIX_CSV_COLUMNS, out)
+
+
+def actions_csv(snap: Snapshot) -> str:
+    numbers = _numbers(snap)
+    return _csv(ACTION_CSV_COLUMNS, [
+        {"action_id": a.id, "action_def": a.action_def or "", "title": a.title,
+         "status": a.status.value, "priority": a.priority, "owner": a.owner, "due": a.due,
+         "risk": a.best_risk,
+         "matrix_rows": " ".join(str(numbers[i]) for i in a.row_ids if i in numbers),
+         "notes": a.notes, "remediation": a.remediation} for a in snap.actions])
 
 
 # --- writing ------------------------------------------------------------------------------

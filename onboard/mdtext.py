@@ -33,6 +33,12 @@ def inline(text: str) -> str:
     return _INLINE.sub(r"\\\1", _clean(text))
 
 
+def one_line(text: str) -> str:
+    """User text inside a sentence or list item: whitespace (newlines too) collapsed to
+    single spaces, then escaped as `inline`; safe anywhere on a line but its start."""
+    return inline(" ".join(_clean(text).split()))
+
+
 def _line(text: str) -> str:
     escaped = inline(text.strip())
     escaped = _LINE_START.sub(r"\\\1", escaped)

@@ -26,6 +26,7 @@ from onboard.models import (
     RowResource,
     Status,
 )
+from onboard.people import Person, UserRef, parse_user_key, resolve, user_ref
 from onboard.store import Store
 
 DEFAULT_ASSET_VALUE = 2
@@ -89,23 +90,20 @@ def row_resource(f: Finding) -> RowResource:
                        terraform_address=f.terraform_address)
 
 
+def _account_label(account_id: str, account_names: dict[str, str]) -> str:
+    return account_names.get(account_id) or account_id
+
+
 def _labels(check: CheckDef | None, resources: list[RowResource],
             account_names: dict[str, str]) -> list[tuple[str, RowResource]]:
-    """A display label per resource: account-scoped checks show the account's name; an id
-    found in several accounts (a region, a user name) is qualified with the account."""
+    """A display label per resource, ordered by account name: account-scoped checks show
+    the account's name; every other label names its account ("app-server (Staging)")."""
     scope = check.scope if check else ""
-    accounts_of: dict[str, set[str]] = defaultdict(set)
-    for r in resources:
-        accounts_of[r.resource_id].add(r.account_id)
     out = []
-    for r in sorted(resources, key=lambda r: (r.account_id, r.region, r.resource_id)):
-        account = account_names.get(r.account_id) or r.account_id
-        if scope == "account":
-            label = account
-        elif len(accounts_of[r.resource_id]) > 1:
-            label = f"{r.resource_id} ({account})"
-        else:
-            label = r.resource_id
+    for r in sorted(resources, key=lambda r: (_account_label(r.account_id, account_names),
+                                              r.account_id, r.region, r.resource_id)):
+        account = _account_label(r.account_id, account_names)
+        label = account if scope == "account" else f"{r.resource_id} ({account})"
         out.append((label, r))
     return out
 
@@ -122,6 +120,86 @@ def examples_text(check: CheckDef | None, resources: list[RowResource],
     return ", ".join(shown) + (f" and {rest} more" if rest else "")
 
 
+PeopleIndex = dict[tuple[str, str], str]
+"""(account id, IAM user name) → person id, from `people.resolve` (see `people_index`)."""
+
+
+def people_index(store: Store, session_id: int, scan_id: int) -> PeopleIndex:
+    """Who each IAM user of a scan is: `people.resolve` over the scan's users (same name,
+    email tag) with the user's own mapping (the Identity Center plan's `move-user`)."""
+    return {(m.user.account_id, m.user.user_name): person.id
+            for person in people_of(store, session_id, scan_id) for m in person.users}
+
+
+def people_of(store: Store, session_id: int, scan_id: int,
+              only: set[tuple[str, str]] | None = None) -> list[Person]:
+    """The people behind a scan's IAM users (`only`: those (account, user) pairs), each
+    user with the rule that put it there."""
+    users = [user_ref(r.account_id, r.id, r.attrs.get("tags"))
+             for r in store.resources(scan_id, "iam.user")
+             if only is None or (r.account_id, r.id) in only]
+    seen = {(u.account_id, u.user_name) for u in users}
+    users += [UserRef(a, u) for a, u in sorted((only or set()) - seen)]  # no inventory row
+    mapping: dict[tuple[str, str], str] = {}
+    for edit in store.sso_edits(session_id):
+        if edit["kind"] == "move-user":
+            try:
+                mapping[parse_user_key(edit["target"])] = edit["value"]
+            except ValueError:  # a malformed stored edit: the rules decide
+                continue
+    return resolve(users, mapping)
+
+
+def _people(resources: list[RowResource], index: PeopleIndex | None
+            ) -> dict[str, list[RowResource]]:
+    """Person id → their failing users; without an index, users of one name are one."""
+    if index is None:
+        refs = [UserRef(r.account_id, r.resource_id) for r in resources]
+        index = {(m.user.account_id, m.user.user_name): p.id
+                 for p in resolve(refs) for m in p.users}
+    out: dict[str, list[RowResource]] = defaultdict(list)
+    for r in resources:
+        out[index.get((r.account_id, r.resource_id), r.resource_id.lower())].append(r)
+    return out
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _people_values(resources: list[RowResource], account_names: dict[str, str],
+                   index: PeopleIndex | None) -> dict[str, Any]:
+    """{people} "5 people (12 IAM users in 3 accounts)", {people_examples} "haruka.sato
+    (Management, Staging)", {pp:one|many} plural on the people count."""
+    people = _people(resources, index)
+    accounts = {r.account_id for r in resources}
+    phrase = (f"{_count(len(people), 'person', 'people')} "
+              f"({_count(len(resources), 'IAM user', 'IAM users')} in "
+              f"{_count(len(accounts), 'account', 'accounts')})")
+    ranked = sorted(people.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    shown = []
+    for pid, users in ranked[:MAX_EXAMPLES]:
+        names = sorted({_account_label(u.account_id, account_names) for u in users})
+        shown.append(f"{pid} ({', '.join(names)})")
+    rest = len(ranked) - len(shown)
+    return {"people": phrase, "people_count": len(people), "pp": Plural(len(people)),
+            "people_examples": ", ".join(shown) + (f" and {rest} more" if rest else "")}
+
+
+def _scope_values(resources: list[RowResource]) -> dict[str, Any]:
+    """{regions} "2 regions of 4 accounts (7 account-regions)", {accounts} "4 accounts":
+    a region-scoped finding is one account × region pair, not one region."""
+    accounts = {r.account_id for r in resources}
+    regions = {r.region for r in resources}
+    pairs = {(r.account_id, r.region) for r in resources}
+    text = (f"{_count(len(regions), 'region', 'regions')} of "
+            f"{_count(len(accounts), 'account', 'accounts')}")
+    if len(pairs) != len(regions):
+        text += f" ({len(pairs)} account-regions)"
+    return {"regions": text, "accounts": _count(len(accounts), "account", "accounts"),
+            "account_count": len(accounts), "region_count": len(regions)}
+
+
 class Plural:
     """`{p:bucket is|buckets are}` in an observation template: the first form for one,
     the second for any other count."""
@@ -135,11 +213,15 @@ class Plural:
 
 
 def generated(check_id: str, check: CheckDef | None, resources: list[RowResource],
-              account_names: dict[str, str] | None = None) -> dict[str, Any]:
-    """The catalog's text for a row: observation filled with {count}, {examples} and
-    {p:singular|plural}."""
-    shown = examples_text(check, resources, account_names)
-    values = {"count": len(resources), "examples": shown, "p": Plural(len(resources))}
+              account_names: dict[str, str] | None = None,
+              people: PeopleIndex | None = None) -> dict[str, Any]:
+    """The catalog's text for a row: observation filled with {count}, {examples},
+    {p:singular|plural}, and {people}, {people_examples}, {pp:one|many} (IAM users counted
+    as people), {regions}, {accounts} (account × region pairs counted as such)."""
+    names = account_names or {}
+    shown = examples_text(check, resources, names)
+    values = {"count": len(resources), "examples": shown, "p": Plural(len(resources)),
+              **_scope_values(resources), **_people_values(resources, names, people)}
     if check is None:
         return {"observation": f"{len(resources)} resources fail {check_id}: {shown}",
                 "incident": "", "reason": "", "stride": "", "threat": DEFAULT_SCORE,
@@ -187,6 +269,7 @@ def regenerate(store: Store, catalog: Catalog, session_id: int,
     if per_account is None:
         per_account = _current_mode(generated_rows)
     account_names = {a.account_id: a.name for a in store.accounts(session_id)}
+    people = people_index(store, session_id, scan.id)
 
     triage = store.triage(session_id)
     groups: dict[tuple[str, str], list[RowResource]] = defaultdict(list)
@@ -222,7 +305,8 @@ def regenerate(store: Store, catalog: Catalog, session_id: int,
         check_id, account_id = key
         accepted = key not in groups
         resources = groups[key] if not accepted else excluded[key]
-        gen = generated(check_id, catalog.checks.get(check_id), resources, account_names)
+        gen = generated(check_id, catalog.checks.get(check_id), resources, account_names,
+                        people)
         row = existing.get(key)
         if row is None:
             row = MatrixRow(id=0, check_id=check_id, account_id=account_id)
@@ -419,8 +503,10 @@ def reset_fields(store: Store, catalog: Catalog, session_id: int, row_id: int,
     unknown = sorted(names - set(EDITABLE_FIELDS))
     if unknown:
         raise OrientError(f"not a matrix field: {', '.join(unknown)}")
+    scan = store.latest_scan(session_id)
     gen = generated(row.check_id, catalog.checks.get(row.check_id), row.resources,
-                    {a.account_id: a.name for a in store.accounts(session_id)})
+                    {a.account_id: a.name for a in store.accounts(session_id)},
+                    people_index(store, session_id, scan.id) if scan else None)
     for name in names:
         setattr(row, name, gen[name])
     row.edited = [n for n in row.edited if n not in names]

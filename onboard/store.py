@@ -180,8 +180,22 @@ def _v6_notes(db: sqlite_utils.Database) -> None:
                               "updated": str}, pk=("session_id", "kind", "target"))
 
 
+def _v7_interviewees(db: sqlite_utils.Database) -> None:
+    """Who answered each interview prompt (the report names who was interviewed)."""
+    db.table("interviewees").create({"session_id": int, "prompt_id": str, "person": str,
+                                     "updated": str}, pk=("session_id", "prompt_id"))
+
+
+def _v8_finding_orders(db: sqlite_utils.Database) -> None:
+    """One index per order the Review screen offers, so a page of 100k findings is read in
+    index order instead of sorting them all for every page (1.6 s → a few ms)."""
+    for name, order in FINDING_ORDERS.items():
+        db.execute(f"CREATE INDEX IF NOT EXISTS idx_findings_order_{name} ON "
+                   f"findings (scan_id, {order.replace('f.', '')})")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1, _v2, _v3, _v4, _v5_sso_edits, _v6_notes]
+    _v1, _v2, _v3, _v4, _v5_sso_edits, _v6_notes, _v7_interviewees, _v8_finding_orders]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -353,7 +367,6 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             store._migrate(version)
-            store._order_indexes()
         except StoreError:
             conn.close()
             raise
@@ -369,14 +382,6 @@ class Store:
             with self.tx():
                 MIGRATIONS[step](self.db)
                 self.conn.execute(f"PRAGMA user_version = {step + 1}")
-
-    def _order_indexes(self) -> None:
-        """One index per order the Review screen offers, so a page of 100k findings is read
-        in index order instead of sorting them all for every page (1.6 s → a few ms)."""
-        with self.conn:
-            for name, order in FINDING_ORDERS.items():
-                self.conn.execute(f"CREATE INDEX IF NOT EXISTS idx_findings_order_{name} ON "
-                                  f"findings (scan_id, {order.replace('f.', '')})")
 
     def backup(self, dest: str | os.PathLike[str]) -> Path:
         """A consistent copy of the whole database at `dest` (SQLite's online backup, safe
@@ -1005,3 +1010,22 @@ class Store:
             else:
                 db.execute("DELETE FROM notes WHERE session_id = ? AND kind = ? AND "
                            "target = ?", [session_id, kind, target])
+
+    # -- who was interviewed (per prompt)
+
+    def set_interviewee(self, session_id: int, prompt_id: str, person: str) -> None:
+        """Who answered a prompt; '' forgets it."""
+        with self.tx() as db:
+            if person:
+                db.table("interviewees").upsert(
+                    {"session_id": session_id, "prompt_id": prompt_id, "person": person,
+                     "updated": now()}, pk=("session_id", "prompt_id"))
+            else:
+                db.execute("DELETE FROM interviewees WHERE session_id = ? AND prompt_id = ?",
+                           [session_id, prompt_id])
+
+    def interviewees(self, session_id: int) -> dict[str, str]:
+        """prompt id → who answered it."""
+        rows = self._rows("SELECT prompt_id, person FROM interviewees WHERE session_id = ?",
+                          [session_id])
+        return {r["prompt_id"]: r["person"] for r in rows}

@@ -251,3 +251,37 @@ class Workspace:
         if kind not in self.NOTE_KINDS:
             raise ValueError(f"notes are on a task or a row, not {kind!r}")
         self.store.set_note(self.session_id, kind, str(target), text.strip())
+
+    # -- people and interviews (the report counts people and names who was interviewed)
+
+    def set_interviewee(self, prompt_id: str, person: str) -> None:
+        """Who answered an interview prompt ('' forgets it); one line of text."""
+        name = " ".join(person.split())
+        if len(name) > 200:
+            raise ValueError("the interviewee is at most 200 characters")
+        self.store.set_interviewee(self.session_id, prompt_id, name)
+
+    def set_session_person(self, person: str) -> None:
+        """Who runs this onboarding (the report's 'Person'); '' means not set."""
+        self.store.update_session(self.session_id, person=" ".join(person.split()))
+
+    def map_user_to_person(self, user_key: str, person: str) -> None:
+        """Say which person an IAM user (`ACCOUNT/USER`) belongs to ('' gives it back to the
+        rules). The same mapping the Identity Center plan reads (its `move-user` edit); the
+        matrix observations that count people are derived again in the same transaction."""
+        from onboard.people import parse_user_key
+
+        account, user = parse_user_key(user_key)
+        scan = self.store.latest_scan(self.session_id)
+        known = {(r.account_id, r.id) for r in self.store.resources(scan.id, "iam.user")} \
+            if scan else set()
+        if (account, user) not in known:
+            raise ValueError(f"the current scan has no IAM user {user!r} in {account}")
+        name = " ".join(person.split())
+        with self.store.tx():
+            if name:
+                self.store.set_sso_edit(self.session_id, "move-user", f"{account}/{user}",
+                                        name)
+            else:
+                self.store.delete_sso_edit(self.session_id, "move-user", f"{account}/{user}")
+            self._derive_matrix()

@@ -178,7 +178,8 @@ async def test_export_writes_the_decision_table(tmp_path: Path,
         await settle(pilot)
         path = tmp_path / "onboard-decisions-acme.md"
         text = path.read_text()
-        assert text.startswith("| observation | assumed incident | reason | action |")
+        assert text.startswith("# Decision table: acme\n")
+        assert "| # | observation | assumed incident | reason | action |" in text
         assert "Use IAM roles for workloads" in text
         assert store.last_activity(app.session.id, "decisions_exported") is not None
         assert any(str(path) in n.message for n in app._notifications)

@@ -24,7 +24,7 @@ STORE_WRITERS = {
     "set_terraform_addresses", "set_triage", "add_asset", "update_asset", "delete_asset",
     "add_asset_link", "delete_asset_link", "save_matrix_row", "delete_matrix_row",
     "save_action", "delete_action", "replace_tf_resources", "set_sso_edit", "delete_sso_edit",
-    "set_note",
+    "set_interviewee", "set_note",
 }
 """Every Store method that writes."""
 SESSION_PLUMBING = {"update_session", "touch_session", "create_session"}

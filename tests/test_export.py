@@ -155,6 +155,18 @@ def sid(store: Store, cat: Catalog) -> int:
                       status="chosen", remediation="````\nrm -rf /tmp/x\n```\n")
     decide.add_action(store, cat, sid, "Buy a WAF", status="wont")
     decide.add_action(store, cat, sid, "Just an idea")
+    # the SRE's own work, with hostile text everywhere it can be typed
+    ws = Workspace(store, cat, sid)
+    ws.set_interviewee("accounts", "CTO | <b>Ken</b> `x`")
+    store.save_answer(sid, "unanswered", "", "follow-up")
+    haruka = next(f for f in store.findings(scan_id) if f.resource_id == "haruka.sato")
+    ws.set_triage(haruka, "question", "Ask <b>Ken</b> | is she *still* here?")
+    wiki = orient.add_custom_row(store, cat, sid, "Root password | in the wiki", threat=3,
+                                 vulnerability=3, incident="Takeover", reason="Shared")
+    decide.add_action(store, cat, sid, "Keep the wiki", row_ids=[wiki.id], status="wont",
+                      owner="cto <i>", notes="Moving to 1Password | next **quarter**")
+    rotate = next(a for a in decide.list_actions(store, cat, sid) if a.title.startswith("Rot"))
+    decide.update_action(store, cat, sid, rotate.id, notes="Done by `ops`\n# not a heading")
     return sid
 
 
@@ -201,8 +213,9 @@ def test_report_golden(store: Store, sid: int, cat: Catalog) -> None:
 def test_decisions_golden(store: Store, sid: int, cat: Catalog) -> None:
     text = export_mod.export(store, cat, sid, "markdown", only="decisions")
     check_golden("decisions.md", text)
-    assert text.startswith("| observation | assumed incident | reason | action |")
-    assert "Just an idea" not in text and "won't do" in text
+    assert text.startswith("# Decision table: acme \\| \\<b\\>prod\\</b\\> \\# 1\n")
+    assert "Just an idea" not in text and "Buy a WAF" not in text
+    assert "won't do: Keep the wiki" in text, "a won't-do action is an accepted risk"
 
 
 def test_report_is_valid_gfm_and_shows_user_text_as_typed(store: Store, sid: int,
@@ -216,12 +229,19 @@ def test_report_is_valid_gfm_and_shows_user_text_as_typed(store: Store, sid: int
     assert headings.count("h1") == 1
     h2 = [tokens[i + 1].content for i, t in enumerate(tokens)
           if t.type == "heading_open" and t.tag == "h2"]
-    assert h2 == ["Accounts", "Interview notes", "Findings summary", "Architecture",
-                  "Made by hand (not in Terraform)", "Risk matrix",
-                  "Information assets", "Decisions", "Remediation"]
-    assert assert_valid_tables(tokens) == 5
+    assert "<h2>Decision table: acme | &lt;b&gt;prod&lt;/b&gt; # 1</h2>" in html
+    assert h2 == ["Executive summary", r"Decision table: acme \| \<b\>prod\</b\> \# 1",
+                  "Accounts", "People with IAM users",
+                  "Interviews", "Findings by check × account", "Risk matrix",
+                  "Information assets", "Actions and remediation", "Architecture",
+                  "Made by hand (not in Terraform)"]
+    assert assert_valid_tables(tokens) == 9
     assert "Devs | share `keys` and ``more``<br>" in html
-    assert html.count("<li>") == 4, "only the session facts are a list"
+    assert "Ask &lt;b&gt;Ken&lt;/b&gt; | is she *still* here?" in html, "triage notes kept"
+    assert "CTO | &lt;b&gt;Ken&lt;/b&gt; `x`" in html, "who was interviewed"
+    assert "Moving to 1Password | next **quarter**" in html, "the won't-do note"
+    assert "Done by `ops`<br># not a heading" in html, "action notes"
+    assert "<li>Never asked: p (no notes yet)</li>" in html, "an open follow-up"
     code = [t.content for t in tokens if t.type == "fence"]
     assert "````\nrm -rf /tmp/x\n```\n" in code, "a fence longer than any backtick run"
     assert any("managed by `module.data.aws_s3_bucket.cap`" in c for c in code)
@@ -231,10 +251,11 @@ def test_report_is_valid_gfm_and_shows_user_text_as_typed(store: Store, sid: int
 
 def test_decisions_reproduce_the_talk_columns(store: Store, sid: int, cat: Catalog) -> None:
     html, tokens = render(export_mod.export(store, cat, sid, "markdown", only="decisions"))
-    assert assert_valid_tables(tokens) == 1
+    assert assert_valid_tables(tokens) == 2, "the decisions and the accepted risks"
     headers = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "th_open"]
-    assert headers[:4] == ["observation", "assumed incident", "reason", "action"]
-    assert headers[4:] == ["priority", "owner", "due", "status", "risk"]
+    assert headers[:5] == ["#", "observation", "assumed incident", "reason", "action"]
+    assert headers[5:10] == ["priority", "owner", "due", "status", "risk"]
+    assert headers[10:] == ["#", "observation", "risk", "how", "accepted by", "note"]
     assert "Turn on S3 versioning" in html and "ops|team &lt;a&gt;" in html
 
 
@@ -267,9 +288,11 @@ def test_an_empty_session_exports(tmp_path: Path, cat: Catalog, frozen: None) ->
     s = Store.open(tmp_path / "empty.db")
     sid = s.create_session("new", started="2025-01-06").id
     text = export_mod.export(s, cat, sid)
-    assert "No scan yet" in text and "No decisions yet." in text
+    assert "No scan yet" in text and "No decisions yet:" in text
+    assert "- **Person:** not set" in text, "never the OS user"
     assert assert_valid_tables(render(text)[1]) == 0
-    assert export_mod.export(s, cat, sid, only="decisions").count("\n") == 2
+    only = export_mod.export(s, cat, sid, only="decisions")
+    assert only.startswith("# Decision table: new\n") and "No decisions yet:" in only
 
 
 # --- JSON and CSV -------------------------------------------------------------------------
@@ -277,8 +300,17 @@ def test_an_empty_session_exports(tmp_path: Path, cat: Catalog, frozen: None) ->
 
 def test_json_has_everything(store: Store, sid: int, cat: Catalog) -> None:
     data = json.loads(export_mod.export(store, cat, sid, "json"))
-    assert set(data) == {"session", "scan", "accounts", "interview", "findings", "matrix",
-                         "assets", "actions", "decisions"}
+    assert data["schema_version"] == export_mod.SCHEMA_VERSION
+    assert set(data) == {"schema_version", "session", "day", "scan", "accounts", "interview",
+                         "people", "findings", "changes", "triage", "matrix", "assets", "actions",
+                         "decision_table", "decisions"}
+    assert data["triage"][0]["note"] == "Ask <b>Ken</b> | is she *still* here?"
+    assert {i["prompt_id"]: i["interviewee"] for i in data["interview"]}["accounts"] \
+        == "CTO | <b>Ken</b> `x`"
+    table = data["decision_table"]
+    assert [d["number"] for d in table["decisions"]] == [1, 2, 3]
+    assert table["accepted"][0]["by"] == "cto <i>" and table["accepted"][0]["how"] == \
+        "won't do"
     assert data["session"]["name"] == "acme | <b>prod</b> # 1"
     assert {a["source"] for a in data["accounts"]} == {"organizations", "interview"}
     assert len(data["findings"]) == 5
@@ -296,7 +328,7 @@ def test_json_has_everything(store: Store, sid: int, cat: Catalog) -> None:
     assert sso["status"] == "chosen" and sso["remediation_plan"]["resources"]
     assert data["interview"][0]["prompt_id"] == "accounts"
     only = json.loads(export_mod.export(store, cat, sid, "json", only="decisions"))
-    assert [d["action"] for d in only] == [d["action"] for d in data["decisions"]]
+    assert only == {"schema_version": export_mod.SCHEMA_VERSION, "decision_table": table}
 
 
 def test_csv_is_the_latest_scans_findings(store: Store, sid: int, cat: Catalog) -> None:
@@ -308,14 +340,24 @@ def test_csv_is_the_latest_scans_findings(store: Store, sid: int, cat: Catalog) 
     assert rows[-1]["terraform_address"] == "" and rows[-1]["resource_arn"].startswith("arn")
     decisions = list(csv.DictReader(io.StringIO(
         export_mod.export(store, cat, sid, "csv", only="decisions"))))
-    assert decisions[0]["action"] and "observation" in decisions[0]
+    assert list(decisions[0]) == list(export_mod.DECISION_CSV_COLUMNS)
+    assert [d["number"] for d in decisions] == ["1", "2", "3"]
+    for only, columns in (("matrix", export_mod.MATRIX_CSV_COLUMNS),
+                          ("actions", export_mod.ACTION_CSV_COLUMNS),
+                          ("findings", export_mod.FINDING_COLUMNS)):
+        table = list(csv.DictReader(io.StringIO(export_mod.export(store, cat, sid, "csv",
+                                                                  only=only))))
+        assert table and list(table[0]) == list(columns), only
+    actions = list(csv.DictReader(io.StringIO(export_mod.export(store, cat, sid, "csv",
+                                                                only="actions"))))
+    assert "Moving to 1Password | next **quarter**" in {a["notes"] for a in actions}
 
 
 def test_findings_csv_is_not_a_decision_export(store: Store, sid: int, cat: Catalog) -> None:
     assert export_mod.activity_of(store, cat, sid, "csv") is None
     kind, detail = export_mod.activity_of(store, cat, sid, "markdown", only="decisions") \
         or ("", {})
-    assert kind == "decisions_exported" and detail["decisions"] == 4
+    assert kind == "decisions_exported" and detail["decisions"] == 5
     export_mod.export(store, cat, sid, "markdown", only="decisions")
     assert store.last_activity(sid, "decisions_exported") is None, "an export is a pure read"
 
@@ -328,7 +370,7 @@ def test_cli_export_to_stdout_and_file(store: Store, sid: int, tmp_path: Path,
     db = str(store.path)
     assert cli.main(["export", "--only", "decisions", "--db", db]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("| observation |")
+    assert out.startswith("# Decision table: ")
     target = tmp_path / "report.md"
     assert cli.main(["export", "-o", str(target), "--db", db]) == 0
     captured = capsys.readouterr()

@@ -91,10 +91,10 @@ def test_one_row_per_failing_check_with_the_catalog_text(store: Store, sid: int,
                          "s3.bucket_public_access_block", "s3.versioning"}
     human = rows["iam.human_users"]
     check = cat.checks["iam.human_users"]
-    assert human.observation == check.observation.format(
-        count=4, examples="haruka.sato, kenji.ito, mei.tanaka and 1 more",
-        p=orient.Plural(4))
-    assert human.observation.startswith("4 developers sign in as IAM users: ")
+    assert check.observation == "{people} {pp:signs|sign} in with IAM users: {people_examples}"
+    assert human.observation == ("4 people (4 IAM users in 1 account) sign in with IAM users: "
+                                 "haruka.sato (production), kenji.ito (production), "
+                                 "mei.tanaka (production) and 1 more")
 
     assert human.incident == check.incident and human.reason == check.reason
     assert human.stride == "".join(c for c in "STRIDE" if c in check.stride)
@@ -396,9 +396,10 @@ def test_examples_count_every_resource_and_qualify_repeated_names(
                      + [fail(cat, "iam.workload_users", "only-here")])
     rows = by_check(derive(store, cat, sid))
     obs = rows["iam.human_users"].observation
-    assert obs.startswith("8 ")
-    assert obs.endswith("a (production), b (production), c (production) and 5 more")
-    assert rows["iam.workload_users"].observation.endswith(": only-here")
+    assert obs.startswith("4 people (8 IAM users in 2 accounts) sign in"), obs
+    assert obs.endswith("a (production, sandbox), b (production, sandbox), "
+                        "c (production, sandbox) and 1 more")
+    assert rows["iam.workload_users"].observation.endswith(": only-here (production)")
 
 
 # --- CLI (`onboard assets`, `onboard matrix`) ---------------------------------------------
@@ -449,7 +450,7 @@ def test_cli_matrix(run, store: Store, sid: int, cat: Catalog,
     assert "risk 18" in capsys.readouterr().out
     assert run("matrix", "list") == 0
     out = capsys.readouterr().out
-    assert "Root password in a shared wiki" in out and "developers sign in" in out
+    assert "Root password in a shared wiki" in out and "sign in with IAM users" in out
     human = by_check(orient.matrix(store, cat, sid))["iam.human_users"]
     assert run("matrix", "edit", str(human.id), "--reason", "Shared keys") == 0
     assert orient.get_row(store, cat, sid, human.id).edited == ["reason"]

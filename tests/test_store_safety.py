@@ -218,11 +218,11 @@ def test_export_on_a_full_disk_keeps_the_previous_report(
             signal.signal(signal.SIGXFSZ, old)
 
     monkeypatch.setattr(export_mod, "write_atomic", on_a_small_disk)
-    assert main(["export", "-o", str(out), "--db", str(db)]) == 2
+    assert main(["export", "-o", str(out), "--force", "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert "cannot write" in err and "unchanged" in err
     assert out.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     monkeypatch.setattr(export_mod, "write_atomic", real)
-    assert main(["export", "-o", str(out), "--db", str(db)]) == 0
+    assert main(["export", "-o", str(out), "--force", "--db", str(db)]) == 0
     assert out.read_text().startswith("#")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 
 from rich.console import Console
@@ -32,6 +31,21 @@ def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     parser.add_argument("--session", metavar="NAME", default=default,
                         help="the onboarding session to use or create "
                              "(default: the most recent one)")
+    if top:
+        add_person(parser, top=True)
+
+
+def add_person(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """--person: who runs the onboarding, stored in the session when it is created (or
+    changed when given again); never guessed from the OS user."""
+    parser.add_argument("--person", dest="session_person", metavar="NAME",
+                        default=None if top else argparse.SUPPRESS,
+                        help="who runs this onboarding (shown in reports; default: not set)")
+
+
+def session_person(args: argparse.Namespace) -> str | None:
+    value = getattr(args, "session_person", None)
+    return None if value is None else " ".join(value.split())
 
 
 def open_store(args: argparse.Namespace) -> Store:
@@ -43,29 +57,27 @@ def load_catalog(args: argparse.Namespace) -> Catalog:
 
 
 def resolve_session(store: Store, name: str | None, profile: str = "",
-                    create: bool = True) -> SessionInfo:
-    """The named session (created if missing), else the most recent, else a new one."""
+                    create: bool = True, person: str | None = None) -> SessionInfo:
+    """The named session (created if missing), else the most recent, else a new one.
+    `person` (from --person) is stored on a new session and replaces the stored one."""
     if name:
         found = store.session_by_name(name)
         if found is None:
             if not create:
                 raise UsageError(f"no session named {name!r}; `onboard sessions` lists them")
-            found = store.create_session(name, person=_person(), profile=profile)
+            found = store.create_session(name, person=person or "", profile=profile)
     else:
         found = store.latest_session()
         if found is None:
             if not create:
                 raise UsageError("no session yet; run `onboard scan` or `onboard demo` first")
-            found = store.create_session("onboarding", person=_person(), profile=profile)
+            found = store.create_session("onboarding", person=person or "",
+                                         profile=profile)
+    if person is not None and person != found.person:
+        store.update_session(found.id, person=person)
+        found = store.session(found.id)
     store.touch_session(found.id)
     return found
-
-
-def _person() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
 
 
 def console(stderr: bool = False) -> Console:

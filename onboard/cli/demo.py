@@ -9,7 +9,15 @@ from pathlib import Path
 import platformdirs
 from rich.console import Console
 
-from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import (
+    UsageError,
+    add_common,
+    add_person,
+    load_catalog,
+    open_store,
+    resolve_session,
+    session_person,
+)
 from onboard.cli.common import console as cli_console
 from onboard.cli.scan import print_summary, scan_with_progress
 from onboard.models import Account
@@ -27,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                    "summary. The demo keeps its own database (demo.db in the "
                                    "user data dir) unless --db says otherwise.")
     add_common(p)
+    add_person(p)
     p.add_argument("--headless", action="store_true",
                    help="build the org, scan it, print the summary; no TUI")
     p.set_defaults(func=run)
@@ -48,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     args.db = str(demo_db(args))
     store = open_store(args)
     catalog = load_catalog(args)
-    session = resolve_session(store, getattr(args, "session", None) or DEMO_SESSION)
+    session = resolve_session(store, getattr(args, "session", None) or DEMO_SESSION,
+                              person=session_person(args))
     console = Console(stderr=True)
     with build_in_process() as org:
         options = ScanOptions(regions=list(org.regions), emulated=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -22,10 +23,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    default="markdown",
                    help="markdown: the report (default); json / csv: the findings and "
                         "the decision table; mermaid: the architecture diagram")
-    p.add_argument("--only", choices=("decisions",), default=None,
-                   help="only the decision table")
+    p.add_argument("--only", choices=export_mod.ONLY, default=None,
+                   help="one table: the decision table, the findings, the matrix or the "
+                        "actions (CSV: one table per file; default CSV: the findings)")
     p.add_argument("-o", "--output", metavar="FILE", default=None,
-                   help="write to FILE (default: stdout)")
+                   help="write to FILE, created 0600 (default: stdout)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.set_defaults(func=run)
 
 
@@ -42,12 +45,24 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         path = Path(args.output)
-        try:
-            export_mod.write_atomic(path, text)
-        except OSError as exc:
-            raise UsageError(f"{path}: cannot write ({exc.strerror or exc}); "
-                             "the previous file, if any, is unchanged") from None
+        write_private(path, text, force=args.force)
         print(visible(path), file=sys.stderr)
     if activity is not None:  # the append-only activity log: the week plan reads it
         Workspace(store, catalog, session.id).record_export(activity[0], **activity[1])
     return 0
+
+
+def write_private(path: Path, text: str, force: bool = False) -> None:
+    """Write an export atomically (`export.write_atomic`) and 0600 (it holds the same
+    inventory as the database); refuse a path that exists unless `force`. UsageError (one
+    line) on any failure; the previous file, if any, is unchanged."""
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory; give a file name")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise UsageError(f"{path}: exists; pass --force to replace it")
+    try:
+        export_mod.write_atomic(path, text)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write ({exc.strerror or exc}); "
+                         "the previous file, if any, is unchanged") from None

@@ -18,10 +18,12 @@ from onboard.catalog import Catalog
 from onboard.cli.common import (
     UsageError,
     add_common,
+    add_person,
     load_catalog,
     open_store,
     resolve_session,
     safe,
+    session_person,
 )
 from onboard.cli.common import console as cli_console
 from onboard.models import Finding, Status
@@ -42,6 +44,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                    "session and print a summary. Exit 1 when a check could "
                                    "not run (ERROR).")
     add_common(p)
+    add_person(p)
     add_scan_options(p)
     p.add_argument("--format", choices=("table", "json"), default="table",
                    help="table: a summary for people (default); json: the scan for scripts")
@@ -107,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
                   role_name=options.role_name)
         aws.whoami()  # no usable credentials: say so before a session is created
         session = resolve_session(store, getattr(args, "session", None),
-                                  profile=args.profile or "")
+                                  profile=args.profile or "", person=session_person(args))
         result = scan_with_progress(store, session.id, catalog, options,
                                     quiet=args.format == "json", aws=aws)
     except AwsSetupError as exc:

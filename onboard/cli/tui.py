@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from onboard.cli.common import load_catalog, open_store, resolve_session
+from onboard.cli.common import load_catalog, open_store, resolve_session, session_person
 from onboard.scan import ScanOptions
 
 
@@ -12,7 +12,8 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args)
     catalog = load_catalog(args)
     profile = getattr(args, "profile", None) or ""
-    session = resolve_session(store, getattr(args, "session", None), profile=profile)
+    session = resolve_session(store, getattr(args, "session", None), profile=profile,
+                              person=session_person(args))
     from onboard.app import run_app  # textual loads only when the TUI is wanted
 
     options = ScanOptions(profile=profile or session.profile or None)
