@@ -334,14 +334,18 @@ class Store:
     # -- lifecycle
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
+    def open(cls, path: str | os.PathLike[str] | None = None, create: bool = True) -> Store:
         """Open (creating 0600 and migrating as needed) or raise StoreError, file untouched.
 
         Nothing is written before the file has been read through (quick_check) and its
-        schema version is one this onboard knows."""
+        schema version is one this onboard knows. `create=False` (read commands): a missing
+        file is an error, and no file or folder is made."""
         target = Path(path) if path else default_path()
         if target.exists():
             _check_existing(target)
+        elif not create:
+            raise StoreError(f"{target}: no onboard database here yet; run `onboard demo` or "
+                             "`onboard scan` first, or pass --db")
         else:
             _create_file(target)
         try:

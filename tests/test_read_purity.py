@@ -148,3 +148,14 @@ def test_opening_every_screen_writes_nothing(tmp_path: Path) -> None:
 
     asyncio.run(visit())
     assert dump(store.path) == before, "opening a screen changed the database"
+
+
+@pytest.mark.parametrize("argv", READ_COMMANDS, ids=" ".join)
+def test_read_commands_make_no_file_or_folder(argv: list[str], tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nowhere" / "x.db"
+    code = main(["--db", str(missing), *argv])
+    err = capsys.readouterr().err
+    assert code in (0, 2)
+    assert "Traceback" not in err and (code == 0 or err.count("\n") == 1)
+    assert not missing.parent.exists(), f"`onboard {' '.join(argv)}` made {missing.parent}"

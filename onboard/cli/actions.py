@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     elif not args.ids:
         raise UsageError("`onboard actions choose` needs an ID: a suggested action id "
                          "(see `onboard actions suggest`), an action number, or 'all'")
-    store = open_store(args)
+    store = open_store(args, create=False)
     catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None), create=False)
     rows = orient.matrix(store, catalog, session.id)
@@ -188,7 +188,7 @@ def _fix(args: argparse.Namespace) -> int:
         raise UsageError(f"{', '.join(given)} only go with `onboard actions choose`")
     if args.verb == "terraform" and not args.output:
         raise UsageError("`onboard actions terraform` needs -o DIR (the bundle is a directory)")
-    store = open_store(args)
+    store = open_store(args, create=False)
     catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None), create=False)
     _no_scan_hint(store, session.id, session.name)

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("`onboard assets add` needs --value 1, 2 or 3")
     if args.verb in ("link", "unlink") and not args.links:
         raise UsageError(f"`onboard assets {args.verb}` needs at least one LINK")
-    store = open_store(args)
+    store = open_store(args, create=args.verb == "add")
     session = resolve_session(store, getattr(args, "session", None),
                               create=args.verb == "add")
     ws = Workspace(store, load_catalog(args), session.id)

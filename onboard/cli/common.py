@@ -48,8 +48,9 @@ def session_person(args: argparse.Namespace) -> str | None:
     return None if value is None else " ".join(value.split())
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    return Store.open(getattr(args, "db", None))
+def open_store(args: argparse.Namespace, create: bool = True) -> Store:
+    """The database; read commands pass create=False so they never make a file or folder."""
+    return Store.open(getattr(args, "db", None), create=create)
 
 
 def load_catalog(args: argparse.Namespace) -> Catalog:

@@ -53,7 +53,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = open_store(args)
+    store = open_store(args, create=False)
     catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None), create=False)
     changes = {n: getattr(args, n) for n in orient.EDITABLE_FIELDS

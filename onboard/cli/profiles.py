@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = open_store(args)
+    store = open_store(args, create=False)
     session = resolve_session(store, getattr(args, "session", None), create=False)
     accounts = [a for a in store.accounts(session.id) if a.access != "denied"]
     if not accounts:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from rich.table import Table
 
 from onboard import week
 from onboard.cli.common import add_common, cell, load_catalog, open_store, safe
 from onboard.cli.common import console as cli_console
+from onboard.store import default_path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,10 +22,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = open_store(args)
+    console = cli_console()
+    path = Path(getattr(args, "db", None) or default_path())
+    if not path.exists():  # a read command makes no file or folder
+        console.print("No sessions yet. `onboard demo` tries the app on an emulated org; "
+                      "`onboard` starts your own.")
+        return 0
+    store = open_store(args, create=False)
     catalog = load_catalog(args)
     sessions = store.sessions()
-    console = cli_console()
     if not sessions:
         console.print("No sessions yet. `onboard demo` tries the app on an emulated org; "
                       "`onboard` starts your own.")

@@ -106,7 +106,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace) -> tuple[Store, int]:
-    store = open_store(args)
+    store = open_store(args, create=False)
     session = resolve_session(store, getattr(args, "session", None), create=False)
     return store, session.id
 
