@@ -17,7 +17,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "backup; safe while the app is open), created 0600. check: a full "
                     "integrity check, read-only: a damaged file is left exactly as it is.")
     add_common(p)
-    p.add_argument("verb", choices=("backup", "check"))
+    p.add_argument("verb", choices=("backup", "check"),
+                   help="backup PATH: a consistent copy (SQLite's online backup); check: "
+                        "read the whole file and say whether it is sound")
     p.add_argument("path", nargs="?", metavar="PATH", help="with backup: the copy to write")
     p.set_defaults(func=run)
 

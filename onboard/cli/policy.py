@@ -7,7 +7,7 @@ import re
 
 from onboard.aws import audit_role
 from onboard.aws.guard import DEFAULT_ROLE_NAME, iam_policy_json
-from onboard.cli.common import UsageError, add_common
+from onboard.cli.common import UsageError
 
 ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
 
@@ -20,9 +20,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "cloudformation / terraform: also the read-only audit role for every "
                     "member account (SecurityAudit + ViewOnlyAccess + this policy, trusted "
                     "by the scanning principal), deployed with a StackSet.")
-    add_common(p)
+    # no --db / --session: the policy comes from the collectors' declarations alone
     p.add_argument("--format", choices=("json", "cloudformation", "terraform"),
-                   default="json")
+                   default="json",
+                   help="json (default): the policy; cloudformation / terraform: also the "
+                        "read-only audit role for StackSets")
     p.add_argument("--role-name", default=None,
                    help="the role scans assume in member accounts (default: "
                         f"{DEFAULT_ROLE_NAME} for json, {audit_role.AUDIT_ROLE_NAME} for "
