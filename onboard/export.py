@@ -441,6 +441,7 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
     errors_list = snap.errors or []
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     errors: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    skipped: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     checks_seen: set[str] = set()
     for f in snap.findings:
         checks_seen.add(f.check_id)
@@ -448,12 +449,16 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
             counts[f.check_id][f.account_id] += 1
         elif f.status == Status.ERROR:
             errors[f.check_id][f.account_id].append(f)
+        elif f.status == Status.SKIPPED:
+            skipped[f.check_id][f.account_id].append(f)
     total = {s: sum(1 for f in snap.findings if f.status == s) for s in Status}
     out.append(f"Scan #{snap.scan.id}: {total[Status.FAIL]} FAIL, {total[Status.ERROR]} "
                f"ERROR, {total[Status.PASS]} PASS, {total[Status.SKIPPED]} SKIPPED over "
                f"{len(checks_seen)} checks. Cells count FAIL findings; `err` names the AWS "
                "error code of a check that could not run there (why, below the table).")
-    flagged = sorted(set(counts) | set(errors), key=lambda c: (
+    # a check flagged by FAIL, ERROR or SKIPPED is in the table: only a check that PASSed
+    # wherever it ran may be summed up as "passed"
+    flagged = sorted(set(counts) | set(errors) | set(skipped), key=lambda c: (
         -(catalog.checks[c].severity.rank if c in catalog.checks else 0), c))
     if not flagged:
         return [*out, "", "Every check passed."]
@@ -470,7 +475,8 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
             n, errs = counts[check_id].get(a, 0), errors[check_id].get(a, [])
             codes = sorted({error_code(f, errors_list) for f in errs})
             err = f"err: {', '.join(codes)}" if errs else ""
-            cells.append(md.cell(" ".join(x for x in (str(n) if n else "", err) if x)))
+            skip = "skipped" if skipped[check_id].get(a) else ""
+            cells.append(md.cell(" ".join(x for x in (str(n) if n else "", err, skip) if x)))
         body.append([md.cell(check_id), md.cell(check.severity.value if check else ""),
                      *cells, str(sum(counts[check_id].values()))])
     passing = len(checks_seen - set(flagged))
@@ -490,6 +496,17 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
                  f"{md.one_line(', '.join(sorted(where)))}."
                  for (check_id, code, hint), where in sorted(why.items())]
         out += ["", "**Why checks errored:**", "", *lines]
+    skip_why: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for check_id in sorted(skipped):
+        for account_id, found in skipped[check_id].items():
+            for f in found:
+                skip_why[(check_id, f.message)].append(
+                    f"{_account_label(by_id, account_id)} {f.region}")
+    if skip_why:
+        lines = [f"- `{check_id}` — {md.one_line(message)}. Where: "
+                 f"{md.one_line(', '.join(sorted(where)))}."
+                 for (check_id, message), where in sorted(skip_why.items())]
+        out += ["", "**Why checks were skipped (not checked, so not passed):**", "", *lines]
     out += _triage_lines(snap, by_id)
     return out
 
