@@ -23,13 +23,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     console = cli_console()
+    catalog = load_catalog(args)  # a broken checklist is said even before any session
     path = Path(getattr(args, "db", None) or default_path())
     if not path.exists():  # a read command makes no file or folder
         console.print("No sessions yet. `onboard demo` tries the app on an emulated org; "
                       "`onboard` starts your own.")
         return 0
     store = open_store(args, create=False)
-    catalog = load_catalog(args)
     sessions = store.sessions()
     if not sessions:
         console.print("No sessions yet. `onboard demo` tries the app on an emulated org; "
