@@ -204,25 +204,24 @@ def _cache_client_classes() -> None:
     models: dict[tuple[str, str | None], Any] = {}
     lock = threading.Lock()
 
-    def cached_class(self: Any, service_name: str, service_model: Any) -> type:
-        key = (service_name, service_model.api_version)
+    def memo(cache: dict[Any, Any], key: Any, make: Any) -> Any:
+        """Build once per key; built outside the lock, the first one stored wins."""
         with lock:
-            cls = classes.get(key)
-        if cls is None:
-            cls = original_class(self, service_name, service_model)
+            found = cache.get(key)
+        if found is None:
+            built = make()
             with lock:
-                cls = classes.setdefault(key, cls)
+                found = cache.setdefault(key, built)
+        return found
+
+    def cached_class(self: Any, service_name: str, service_model: Any) -> type:
+        cls: type = memo(classes, (service_name, service_model.api_version),
+                         lambda: original_class(self, service_name, service_model))
         return cls
 
     def cached_model(self: Any, service_name: str, api_version: str | None = None) -> Any:
-        key = (service_name, api_version)
-        with lock:
-            model = models.get(key)
-        if model is None:
-            model = original_model(self, service_name, api_version)
-            with lock:
-                model = models.setdefault(key, model)
-        return model
+        return memo(models, (service_name, api_version),
+                    lambda: original_model(self, service_name, api_version))
 
     creator._create_client_class = cached_class  # type: ignore[method-assign]
     creator._load_service_model = cached_model  # type: ignore[method-assign]
