@@ -28,6 +28,7 @@ from onboard.scan import Progress, ScanOptions, ScanResult, run_scan
 from onboard.screens import SCREENS, spec
 from onboard.screens.base import OnboardScreen
 from onboard.screens.commands import OnboardCommands
+from onboard.screens.speak import speak_bindings
 from onboard.store import Store
 from onboard.textsafe import visible
 from onboard.workspace import Workspace
@@ -137,6 +138,7 @@ class OnboardApp(App[int]):
     def __init__(self, store: Store, catalog: Catalog, session: SessionInfo,
                  options: ScanOptions | None = None, demo: bool = False, profile: str = "",
                  scan_fn: ScanFn = run_scan) -> None:
+        speak_bindings()  # the footer and the keys panel in the language being spoken
         super().__init__()
         self.store = store
         self.catalog = catalog

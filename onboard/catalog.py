@@ -45,6 +45,7 @@ class Catalog:
     prompts: list[InterviewPrompt]
     checks: dict[str, CheckDef]
     actions: dict[str, ActionDef]
+    lang: str = "en"
     tasks: dict[str, Task] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -129,8 +130,10 @@ def _unique(path: Path, key: str, ids: list[str]) -> None:
         seen.add(ident)
 
 
-def load(directory: str | os.PathLike[str] | None = None) -> Catalog:
-    """Read and validate all three files; raise CatalogError with a one-line message."""
+def load(directory: str | os.PathLike[str] | None = None, lang: str = "en") -> Catalog:
+    """Read and validate all three files; raise CatalogError with a one-line message.
+    With `lang` other than English, the translations in `<directory>/<lang>/*.yaml` are laid
+    over the English by id (`onboard.translations`); what they leave out stays English."""
     root = resolve_dir(directory)
     if not root.is_dir():
         raise CatalogError(f"{root}: checklists folder not found")
@@ -162,16 +165,27 @@ def load(directory: str | os.PathLike[str] | None = None) -> Catalog:
             if answered not in check_ids:
                 raise CatalogError(f"{checks_path}: actions.{a.id}.answers: unknown check "
                                    f"'{answered}'")
-    return Catalog(
+    english = Catalog(
         directory=root,
         days=sorted(days, key=lambda d: d.day),
         prompts=prompts,
         checks={c.id: c for c in checks},
         actions={a.id: a for a in actions},
     )
+    if lang == "en":
+        return english
+    from onboard.translations import translated
+
+    return translated(english, lang, _overlay_files(root / lang))
+
+
+def _overlay_files(folder: Path) -> list[tuple[Path, Any]]:
+    if not folder.is_dir():
+        return []
+    return [(path, _read_yaml(path)) for path in sorted(folder.glob("*.yaml"))]
 
 
 @cache
-def shipped() -> Catalog:
+def shipped(lang: str = "en") -> Catalog:
     """The catalog that ships with onboard (cached; used where no --checklists is given)."""
-    return load(default_dir())
+    return load(default_dir(), lang)

@@ -233,6 +233,8 @@ class SessionInfo(BaseModel):
     current_day: int = 1
     last_opened: str = ""
     ui_state: dict[str, Any] = Field(default_factory=dict)
+    lang: str = Field(default="", description="The language the session was started in "
+                      "('' when it predates languages).")
 
 
 class ScanInfo(BaseModel):

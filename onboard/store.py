@@ -194,8 +194,15 @@ def _v8_finding_orders(db: sqlite_utils.Database) -> None:
                    f"findings (scan_id, {order.replace('f.', '')})")
 
 
+def _v9_session_language(db: sqlite_utils.Database) -> None:
+    """The language a session was started in ('' for sessions from before: the locale
+    decides for them)."""
+    db.execute("ALTER TABLE sessions ADD COLUMN lang TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1, _v2, _v3, _v4, _v5_sso_edits, _v6_notes, _v7_interviewees, _v8_finding_orders]
+    _v1, _v2, _v3, _v4, _v5_sso_edits, _v6_notes, _v7_interviewees, _v8_finding_orders,
+    _v9_session_language]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -462,9 +469,10 @@ class Store:
     # -- sessions
 
     def create_session(self, name: str, person: str = "", profile: str = "",
-                       started: str | None = None) -> SessionInfo:
+                       started: str | None = None, lang: str = "") -> SessionInfo:
         with self.tx() as db:
             db.table("sessions").insert({"name": name, "person": person, "profile": profile,
+                                   "lang": lang,
                                    "started": started or datetime.now(UTC).date().isoformat(),
                                    "current_day": 1, "last_opened": now(),
                                    "ui_state": "{}", "events": "[]"})
@@ -475,7 +483,7 @@ class Store:
     def _session(self, row: dict[str, Any]) -> SessionInfo:
         return SessionInfo(id=row["id"], name=row["name"], person=row["person"] or "",
                            profile=row["profile"] or "", started=row["started"],
-                           current_day=row["current_day"] or 1,
+                           current_day=row["current_day"] or 1, lang=row.get("lang") or "",
                            last_opened=row["last_opened"] or "",
                            ui_state=json.loads(row["ui_state"] or "{}"))
 
@@ -498,7 +506,7 @@ class Store:
         return found[0] if found else None
 
     def update_session(self, session_id: int, **fields: Any) -> None:
-        allowed = {"person", "profile", "current_day", "ui_state", "started"}
+        allowed = {"person", "profile", "current_day", "ui_state", "started", "lang"}
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"cannot update session fields {sorted(bad)}")

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from onboard import __version__
+from onboard import __version__, i18n
 from onboard.catalog import ENV_VAR as CHECKLISTS_ENV
 from onboard.catalog import CatalogError
 from onboard.cli import (
@@ -78,7 +78,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _lang_arg(argv: Sequence[str]) -> str | None:
+    """--lang from the command line before parsing it, so the help is in that language."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith("--lang="):
+            found = arg.split("=", 1)[1]
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        i18n.start(_lang_arg(argv))
+    except i18n.LanguageError as exc:
+        print(f"onboard: error: {exc}", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "checklists", None):

@@ -80,8 +80,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("`onboard actions choose` needs an ID: a suggested action id "
                          "(see `onboard actions suggest`), an action number, or 'all'")
     store = open_store(args, create=False)
-    catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None), create=False)
+    catalog = load_catalog(args)
     rows = orient.matrix(store, catalog, session.id)
     console = cli_console()
     try:
@@ -189,8 +189,8 @@ def _fix(args: argparse.Namespace) -> int:
     if args.verb == "terraform" and not args.output:
         raise UsageError("`onboard actions terraform` needs -o DIR (the bundle is a directory)")
     store = open_store(args, create=False)
-    catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None), create=False)
+    catalog = load_catalog(args)
     _no_scan_hint(store, session.id, session.name)
     try:
         rows = orient.matrix(store, catalog, session.id)

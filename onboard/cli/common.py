@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from onboard import catalog as catalog_mod
+from onboard import i18n
 from onboard.catalog import Catalog
 from onboard.models import SessionInfo
 from onboard.store import Store
@@ -29,8 +30,12 @@ def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
                         help="a team's edited copy of the checklists folder "
                              "(env ONBOARD_CHECKLISTS)")
     parser.add_argument("--session", metavar="NAME", default=default,
-                        help="the onboarding session to use or create "
-                             "(default: the most recent one)")
+                        help=i18n._("the onboarding session to use or create "
+                                    "(default: the most recent one)"))
+    parser.add_argument("--lang", metavar="LANG", default=default,
+                        choices=None, help=i18n._(
+                            "language: ja or en (env ONBOARD_LANG; default: the session's "
+                            "language, else the locale)"))
     if top:
         add_person(parser, top=True)
 
@@ -54,7 +59,9 @@ def open_store(args: argparse.Namespace, create: bool = True) -> Store:
 
 
 def load_catalog(args: argparse.Namespace) -> Catalog:
-    return catalog_mod.load(getattr(args, "checklists", None))
+    """The checklists in the language being spoken (load it after `resolve_session`, which
+    adopts the session's language)."""
+    return catalog_mod.load(getattr(args, "checklists", None), i18n.current())
 
 
 def resolve_session(store: Store, name: str | None, profile: str = "",
@@ -66,18 +73,20 @@ def resolve_session(store: Store, name: str | None, profile: str = "",
         if found is None:
             if not create:
                 raise UsageError(f"no session named {name!r}; `onboard sessions` lists them")
-            found = store.create_session(name, person=person or "", profile=profile)
+            found = store.create_session(name, person=person or "", profile=profile,
+                                         lang=i18n.current())
     else:
         found = store.latest_session()
         if found is None:
             if not create:
                 raise UsageError("no session yet; run `onboard scan` or `onboard demo` first")
             found = store.create_session("onboarding", person=person or "",
-                                         profile=profile)
+                                         profile=profile, lang=i18n.current())
     if person is not None and person != found.person:
         store.update_session(found.id, person=person)
         found = store.session(found.id)
     store.touch_session(found.id)
+    i18n.adopt(found.lang)
     return found
 
 

@@ -56,9 +56,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"the demo needs moto: pip install 'onboard[demo]' ({exc})") from None
     args.db = str(demo_db(args))
     store = open_store(args)
-    catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None) or DEMO_SESSION,
                               person=session_person(args))
+    catalog = load_catalog(args)
     console = Console(stderr=True)
     with build_in_process() as org:
         options = ScanOptions(regions=list(org.regions), emulated=True)

@@ -34,8 +34,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = open_store(args, create=False)
-    catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None), create=False)
+    catalog = load_catalog(args)
     try:
         text = export_mod.export(store, catalog, session.id, args.format, args.only)
     except export_mod.ExportError as exc:

@@ -54,8 +54,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = open_store(args, create=False)
-    catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None), create=False)
+    catalog = load_catalog(args)
     changes = {n: getattr(args, n) for n in orient.EDITABLE_FIELDS
                if getattr(args, n, None) is not None}
     console = cli_console()

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from onboard import i18n
 from onboard.aws.session import EXPIRED_CODES, Aws, AwsSetupError
 from onboard.aws.session import _login_hint as login_hint
 from onboard.catalog import Catalog
@@ -111,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         aws.whoami()  # no usable credentials: say so before a session is created
         session = resolve_session(store, getattr(args, "session", None),
                                   profile=args.profile or "", person=session_person(args))
+        if catalog.lang != i18n.current():  # the session speaks another language
+            catalog = load_catalog(args)
         result = scan_with_progress(store, session.id, catalog, options,
                                     quiet=args.format == "json", aws=aws)
     except AwsSetupError as exc:

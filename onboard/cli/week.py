@@ -29,8 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = open_store(args, create=False)
-    catalog = load_catalog(args)
     session = resolve_session(store, getattr(args, "session", None), create=False)
+    catalog = load_catalog(args)
     states = week.task_states(catalog, store, session.id)
     day = week.current_day(catalog, store, session.id, states)
     if args.format == "json":
