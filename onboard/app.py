@@ -7,22 +7,24 @@ from thread workers and hands typed messages to the screens.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from onboard import guide, week
 from onboard.catalog import Catalog
+from onboard.i18n import N_, _
 from onboard.models import Account, SessionInfo
 from onboard.scan import Progress, ScanOptions, ScanResult, run_scan
 from onboard.screens import SCREENS, spec
@@ -118,17 +120,17 @@ class OnboardApp(App[int]):
     CSS_PATH = "screens/app.tcss"
     COMMANDS: ClassVar = App.COMMANDS | {OnboardCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "continue_task", "Continue", id="continue",
-                tooltip="Go to the screen of the first open task of the week"),
-        Binding("question_mark", "help", "Help", key_display="?", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("X", "export_report", "Export the full report", key_display="X",
+        Binding("c", "continue_task", N_("Continue"), id="continue",
+                tooltip=N_("Go to the screen of the first open task of the week")),
+        Binding("question_mark", "help", N_("Help"), key_display="?", id="help"),
+        Binding("q", "quit", N_("Quit"), id="quit"),
+        Binding("X", "export_report", N_("Export the full report"), key_display="X",
                 id="export-report", show=False),
         *_nav_bindings(),
     ]
 
     session_name: reactive[str] = reactive("")
-    identity: reactive[str] = reactive("not scanned yet")
+    identity: reactive[str] = reactive(N_("not scanned yet"))
     day: reactive[int] = reactive(1)
     scan_status: reactive[str] = reactive("")
     scanning: reactive[bool] = reactive(False)
@@ -140,6 +142,7 @@ class OnboardApp(App[int]):
                  scan_fn: ScanFn = run_scan) -> None:
         speak_bindings()  # the footer and the keys panel in the language being spoken
         super().__init__()
+        self._speak_palette_binding()
         self.store = store
         self.catalog = catalog
         self.session = session
@@ -155,6 +158,27 @@ class OnboardApp(App[int]):
         self._screens: dict[str, OnboardScreen] = {}
         self._save_timer: Timer | None = None
         self.session_name = session.name
+
+    # -- Textual's own words: the palette's key, its placeholder and its system commands
+
+    def _speak_palette_binding(self) -> None:
+        """Textual adds the ctrl+p binding to each app in English; say it in the language
+        being spoken (the footer shows it on the right)."""
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=_(PALETTE_WORDS.get(b.description, b.description)),
+                        tooltip=_(PALETTE_WORDS.get(b.tooltip, b.tooltip)))
+                if b.action == "command_palette" else b for b in bindings]
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"),
+                                            id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands (Theme, Quit, Keys…) with their titles and help translated."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
 
     # -- start and navigation
 
@@ -186,8 +210,8 @@ class OnboardApp(App[int]):
 
     def go(self, screen_id: str) -> None:
         if spec(screen_id) is None:
-            self.notify(f"The {screen_id!r} screen is not in this version of onboard.",
-                        severity="warning")
+            self.notify(_("The {screen} screen is not in this version of onboard.").format(
+                screen=repr(screen_id)), severity="warning")
             return
         if self.current_mode != screen_id:
             self.switch_mode(screen_id)
@@ -200,9 +224,10 @@ class OnboardApp(App[int]):
         snap = self.snapshot
         nxt = next((s for s in snap.states if not s.done), None) if snap else None
         if nxt is None:
-            self.notify("Every task of the week is done. Well done!")
+            self.notify(_("Every task of the week is done. Well done!"))
             return
-        self.notify(f"Next: {nxt.task.title}", title=f"Day {nxt.day}")
+        self.notify(_("Next: {task}").format(task=nxt.task.title),
+                    title=_("Day {n}").format(n=nxt.day))
         if nxt.task.screen:
             self.remember(task=nxt.task.id)
             self.go(nxt.task.screen)
@@ -273,11 +298,12 @@ class OnboardApp(App[int]):
         if activity is not None:
             Workspace(self.store, self.catalog, session_id).record_export(activity[0],
                                                                           **activity[1])
-        self.post(Exported(path, "Decision table" if only else "Full report"))
+        self.post(Exported(path, N_("Decision table") if only else N_("Full report")))
 
     def on_exported(self, message: Exported) -> None:
-        self.notify(f"{message.what} written to {visible(message.path)}", title="Exported",
-                    timeout=10, markup=False)
+        self.notify(_("{what} written to {path}").format(what=_(message.what),
+                                                         path=visible(message.path)),
+                    title=_("Exported"), timeout=10, markup=False)
         self.refresh_week()
         if "actions" in self._screens:
             self._screens["actions"].reload()
@@ -384,11 +410,11 @@ class OnboardApp(App[int]):
 
     def action_run_scan(self) -> None:
         if self.scanning:
-            self.notify("A scan is already running (Esc on Review cancels it).")
+            self.notify(_("A scan is already running (Esc on Review cancels it)."))
             return
         self.cancel_event = threading.Event()
         self.scanning = True
-        self.scan_status = "scan starting"
+        self.scan_status = _("scan starting")
         self.progress = Progress("identity", 0, 1, "starting")
         self._scan(self.cancel_event)
 
@@ -396,9 +422,9 @@ class OnboardApp(App[int]):
         if not self.scanning:
             return
         self.cancel_event.set()
-        self.scan_status = "scan stopping"
-        self.notify("Stopping the scan after the running collectors; "
-                    "what was collected is kept.")
+        self.scan_status = _("scan stopping")
+        self.notify(_("Stopping the scan after the running collectors; "
+                      "what was collected is kept."))
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def _scan(self, cancel: threading.Event) -> None:
@@ -426,16 +452,17 @@ class OnboardApp(App[int]):
 
     def _scan_ended(self) -> None:
         self.scanning = False
-        if not self.cancel_event.is_set() or self.scan_status == "scan stopping":
+        if not self.cancel_event.is_set() or self.scan_status == _("scan stopping"):
             self.scan_status = ""
 
     def on_scan_progress(self, message: ScanProgress) -> None:
         p = message.progress
         self.progress = p
         if p.phase == "collect" and p.total:
-            self.scan_status = f"scanning {100 * p.done // p.total}%"
+            self.scan_status = _("scanning {percent}%").format(percent=100 * p.done // p.total)
         elif p.phase != "done":
-            self.scan_status = f"scan: {p.phase}"
+            self.scan_status = _("scan: {phase}").format(phase=_(SCAN_PHASES.get(p.phase,
+                                                                                 p.phase)))
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         result = message.result
@@ -443,9 +470,11 @@ class OnboardApp(App[int]):
         self.scanning = False
         self.scan_status = ""
         fails = sum(1 for f in result.findings if f.status.value == "FAIL")
-        word = "Scan complete" if result.status == "complete" else "Scan stopped early"
-        self.notify(f"{word}: {len(result.accounts)} accounts, {fails} failing checks, "
-                    f"{len(result.new)} new, {len(result.fixed)} fixed.",
+        word = _("Scan complete") if result.status == "complete" else _("Scan stopped early")
+        self.notify(_("{word}: {accounts} accounts, {fails} failing checks, {new} new, "
+                      "{fixed} fixed.").format(word=word, accounts=len(result.accounts),
+                                               fails=fails, new=len(result.new),
+                                               fixed=len(result.fixed)),
                     severity="information" if result.status == "complete" else "warning")
         self.refresh_week()
         for screen in self._screens.values():
@@ -473,7 +502,8 @@ class OnboardApp(App[int]):
         self.post(AccountsChanged(account.account_id))
 
     def on_accounts_changed(self, message: AccountsChanged) -> None:
-        self.notify(f"Account {message.account_id} saved; it is on Discovery.")
+        self.notify(_("Account {account} saved; it is on Discovery.").format(
+            account=message.account_id))
         if "discovery" in self._screens:
             self._screens["discovery"].reload()
 
@@ -510,7 +540,7 @@ class OnboardApp(App[int]):
         for screen in self._screens.values():
             screen.reload()
         self.go(self.ui_state.screen if spec(self.ui_state.screen) else "week")
-        self.notify(f"Switched to session {session.name!r}.")
+        self.notify(_("Switched to session {name}.").format(name=repr(session.name)))
 
     # -- the one place worker failures become visible
 
@@ -522,9 +552,9 @@ class OnboardApp(App[int]):
                 self.scanning = False
                 self.scan_status = ""
                 self.progress = None
-            self.notify(failure_text(error), title=FAILURE_TITLES.get(
-                worker.group, f"{worker.group or worker.name} failed"),
-                severity="error", timeout=STAY)
+            title = (_(FAILURE_TITLES[worker.group]) if worker.group in FAILURE_TITLES
+                     else _("{what} failed").format(what=worker.group or worker.name))
+            self.notify(failure_text(error), title=title, severity="error", timeout=STAY)
         elif event.state == WorkerState.CANCELLED and worker.group == "scan":
             self.scanning = False
 
@@ -532,15 +562,34 @@ class OnboardApp(App[int]):
 STAY = 24 * 3600.0
 """A failure stays on screen until it is clicked away."""
 
-FAILURE_TITLES = {"scan": "The scan failed", "export": "The export failed",
-                  "week-write": "The task was not saved", "accounts": "The account was not saved"}
+FAILURE_TITLES = {"scan": N_("The scan failed"), "export": N_("The export failed"),
+                  "week-write": N_("The task was not saved"),
+                  "accounts": N_("The account was not saved")}
+
+SCAN_PHASES = {"identity": N_("identity"), "accounts": N_("accounts"),
+               "collect": N_("collect"), "evaluate": N_("evaluate"), "done": N_("done")}
+"""The scan's phases (codes in Progress) as the top bar names them."""
+
+PALETTE_WORDS = {"palette": N_("palette"),
+                 "Open the command palette": N_("Open the command palette")}
+SYSTEM_COMMANDS = (
+    N_("Theme"), N_("Change the current theme"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"), N_("Show help for the focused widget and a summary of available keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"), N_("Maximize the focused widget"),
+    N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+)
+"""Textual's own palette commands (App.get_system_commands), marked so they are translated
+(Quit is an onboard binding too)."""
 
 
 def failure_text(error: BaseException | None) -> str:
     """What went wrong in the user's words: the error's own message, never a class name."""
     text = " ".join(str(error or "").split())
     if not text:
-        return "Something went wrong and onboard could not say what; nothing was lost."
+        return _("Something went wrong and onboard could not say what; nothing was lost.")
     return text
 
 

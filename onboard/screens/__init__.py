@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from onboard.i18n import N_, _
 from onboard.models import Phase
 
 if TYPE_CHECKING:
@@ -94,24 +95,25 @@ def _sso() -> OnboardScreen:
 # shadow the app's, so a mnemonic must be free on every screen (a, e, f, j, k, l, m, n,
 # o, r, s, u, x, y are screen keys somewhere).
 SCREENS: tuple[ScreenSpec, ...] = (
-    ScreenSpec("week", "Week", "1", "w", Phase.OBSERVE, _week,
-               "the plan for the week: what to do today"),
-    ScreenSpec("discovery", "Discovery", "2", "d", Phase.OBSERVE, _discovery,
-               "every AWS account, including the ones nobody mentioned", "Accts"),
-    ScreenSpec("interviews", "Interviews", "3", "i", Phase.OBSERVE, _interviews,
-               "questions for the person who knows the AWS setup", "Intv"),
-    ScreenSpec("review", "Review", "4", "v", Phase.OBSERVE, _review,
-               "scan the accounts and read the findings"),
-    ScreenSpec("architecture", "Architecture", "5", "h", Phase.OBSERVE, _architecture,
-               "the architecture as a tree; import Terraform state here", "Arch"),
-    ScreenSpec("assets", "Assets", "6", "b", Phase.ORIENT, _assets,
-               "the information assets: what would hurt if it leaked or was lost"),
-    ScreenSpec("matrix", "Matrix", "7", "t", Phase.ORIENT, _matrix,
-               "observation → assumed incident → reason, ranked by risk"),
-    ScreenSpec("actions", "Actions", "8", "p", Phase.DECIDE, _actions,
-               "choose actions for the risky rows; the plan and the decision table", "Acts"),
-    ScreenSpec("sso", "Identity Center", "9", None, Phase.DECIDE, _sso,
-               "the IAM Identity Center plan: people, groups, permission sets", "SSO"),
+    ScreenSpec("week", N_("Week"), "1", "w", Phase.OBSERVE, _week,
+               N_("the plan for the week: what to do today")),
+    ScreenSpec("discovery", N_("Discovery"), "2", "d", Phase.OBSERVE, _discovery,
+               N_("every AWS account, including the ones nobody mentioned"), N_("Accts")),
+    ScreenSpec("interviews", N_("Interviews"), "3", "i", Phase.OBSERVE, _interviews,
+               N_("questions for the person who knows the AWS setup"), N_("Intv")),
+    ScreenSpec("review", N_("Review"), "4", "v", Phase.OBSERVE, _review,
+               N_("scan the accounts and read the findings")),
+    ScreenSpec("architecture", N_("Architecture"), "5", "h", Phase.OBSERVE, _architecture,
+               N_("the architecture as a tree; import Terraform state here"), N_("Arch")),
+    ScreenSpec("assets", N_("Assets"), "6", "b", Phase.ORIENT, _assets,
+               N_("the information assets: what would hurt if it leaked or was lost")),
+    ScreenSpec("matrix", N_("Matrix"), "7", "t", Phase.ORIENT, _matrix,
+               N_("observation → assumed incident → reason, ranked by risk")),
+    ScreenSpec("actions", N_("Actions"), "8", "p", Phase.DECIDE, _actions,
+               N_("choose actions for the risky rows; the plan and the decision table"),
+               N_("Acts")),
+    ScreenSpec("sso", N_("Identity Center"), "9", None, Phase.DECIDE, _sso,
+               N_("the IAM Identity Center plan: people, groups, permission sets"), N_("SSO")),
 )
 
 
@@ -134,4 +136,21 @@ def spec(screen_id: str) -> ScreenSpec | None:
 def where(screen_id: str) -> str:
     """'Assets (6)': how to name another screen in a hint."""
     found = spec(screen_id)
-    return f"{found.title} ({found.key})" if found else screen_id
+    return f"{_(found.title)} ({found.key})" if found else screen_id
+
+
+NARROW_TABS = {"week": N_("tab:Week"), "review": N_("tab:Review"), "assets": N_("tab:Assets"),
+               "matrix": N_("tab:Matrix")}
+"""Narrow tab labels of the screens without a `short` one, for a language whose title is too
+wide for 80 columns; English has none (the msgid is never shown: the title is)."""
+
+
+def tab_title(s: ScreenSpec, narrow: bool) -> str:
+    """The tab's label in the current language: the title, or the short one when narrow."""
+    if not narrow:
+        return _(s.title)
+    if s.id in NARROW_TABS:
+        label = _(NARROW_TABS[s.id])
+        if label != NARROW_TABS[s.id]:
+            return label
+    return _(s.short or s.title)

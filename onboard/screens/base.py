@@ -22,7 +22,8 @@ GLOBAL_KEYS = frozenset("123456789wdivhbtpcq?")
 class OnboardScreen(Screen[None]):
     SCREEN_ID: ClassVar[str] = ""
     HELP: ClassVar[str] = ""
-    """Markdown shown by `?`: what this screen is for and how to use it."""
+    """Markdown shown by `?`: what this screen is for and how to use it (marked with N_,
+    translated where it is shown)."""
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -43,7 +44,7 @@ class OnboardScreen(Screen[None]):
         self.set_class(width >= 180, "-wide")
         tabs = self.query(NavTabs)
         if tabs:
-            tabs.first().relabel(narrow=width < 120)
+            tabs.first().relabel(narrow=width < 120, width=width)
 
     @property
     def oapp(self) -> OnboardApp:

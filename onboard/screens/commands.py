@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, cast
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from onboard.i18n import _
+
 if TYPE_CHECKING:
     from onboard.app import OnboardApp
 
@@ -31,32 +33,34 @@ class OnboardCommands(Provider):
 
         app = self.oapp
         out: list[Command] = [
-            ("Continue with the next task", "c · go to the first open task of the week",
+            (_("Continue with the next task"), _("c · go to the first open task of the week"),
              app.action_continue_task),
-            ("Start scan", "r on Review · scan every reachable account and region "
-             "(read-only)", app.action_run_scan_here),
-            ("Cancel scan", "esc on Review · stop the running scan; keep what it collected",
-             app.action_cancel_scan),
-            ("Export report", "X · the full report (Markdown) into the current folder",
+            (_("Start scan"), _("r on Review · scan every reachable account and region "
+                                "(read-only)"), app.action_run_scan_here),
+            (_("Cancel scan"), _("esc on Review · stop the running scan; keep what it "
+                                 "collected"), app.action_cancel_scan),
+            (_("Export report"), _("X · the full report (Markdown) into the current folder"),
              app.action_export_report),
-            ("Export decisions", "x on Actions · the decision table (Markdown) into the "
-             "current folder", app.action_export_decisions),
-            ("Show policy", "the read-only IAM policy a scan needs, to copy and ask for",
+            (_("Export decisions"), _("x on Actions · the decision table (Markdown) into the "
+                                      "current folder"), app.action_export_decisions),
+            (_("Show policy"), _("the read-only IAM policy a scan needs, to copy and ask for"),
              app.action_show_policy),
-            ("Import Terraform state", "T on Architecture · .tfstate files, several at once",
-             app.action_import_terraform),
-            ("Switch session", "open another onboarding session, or start a new one",
+            (_("Import Terraform state"), _("T on Architecture · .tfstate files, several at "
+                                            "once"), app.action_import_terraform),
+            (_("Switch session"), _("open another onboarding session, or start a new one"),
              app.action_switch_session),
-            ("Add account", "a on Discovery · an AWS account you heard of",
+            (_("Add account"), _("a on Discovery · an AWS account you heard of"),
              app.action_add_account),
-            ("Help for this screen", "? · what this screen is for and its keys",
+            (_("Help for this screen"), _("? · what this screen is for and its keys"),
              app.action_help),
-            ("Quit", "q · a running scan stops and keeps what it found", app.action_quit),
+            (_("Quit"), _("q · a running scan stops and keeps what it found"),
+             app.action_quit),
         ]
         for s in SCREENS:
-            out.append((f"Go to {s.title}", f"{s.key}"
-                        + (f" or {s.mnemonic}" if s.mnemonic else "") + f" · {s.summary}",
-                        partial(app.go, s.id)))
+            title = _(s.title)
+            keys = f"{s.key}" + (_(" or {key}").format(key=s.mnemonic) if s.mnemonic else "")
+            out.append((_("Go to {screen}").format(screen=title),
+                        f"{keys} · {_(s.summary)}", partial(app.go, s.id)))
             cls = screen_class(s.id)
             for binding in getattr(cls, "BINDINGS", ()):
                 if not isinstance(binding, Binding) or not binding.description:
@@ -64,13 +68,15 @@ class OnboardCommands(Provider):
                 if binding.action.startswith("app.") or binding.action in (
                         "escape", "move_task(1)", "move_task(-1)", "toggle_task"):
                     continue  # listed above, or plain movement
-                out.append((f"{s.title}: {binding.description}",
-                            f"{key_label(binding)} on {s.title}",
+                out.append((f"{title}: {_(binding.description)}",
+                            _("{key} on {screen}").format(key=key_label(binding),
+                                                          screen=title),
                             partial(self._run_on, s.id, binding.action)))
         for state in (app.snapshot.states if app.snapshot else []):
             mark = "✓" if state.done else "○"
-            out.append((f"Jump to task: {state.task.title}",
-                        f"{mark} Day {state.day} · {'done' if state.done else 'open'}",
+            word = _("done") if state.done else _("open")
+            out.append((_("Jump to task: {task}").format(task=state.task.title),
+                        f"{mark} {_('Day {n}').format(n=state.day)} · {word}",
                         partial(app.action_jump_task, state.task.id)))
         return out
 

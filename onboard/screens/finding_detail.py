@@ -11,8 +11,18 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from onboard import guide
+from onboard.i18n import _
 from onboard.models import STRIDE_NAMES, CheckDef, Finding
-from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES, SafeStatic, plain
+from onboard.screens.widgets import (
+    SEVERITY_LABELS,
+    SEVERITY_STYLES,
+    STATUS_LABELS,
+    STATUS_STYLES,
+    TRIAGE_LABELS,
+    SafeStatic,
+    label,
+    plain,
+)
 from onboard.textsafe import visible
 
 FIX_TABS = ("fix-console", "fix-cli", "fix-terraform")
@@ -27,7 +37,7 @@ class FindingDetail(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield SafeStatic(id="detail-head")
         with TabbedContent(id="fix-tabs"):
-            with TabPane("Fix in the console", id="fix-console"):
+            with TabPane(_("Fix in the console"), id="fix-console"):
                 yield SafeStatic(id="fix-console-text")
             with TabPane("AWS CLI", id="fix-cli"):
                 yield SafeStatic(id="fix-cli-text")
@@ -43,9 +53,11 @@ class FindingDetail(VerticalScroll):
     def show(self, finding: Finding, check: CheckDef | None, triage: dict[str, str] | None,
              change: str = "") -> None:
         head = Text()
-        head.append(f" {finding.status.value} ", f"reverse {STATUS_STYLES[finding.status]}")
+        head.append(f" {label(STATUS_LABELS, finding.status)} ",
+                    f"reverse {STATUS_STYLES[finding.status]}")
         head.append(" ")
-        head.append(finding.severity.value, SEVERITY_STYLES[finding.severity.value])
+        head.append(label(SEVERITY_LABELS, finding.severity),
+                    SEVERITY_STYLES[finding.severity.value])
         head.append("  ")
         head.append(visible(check.title if check else finding.check_id), "bold")
         head.append(f"  ({visible(finding.check_id)})", "dim")
@@ -53,33 +65,34 @@ class FindingDetail(VerticalScroll):
             head.append(f"  {change}", "bold #ffaf5f")
         head.append("\n")
         head.append(visible(finding.resource_id), "bold")
-        head.append(f"  account {visible(finding.account_id)} · {visible(finding.region)}", "dim")
+        head.append(_("  account {account} · {region}").format(
+            account=visible(finding.account_id), region=visible(finding.region)), "dim")
         if finding.terraform_address:
             head.append(f"  · terraform {visible(finding.terraform_address)}", "#87afd7")
         head.append("\n\n")
-        head.append("Evidence  ", "bold")
+        head.append(_("Evidence  "), "bold")
         head.append(visible(finding.message, multiline=True) + "\n")
         if check is not None:
-            head.append("What it means  ", "bold")
+            head.append(_("What it means  "), "bold")
             head.append(visible(check.description.strip(), multiline=True) + "\n")
-            head.append("Could lead to  ", "bold")
+            head.append(_("Could lead to  "), "bold")
             head.append(visible(f"{check.incident}: {check.reason}"), "italic")
-            head.append("  [" + ", ".join(STRIDE_NAMES[s] for s in check.stride) + "]\n",
+            head.append("  [" + ", ".join(_(STRIDE_NAMES[s]) for s in check.stride) + "]\n",
                         "dim")
-        head.append("Triage  ", "bold")
+        head.append(_("Triage  "), "bold")
         if triage and triage.get("mark"):
-            head.append(visible(triage["mark"]), "bold #87d787")
+            head.append(visible(label(TRIAGE_LABELS, triage["mark"])), "bold #87d787")
             if triage.get("note"):
                 head.append(f" · {visible(triage['note'], multiline=True)}")
         else:
-            head.append("not triaged yet", "dim")
-        head.append("   m marks it", "dim")
+            head.append(_("not triaged yet"), "dim")
+        head.append(_("   m marks it"), "dim")
         self.query_one("#detail-head", Static).update(head)
         tabs = self.query_one("#fix-tabs", TabbedContent)
         tabs.display = check is not None
         if check is None:
             self.query_one("#detail-refs", Static).update(
-                Text("This check has no catalog entry (edited checklists?).", style="dim"))
+                Text(_("This check has no catalog entry (edited checklists?)."), style="dim"))
             return
         fix = guide.remediation(check, finding)
         self.query_one("#fix-console-text", Static).update(plain(fix["console"].rstrip()))
@@ -90,14 +103,14 @@ class FindingDetail(VerticalScroll):
             Syntax(visible(fix["terraform"].rstrip(), multiline=True), "terraform",
                    theme="ansi_dark", word_wrap=True, background_color="default"))
         refs = guide.references(check)
-        ref_text = Text.assemble(("References  ", "bold"))
-        for i, (label, value) in enumerate(refs):
+        ref_text = Text.assemble((_("References  "), "bold"))
+        for i, (name, value) in enumerate(refs):
             if i:
                 ref_text.append("  ·  ", "dim")
-            ref_text.append(f"{visible(label)} ", "dim")
+            ref_text.append(f"{visible(_(name))} ", "dim")
             ref_text.append(visible(value))
         if check.rule:
-            ref_text.append("\nRule  ", "bold")
+            ref_text.append("\n" + _("Rule  "), "bold")
             ref_text.append(visible(check.rule.strip(), multiline=True))
         self.query_one("#detail-refs", Static).update(ref_text)
 

@@ -10,9 +10,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown
 
+from onboard.i18n import N_, _
 from onboard.screens.base import OnboardScreen
 
-GENERAL = """
+GENERAL = N_("""
 ### Everywhere
 | key | what it does |
 |---|---|
@@ -22,7 +23,7 @@ GENERAL = """
 | `X` | export the full report (Markdown, in the current folder) |
 | `?` | this help |
 | `q` | quit (a running scan stops and keeps what it found) |
-"""
+""")
 
 
 def _keys_table(screen: OnboardScreen) -> str:
@@ -30,15 +31,15 @@ def _keys_table(screen: OnboardScreen) -> str:
     for binding in screen.BINDINGS:
         if isinstance(binding, Binding) and binding.description:
             key = binding.key_display or binding.key
-            rows.append(f"| `{key}` | {binding.description} |")
+            rows.append(f"| `{key}` | {_(binding.description)} |")
     if not rows:
         return ""
-    return "### On this screen\n| key | what it does |\n|---|---|\n" + "\n".join(rows) + "\n"
+    return _("### On this screen\n| key | what it does |\n|---|---|\n") + "\n".join(rows) + "\n"
 
 
 class HelpModal(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close", key_display="esc"),
+        Binding("escape,q,question_mark", "dismiss", N_("Close"), key_display="esc"),
     ]
 
     def __init__(self, screen: OnboardScreen) -> None:
@@ -48,9 +49,10 @@ class HelpModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         from onboard.screens import SCREENS
 
-        mnemonics = ", ".join(f"`{s.mnemonic}` {s.title}" for s in SCREENS if s.mnemonic)
-        text = (self.target.HELP.strip() + "\n\n" + _keys_table(self.target)
-                + GENERAL.format(mnemonics=mnemonics) + "\n*Esc closes this help.*")
+        mnemonics = ", ".join(f"`{s.mnemonic}` {_(s.title)}" for s in SCREENS if s.mnemonic)
+        help_text = _(self.target.HELP) if self.target.HELP else ""
+        text = (help_text.strip() + "\n\n" + _keys_table(self.target)
+                + _(GENERAL).format(mnemonics=mnemonics) + _("\n*Esc closes this help.*"))
         with VerticalScroll(id="help-box"):
             yield Markdown(text)
         yield Footer()

@@ -20,12 +20,22 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 
 from onboard import decide, orient
 from onboard.catalog import Catalog
+from onboard.i18n import N_, _
 from onboard.models import STRIDE_NAMES
 from onboard.orient import MatrixRow, OrientError
 from onboard.screens import where
 from onboard.screens.listing import ListingScreen
 from onboard.screens.modals import _Dialog
-from onboard.screens.widgets import SEVERITY_STYLES, SafeDataTable, SafeInput, SafeLabel, SafeStatic
+from onboard.screens.widgets import (
+    SEVERITY_LABELS,
+    SEVERITY_STYLES,
+    SafeDataTable,
+    SafeInput,
+    SafeLabel,
+    SafeStatic,
+    label,
+    widest,
+)
 from onboard.store import Store
 from onboard.workspace import Workspace
 
@@ -40,14 +50,21 @@ def natural(value: str) -> list[tuple[int, int | str]]:
 
 
 SORTS = ("risk", "observation", "incident", "reason", "stride", "status")
-FIELD_LABELS = {"observation": "Observation", "incident": "Assumed incident",
-                "reason": "Reason", "stride": "STRIDE", "threat": "Threat",
-                "vulnerability": "Vulnerability"}
-THREAT_OPTIONS = [("1 · unlikely", 1), ("2 · possible", 2), ("3 · likely", 3)]
-VULN_OPTIONS = [("1 · hard to exploit", 1), ("2 · some exposure", 2), ("3 · wide open", 3)]
+SORT_LABELS = {"risk": N_("risk"), "observation": N_("observation"),
+               "incident": N_("incident"), "reason": N_("reason"), "stride": N_("stride"),
+               "status": N_("status")}
+FIELD_LABELS = {"observation": N_("Observation"), "incident": N_("Assumed incident"),
+                "reason": N_("Reason"), "stride": "STRIDE", "threat": N_("Threat"),
+                "vulnerability": N_("Vulnerability")}
+THREAT_OPTIONS = [(N_("1 · unlikely"), 1), (N_("2 · possible"), 2), (N_("3 · likely"), 3)]
+VULN_OPTIONS = [(N_("1 · hard to exploit"), 1), (N_("2 · some exposure"), 2),
+                (N_("3 · wide open"), 3)]
 MAX_RESOURCES = 12
 STATUS_STYLES = {"open": "#ffd75f", "answered": "#87afd7", "accepted": "#af87ff",
                  "fixed": "#87d787"}
+ROW_STATUS_LABELS = {"open": N_("open"), "answered": N_("answered"),
+                     "accepted": N_("accepted"), "fixed": N_("fixed")}
+"""A row's status is stored as one of these codes; the table shows the words."""
 LABEL_WIDTH = 19
 
 
@@ -68,6 +85,9 @@ def risk_word(score: int) -> str:
         else "low"
 
 
+RISK_LEVELS = {"high": N_("high risk"), "medium": N_("medium risk"), "low": N_("low risk")}
+
+
 class Fields:
     """A detail pane's 'label  value' lines; long values wrap inside their own column."""
 
@@ -76,8 +96,8 @@ class Fields:
         self.grid.add_column(width=LABEL_WIDTH - 1, no_wrap=True)
         self.grid.add_column(ratio=1)
 
-    def add(self, label: str, value: Text | str, style: str = "") -> None:
-        self.grid.add_row(Text(label, "bold"),
+    def add(self, name: str, value: Text | str, style: str = "") -> None:
+        self.grid.add_row(Text(name, "bold"),
                           value if isinstance(value, Text) else Text(value, style=style))
 
 
@@ -135,16 +155,16 @@ class RowEdit:
 class ConfirmModal(_Dialog):
     """Yes or no before something that cannot be undone."""
 
-    def __init__(self, question: str, ok: str = "Delete") -> None:
+    def __init__(self, question: str, ok: str = N_("Delete")) -> None:
         super().__init__()
         self.question = question
         self.ok = ok
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield SafeLabel("Are you sure?", classes="dialog-title")
+            yield SafeLabel(_("Are you sure?"), classes="dialog-title")
             yield SafeLabel(self.question, classes="dialog-hint")
-            yield from self.buttons(self.ok)
+            yield from self.buttons(_(self.ok))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -180,14 +200,18 @@ class MatrixRowModal(_Dialog):
         row = self.row
         with VerticalScroll(classes="dialog matrix-dialog"):
             if row is None:
-                yield SafeLabel("Add a row for something no check sees", classes="dialog-title")
-                yield SafeLabel("From an interview or the console: e.g. a shared root password, "
-                            "a contractor with admin rights.", classes="dialog-hint")
+                yield SafeLabel(_("Add a row for something no check sees"),
+                                classes="dialog-title")
+                yield SafeLabel(_("From an interview or the console: e.g. a shared root "
+                                  "password, a contractor with admin rights."),
+                                classes="dialog-hint")
             else:
-                yield SafeLabel(f"Edit matrix row {row.id}", classes="dialog-title")
-                hint = ("Custom row: every field is yours." if row.custom else
-                        f"{row.title} ({row.check_id}). ✎ marks your edits; rescans keep "
-                        "them, reset gives a field back to the generated text.")
+                yield SafeLabel(_("Edit matrix row {id}").format(id=row.id),
+                                classes="dialog-title")
+                hint = (_("Custom row: every field is yours.") if row.custom else
+                        f"{row.title} ({row.check_id}). "
+                        + _("✎ marks your edits; rescans keep them, reset gives a field back "
+                            "to the generated text."))
                 yield SafeLabel(hint, classes="dialog-hint")
             yield SafeLabel("", id="row-error", classes="dialog-error")
             for name in ("observation", "incident", "reason"):
@@ -197,40 +221,42 @@ class MatrixRowModal(_Dialog):
                 with Vertical(classes="stride"):
                     yield from self._head("stride")
                     yield SafeInput(self._original("stride"), id="f-stride",
-                                placeholder="e.g. S,I")
+                                    placeholder=_("e.g. S,I"))
                 for name, options in (("threat", THREAT_OPTIONS),
                                       ("vulnerability", VULN_OPTIONS)):
                     with Vertical(classes="score"):
                         yield from self._head(name)
-                        yield Select(options, value=self._original(name), id=f"f-{name}",
+                        yield Select([(_(text), value) for text, value in options],
+                                     value=self._original(name), id=f"f-{name}",
                                      allow_blank=False)
-            yield SafeLabel("STRIDE: Spoofing, Tampering, Repudiation, Information disclosure, "
-                        "Denial of service, Elevation of privilege", classes="dialog-hint")
+            yield SafeLabel(_("STRIDE: Spoofing, Tampering, Repudiation, Information "
+                              "disclosure, Denial of service, Elevation of privilege"),
+                            classes="dialog-hint")
             if row is None:
-                yield SafeLabel("Resources it is about (optional)", classes="field-label")
-                yield SafeInput(id="f-resources", placeholder="ids, names or ARNs, comma-separated:"
-                            " lets asset links score the row")
+                yield SafeLabel(_("Resources it is about (optional)"), classes="field-label")
+                yield SafeInput(id="f-resources", placeholder=_(
+                    "ids, names or ARNs, comma-separated: lets asset links score the row"))
             yield SafeLabel("", id="risk-preview", classes="dialog-hint")
-            yield from self.buttons("Save" if row else "Add row")
+            yield from self.buttons(_("Save") if row else _("Add row"))
         yield Footer()
 
     def _head(self, name: str) -> ComposeResult:
         with Horizontal(classes="field-head"):
             yield SafeLabel(self._head_text(name), id=f"h-{name}", classes="field-label")
             if self.resettable:
-                button = Button("reset", id=f"reset-{name}", compact=True,
+                button = Button(_("reset"), id=f"reset-{name}", compact=True,
                                 classes="reset-button")
                 button.display = name in (self.row.edited if self.row else [])
                 yield button
 
     def _head_text(self, name: str) -> Text:
-        text = Text(FIELD_LABELS[name])
+        text = Text(_(FIELD_LABELS[name]))
         if name in self.resets:
-            text.append("  ↺ generated" if name in ("stride", *orient.SCORE_FIELDS)
-                        else "  ↺ back to the generated text on save", "#87d787")
+            text.append(_("  ↺ generated") if name in ("stride", *orient.SCORE_FIELDS)
+                        else _("  ↺ back to the generated text on save"), "#87d787")
         elif self.resettable and self.row is not None and name in self.row.edited:
             text.append("  ✎" if name in ("stride", *orient.SCORE_FIELDS)
-                        else "  ✎ edited by you", "#ffaf5f")
+                        else _("  ✎ edited by you"), "#ffaf5f")
         return text
 
     def on_mount(self) -> None:
@@ -266,10 +292,10 @@ class MatrixRowModal(_Dialog):
     def _preview(self) -> None:
         threat, vuln = self._score("threat"), self._score("vulnerability")
         score = self.asset_value * threat * vuln
-        text = Text("Risk ")
+        text = Text(_("Risk "))
         text.append(str(score), risk_style(score))
-        text.append(f" = asset value {self.asset_value} × threat {threat} × "
-                    f"vulnerability {vuln}")
+        text.append(_(" = asset value {asset} × threat {threat} × vulnerability {vuln}").format(
+            asset=self.asset_value, threat=threat, vuln=vuln))
         self.query_one("#risk-preview", Label).update(text)
 
     def _score(self, name: str) -> int:
@@ -288,11 +314,11 @@ class MatrixRowModal(_Dialog):
         try:
             values["stride"] = orient.normalize_stride(values["stride"])
         except OrientError as exc:
-            error.update(str(exc))
+            error.update(_(str(exc)))
             self.query_one("#f-stride", Input).focus()
             return
         if not values["observation"]:
-            error.update("A row needs an observation: what you saw.")
+            error.update(_("A row needs an observation: what you saw."))
             self.query_one("#f-observation", Input).focus()
             return
         resets = [n for n in orient.EDITABLE_FIELDS
@@ -313,7 +339,7 @@ class MatrixRowModal(_Dialog):
 class MatrixScreen(ListingScreen):
     SCREEN_ID = "matrix"
     CSS_PATH = "matrix.tcss"
-    HELP = """
+    HELP = N_("""
 ## Matrix — what could happen, and why (Orient)
 Each failing check of the latest scan becomes one row in the talk's shape:
 **observation → assumed incident → reason**, with STRIDE letters (Spoofing, Tampering,
@@ -335,14 +361,14 @@ all gone after a complete scan shows *fixed*. Triage a finding as *false positiv
 
 **o** (or a column header) changes the order. **R** marks the matrix reviewed once you
 agree with the top rows: the week's review task ticks.
-"""
+""")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit row"),
-        Binding("a", "add", "Add row"),
-        Binding("delete", "delete", "Delete custom row", key_display="del"),
-        Binding("o", "cycle_sort", "Sort"),
-        Binding("R", "mark_reviewed", "Mark reviewed", key_display="R"),
-        Binding("n", "note", "Note"),
+        Binding("e", "edit", N_("Edit row")),
+        Binding("a", "add", N_("Add row")),
+        Binding("delete", "delete", N_("Delete custom row"), key_display="del"),
+        Binding("o", "cycle_sort", N_("Sort")),
+        Binding("R", "mark_reviewed", N_("Mark reviewed"), key_display="R"),
+        Binding("n", "note", N_("Note")),
     ]
 
     def __init__(self) -> None:
@@ -401,7 +427,7 @@ agree with the top rows: the week's review task ticks.
         columns the reason folds into the detail pane (width 0: no column)."""
         width = max(self.size.width, 80)
         narrow = width < 110
-        free = width - 2 - (6 + 8 + 9) - (5 if narrow else 6) * 2 - 3
+        free = width - 2 - sum(self._fixed_widths()) - (5 if narrow else 6) * 2 - 3
         if narrow:
             incident = max(14, free * 35 // 100)
             return free - incident, incident, 0
@@ -409,22 +435,31 @@ agree with the top rows: the week's review task ticks.
         observation = max(24, (free - incident) * 55 // 100)
         return observation, incident, max(16, free - incident - observation)
 
+    @staticmethod
+    def _fixed_widths() -> tuple[int, int, int]:
+        """Risk, STRIDE and status: wide enough for their header with its arrow and (status)
+        every word, which Japanese makes wider than English."""
+        return (max(6, widest(_("Risk") + " ▼")), max(8, widest("STRIDE ▲")),
+                max(9, widest(_("Status") + " ▲",
+                              *(_(w) for w in ROW_STATUS_LABELS.values()))))
+
     def _add_columns(self) -> None:
         table = self.query_one(DataTable)
         table.clear(columns=True)
         self._widths = observation, incident, reason = self._column_widths()
+        risk_width, stride_width, status_width = self._fixed_widths()
         # ▼ high risk first; ▲ A to Z (and open before fixed)
         arrow = {name: ("" if name != self.sort else " ▼" if name == "risk" else " ▲")
                  for name in SORTS}
-        table.add_column("Risk" + arrow["risk"], key="risk", width=6)
-        table.add_column("Observation" + arrow["observation"], key="observation",
+        table.add_column(_("Risk") + arrow["risk"], key="risk", width=risk_width)
+        table.add_column(_("Observation") + arrow["observation"], key="observation",
                          width=observation)
-        table.add_column("Assumed incident" + arrow["incident"], key="incident",
+        table.add_column(_("Assumed incident") + arrow["incident"], key="incident",
                          width=incident)
         if reason:
-            table.add_column("Reason" + arrow["reason"], key="reason", width=reason)
-        table.add_column("STRIDE" + arrow["stride"], key="stride", width=8)
-        table.add_column("Status" + arrow["status"], key="status", width=9)
+            table.add_column(_("Reason") + arrow["reason"], key="reason", width=reason)
+        table.add_column("STRIDE" + arrow["stride"], key="stride", width=stride_width)
+        table.add_column(_("Status") + arrow["status"], key="status", width=status_width)
 
     def _sorted(self) -> list[MatrixRow]:
         rows = list(self.data.rows)  # already in the core's risk order
@@ -451,7 +486,7 @@ agree with the top rows: the week's review task ticks.
         elif row.edited:
             observation.append("✎ ", "#ffaf5f")
         observation.append(row.observation)
-        status = Text(row.status, STATUS_STYLES.get(row.status, ""))
+        status = Text(label(ROW_STATUS_LABELS, row.status), STATUS_STYLES.get(row.status, ""))
         cells: list[Text | str] = [
                  Text(f"{row.score:>3}", "dim" if row.fixed else risk_style(row.score)),
                  observation, Text(row.incident, style=dim), Text(row.reason, style=dim),
@@ -465,7 +500,8 @@ agree with the top rows: the week's review task ticks.
 
     def action_cycle_sort(self) -> None:
         self._set_sort(SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
-        self.notify(f"Sorted by {self.sort}.", timeout=2)
+        self.notify(_("Sorted by {what}.").format(what=label(SORT_LABELS, self.sort)),
+                    timeout=2)
 
     def _set_sort(self, sort: str) -> None:
         if sort not in SORTS:
@@ -482,37 +518,38 @@ agree with the top rows: the week's review task ticks.
         text = Text()
         if not rows:
             if self.data.scanned:
-                text.append("Nothing fails in the latest scan. ", "bold")
+                text.append(_("Nothing fails in the latest scan. "), "bold")
             else:
-                text.append("The matrix is empty. ", "bold")
-                text.append(f"Run a scan on {where('review')}: each failing check "
-                            "becomes a row. ", "italic")
-            text.append("a adds a row for something no check sees.", "italic")
+                text.append(_("The matrix is empty. "), "bold")
+                text.append(_("Run a scan on {screen}: each failing check becomes a row. ")
+                            .format(screen=where("review")), "italic")
+            text.append(_("a adds a row for something no check sees."), "italic")
         else:
             open_rows = [r for r in rows if not r.fixed]
             high = [r for r in open_rows if r.score >= decide.P1_FROM]
-            text.append(f"{len(open_rows)} open rows", "bold")
+            text.append(_("{n} open rows").format(n=len(open_rows)), "bold")
             if len(rows) > len(open_rows):
-                text.append(f" · {len(rows) - len(open_rows)} fixed", "#87d787")
+                text.append(" · " + _("{n} fixed").format(n=len(rows) - len(open_rows)),
+                            "#87d787")
             text.append(" · ")
-            text.append(f"{len(high)} high risk (≥{decide.P1_FROM})",
-                        "bold #ff5f87" if high else "dim")
+            text.append(_("{n} high risk (≥{threshold})").format(
+                n=len(high), threshold=decide.P1_FROM), "bold #ff5f87" if high else "dim")
             unclassified = sum(1 for r in open_rows if r.risk and r.risk.default_asset)
             if unclassified:
-                text.append(f" · {unclassified} without a declared asset: "
-                            f"{where('assets')}", "dim")
+                text.append(" · " + _("{n} without a declared asset: {screen}").format(
+                    n=unclassified, screen=where("assets")), "dim")
             text.append("  ·  ")
             if self.data.reviewed:
-                text.append("reviewed ✓", "#87d787")
+                text.append(_("reviewed ✓"), "#87d787")
             else:
-                text.append("not reviewed yet: R when you agree", "#ffaf5f")
+                text.append(_("not reviewed yet: R when you agree"), "#ffaf5f")
         self.query_one("#matrix-summary", Static).update(text)
 
     def show_detail(self) -> None:
         target = self.query_one("#matrix-detail-text", Static)
         row = self.current()
         if row is None:
-            target.update(Text("Select a row to see why it scores what it scores.",
+            target.update(Text(_("Select a row to see why it scores what it scores."),
                                style="dim italic"))
             return
         target.update(self.detail_text(row))
@@ -523,49 +560,52 @@ agree with the top rows: the week's review task ticks.
         if risk is not None:
             head = Text()
             head.append(f" {risk.score} ", f"reverse {risk_style(risk.score)}")
-            head.append(f"  {risk_word(risk.score)} risk · "
-                        f"{decide.priority_for(risk.score)}", risk_style(risk.score))
-            head.append(f"   asset value {risk.asset_value} × threat {risk.threat} × "
-                        f"vulnerability {risk.vulnerability}", "bold")
-            fields.add("Risk", head)
-            fields.add("", risk.explanation, "dim")
+            head.append("  " + _(RISK_LEVELS[risk_word(risk.score)]) + " · "
+                        f"{_(decide.priority_for(risk.score))}", risk_style(risk.score))
+            head.append("   " + _("asset value {asset} × threat {threat} × vulnerability "
+                                  "{vuln}").format(asset=risk.asset_value, threat=risk.threat,
+                                                   vuln=risk.vulnerability), "bold")
+            fields.add(_("Risk"), head)
+            fields.add("", _(risk.explanation), "dim")
             if risk.default_asset and not row.fixed and row.resources:
-                fields.add("", f"Declare the data these resources hold on {where('assets')} "
-                           "to score by what is at stake.", "italic #ffaf5f")
+                fields.add("", _("Declare the data these resources hold on {screen} to score "
+                                 "by what is at stake.").format(screen=where("assets")),
+                           "italic #ffaf5f")
         mine = set() if row.custom else set(row.edited)
         for name in ("observation", "incident", "reason"):
-            label = FIELD_LABELS[name] + (" ✎" if name in mine else "")
-            fields.add(label, getattr(row, name) or "—")
+            heading = _(FIELD_LABELS[name]) + (" ✎" if name in mine else "")
+            fields.add(heading, getattr(row, name) or "—")
         fields.add("STRIDE" + (" ✎" if "stride" in mine else ""),
-                   " · ".join(f"{s} {STRIDE_NAMES[s]}" for s in row.stride) or "—")
+                   " · ".join(f"{s} {_(STRIDE_NAMES[s])}" for s in row.stride) or "—")
         if row.custom:
-            fields.add("From", "✚ your own row (no check sees this)", "#d787ff")
+            fields.add(_("From"), _("✚ your own row (no check sees this)"), "#d787ff")
         else:
             source = Text(f"{row.title} ")
             source.append(f"({row.check_id})", "dim")
             if row.severity is not None:
-                source.append(f"  {row.severity.value}", SEVERITY_STYLES[row.severity.value])
+                source.append(f"  {label(SEVERITY_LABELS, row.severity)}",
+                              SEVERITY_STYLES[row.severity.value])
             if row.fixed:
-                source.append("  fixed: a complete scan read it again and it passed",
+                source.append(_("  fixed: a complete scan read it again and it passed"),
                               "#87d787")
             elif row.status == "accepted":
-                source.append("  accepted: triaged as accepted risk / false positive, "
-                              "or a won't-do decision", "#87afd7")
-            fields.add("From", source)
-        fields.add(f"Resources ({len(row.resources)})", self._resources(row))
+                source.append(_("  accepted: triaged as accepted risk / false positive, "
+                                "or a won't-do decision"), "#87afd7")
+            fields.add(_("From"), source)
+        fields.add(_("Resources ({n})").format(n=len(row.resources)), self._resources(row))
         answers = self.data.answered.get(row.id, [])
         if answers:
             line = Text()
             for i, (title, status) in enumerate(answers):
                 line.append(" · " if i else "")
                 line.append(title, "bold")
-                line.append(f" ({status})", "dim")
-            fields.add("Answered by", line)
+                line.append(f" ({_(status)})", "dim")
+            fields.add(_("Answered by"), line)
         elif not row.fixed:
-            fields.add("Answered by", f"no action yet: choose one on {where('actions')}",
-                       "italic #ffaf5f")
+            fields.add(_("Answered by"), _("no action yet: choose one on {screen}").format(
+                screen=where("actions")), "italic #ffaf5f")
         note = self.data.notes.get(str(row.id))
-        fields.add("Your note", note or "none yet: n writes one", "" if note else "dim")
+        fields.add(_("Your note"), note or _("none yet: n writes one"), "" if note else "dim")
         return Group(fields.grid)
 
     def action_note(self) -> None:
@@ -581,12 +621,12 @@ agree with the top rows: the week's review task ticks.
                 self.oapp.save_note("row", row.id, text, then=self.reload)
 
         self._in_dialog = True
-        self.app.push_screen(NoteModal("Your note on this row", row.observation, current),
+        self.app.push_screen(NoteModal(_("Your note on this row"), row.observation, current),
                              saved)
 
     def _resources(self, row: MatrixRow) -> Text:
         if not row.resources:
-            return Text("none named", "dim")
+            return Text(_("none named"), "dim")
         out = Text()
         shown = sorted(row.resources, key=lambda r: (r.account_id, r.region, r.resource_id))
         for i, res in enumerate(shown[:MAX_RESOURCES]):
@@ -601,7 +641,7 @@ agree with the top rows: the week's review task ticks.
             if res.terraform_address:
                 out.append(f"  terraform {res.terraform_address}", "#87afd7")
         if len(shown) > MAX_RESOURCES:
-            out.append(f"\nand {len(shown) - MAX_RESOURCES} more", "dim")
+            out.append("\n" + _("and {n} more").format(n=len(shown) - MAX_RESOURCES), "dim")
         return out
 
     # -- keys
@@ -613,7 +653,7 @@ agree with the top rows: the week's review task ticks.
     def action_edit(self) -> None:
         row = self.current()
         if row is None:
-            self.notify("No row to edit; a adds one.", severity="warning")
+            self.notify(_("No row to edit; a adds one."), severity="warning")
             return
         generated = {} if row.custom else orient.generated(
             row.check_id, self.oapp.catalog.checks.get(row.check_id), row.resources,
@@ -633,7 +673,7 @@ agree with the top rows: the week's review task ticks.
                     ws.edit_row(row_id, **result.changes)
                 return row_id
 
-            self._write(self.oapp.session.id, op, f"Row {row_id} saved.")
+            self._write(self.oapp.session.id, op, _("Row {id} saved.").format(id=row_id))
 
         self._dialog(MatrixRowModal(row, generated, value), saved)
 
@@ -648,7 +688,7 @@ agree with the top rows: the week's review task ticks.
                 return ws.add_custom_row(changes.pop("observation", ""),
                                          resources=result.resources, **changes).id
 
-            self._write(self.oapp.session.id, op, "Row added.")
+            self._write(self.oapp.session.id, op, _("Row added."))
 
         self._dialog(MatrixRowModal(None), added)
 
@@ -657,9 +697,9 @@ agree with the top rows: the week's review task ticks.
         if row is None:
             return
         if not row.custom:
-            self.notify("Only your own rows (✚) can be deleted: the scan makes the others. "
-                        "Triage their findings as false positive or accepted risk on "
-                        "Review instead.", severity="warning", timeout=6)
+            self.notify(_("Only your own rows (✚) can be deleted: the scan makes the others. "
+                          "Triage their findings as false positive or accepted risk on "
+                          "Review instead."), severity="warning", timeout=6)
             return
         row_id = row.id
 
@@ -671,13 +711,14 @@ agree with the top rows: the week's review task ticks.
             def op(ws: Workspace) -> None:
                 ws.delete_row(row_id)
 
-            self._write(self.oapp.session.id, op, f"Row {row_id} deleted.")
+            self._write(self.oapp.session.id, op, _("Row {id} deleted.").format(id=row_id))
 
-        self._dialog(ConfirmModal(f"Delete your row “{row.observation}”?"), confirmed)
+        self._dialog(ConfirmModal(_("Delete your row “{row}”?").format(row=row.observation)),
+                     confirmed)
 
     def action_mark_reviewed(self) -> None:
         def op(ws: Workspace) -> None:
             ws.mark_matrix_reviewed()
 
         self._write(self.oapp.session.id, op,
-                    "Matrix marked reviewed: the week's review task is ticked.")
+                    _("Matrix marked reviewed: the week's review task is ticked."))

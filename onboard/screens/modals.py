@@ -24,18 +24,32 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from onboard.guide import SOURCE_LABELS, TRIAGE_MARKS
+from onboard.i18n import N_, _
 from onboard.models import Account, Environment, Finding, SessionInfo
-from onboard.screens.widgets import Choice, SafeInput, SafeLabel, shown
+from onboard.screens.widgets import (
+    TRIAGE_LABELS,
+    Choice,
+    SafeInput,
+    SafeLabel,
+    SafeTextArea,
+    label,
+    shown,
+)
 from onboard.store import Store
 
-MARK_LABELS = {"question": "question (someone must answer it; write who in the note)"}
+MARK_LABELS = {**TRIAGE_LABELS,
+               "question": N_("question (someone must answer it; write who in the note)")}
 
 ENVIRONMENTS = ("management", "prod", "staging", "sandbox", "dev", "other")
+ENVIRONMENT_LABELS = {"management": N_("management"), "prod": N_("prod"),
+                      "staging": N_("staging"), "sandbox": N_("sandbox"), "dev": N_("dev"),
+                      "other": N_("other")}
+"""Environments are stored as these codes; the dialog shows the words."""
 ACCOUNT_ID = Regex(r"^\d{12}$", failure_description="an AWS account id is 12 digits")
 
 
 class _Dialog(ModalScreen[object]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -43,7 +57,7 @@ class _Dialog(ModalScreen[object]):
     def buttons(self, ok: str) -> ComposeResult:
         with Horizontal(classes="dialog-buttons"):
             yield Button(ok, variant="primary", id="ok")
-            yield Button("Cancel", id="cancel")
+            yield Button(_("Cancel"), id="cancel")
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -62,25 +76,26 @@ class AccountModal(_Dialog):
 
     def compose(self) -> ComposeResult:
         acc = self.account
-        title = "Edit account" if acc else (
-            "Add an account named in the interview" if self.source == "interview"
-            else "Add an account")
+        title = _("Edit account") if acc else (
+            _("Add an account named in the interview") if self.source == "interview"
+            else _("Add an account"))
         with Vertical(classes="dialog"):
             yield SafeLabel(title, classes="dialog-title")
             if self.hint:
                 yield SafeLabel(self.hint, classes="dialog-hint")
-            yield SafeLabel("Account id (12 digits)")
+            yield SafeLabel(_("Account id (12 digits)"))
             yield SafeInput(acc.account_id if acc else "", id="account-id", max_length=12,
                         restrict=r"\d*", validators=[ACCOUNT_ID], disabled=acc is not None,
                         placeholder="123456789012")
-            yield SafeLabel("Name")
+            yield SafeLabel(_("Name"))
             yield SafeInput(acc.name if acc else "", id="account-name",
-                        placeholder="what people call it, e.g. billing / sandbox")
-            yield SafeLabel("Environment")
-            yield Select([(e, e) for e in ENVIRONMENTS], id="account-env",
+                            placeholder=_("what people call it, e.g. billing / sandbox"))
+            yield SafeLabel(_("Environment"))
+            yield Select([(label(ENVIRONMENT_LABELS, e), e) for e in ENVIRONMENTS],
+                         id="account-env",
                          value=acc.environment if acc else "other", allow_blank=False)
             yield SafeLabel("", id="account-error", classes="dialog-error")
-            yield from self.buttons("Save")
+            yield from self.buttons(_("Save"))
         yield Footer()
 
     @on(Button.Pressed, "#ok")
@@ -90,7 +105,7 @@ class AccountModal(_Dialog):
         result = ident.validate(ident.value)
         if result is not None and not result.is_valid:
             self.query_one("#account-error", Label).update(
-                "An AWS account id is exactly 12 digits.")
+                _("An AWS account id is exactly 12 digits."))
             ident.focus()
             return
         name = self.query_one("#account-name", Input).value.strip()
@@ -119,22 +134,23 @@ class TriageModal(_Dialog):
         f = self.finding
         with Vertical(classes="dialog"):
             if self.count > 1:
-                yield SafeLabel(f"Triage {self.count} selected findings", classes="dialog-title")
-                yield SafeLabel("One mark and one note for all of them (each keeps its own "
-                            "afterwards).", classes="dialog-hint")
+                yield SafeLabel(_("Triage {count} selected findings").format(count=self.count),
+                                classes="dialog-title")
+                yield SafeLabel(_("One mark and one note for all of them (each keeps its own "
+                                  "afterwards)."), classes="dialog-hint")
             else:
-                yield SafeLabel("Triage this finding", classes="dialog-title")
+                yield SafeLabel(_("Triage this finding"), classes="dialog-title")
                 yield SafeLabel(f"{f.check_id} · {f.resource_id} · {f.account_id} {f.region}",
                             classes="dialog-hint")
             with RadioSet(id="triage-mark"):
                 for mark in TRIAGE_MARKS:
-                    yield Choice(MARK_LABELS.get(mark, mark), value=mark == self.mark,
+                    yield Choice(label(MARK_LABELS, mark), value=mark == self.mark,
                                  name=mark)
-                yield Choice("no mark yet", value=self.mark not in TRIAGE_MARKS,
+                yield Choice(_("no mark yet"), value=self.mark not in TRIAGE_MARKS,
                                   name="")
-            yield SafeLabel("Note (why, who said so, ticket…)")
+            yield SafeLabel(_("Note (why, who said so, ticket…)"))
             yield SafeInput(self.note, id="triage-note")
-            yield from self.buttons("Save")
+            yield from self.buttons(_("Save"))
         yield Footer()
 
     @on(Button.Pressed, "#ok")
@@ -162,11 +178,11 @@ class SessionModal(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield SafeLabel("Switch session", classes="dialog-title")
+            yield SafeLabel(_("Switch session"), classes="dialog-title")
             yield OptionList(id="session-list")
-            yield SafeLabel("…or start a new one (a name, then Enter)")
-            yield SafeInput(id="session-new", placeholder="e.g. acme-2024")
-            yield from self.buttons("Open")
+            yield SafeLabel(_("…or start a new one (a name, then Enter)"))
+            yield SafeInput(id="session-new", placeholder=_("e.g. acme-2024"))
+            yield from self.buttons(_("Open"))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -180,9 +196,9 @@ class SessionModal(_Dialog):
         self.sessions = message.sessions
         options = self.query_one(OptionList)
         for s in self.sessions:
-            mark = "  (open now)" if s.id == self.current else ""
-            options.add_option(Option(shown(f"{s.name}  · started {s.started}{mark}"),
-                                      id=str(s.id)))
+            mark = _("  (open now)") if s.id == self.current else ""
+            options.add_option(Option(shown(_("{name}  · started {started}{mark}").format(
+                name=s.name, started=s.started, mark=mark)), id=str(s.id)))
         options.focus()
 
     @on(OptionList.OptionSelected)
@@ -203,15 +219,15 @@ class SessionModal(_Dialog):
 
 
 def source_label(source: str) -> str:
-    return SOURCE_LABELS.get(source, source)
+    return _(SOURCE_LABELS.get(source, source))
 
 
 class NoteModal(_Dialog):
     """A free-text note on a task or a matrix row; returns the text (empty deletes it)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", key_display="esc"),
-        Binding("ctrl+s", "save", "Save", key_display="ctrl+s"),
+        Binding("escape", "cancel", N_("Cancel"), key_display="esc"),
+        Binding("ctrl+s", "save", N_("Save"), key_display="ctrl+s"),
     ]
 
     def __init__(self, title: str, subject: str, text: str = "") -> None:
@@ -222,11 +238,11 @@ class NoteModal(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Label(self.subject, classes="dialog-hint")
-            yield TextArea(self.text, id="note-text", show_line_numbers=False)
-            yield Label("ctrl+s saves · an empty note is deleted", classes="dialog-hint")
-            yield from self.buttons("Save")
+            yield SafeLabel(self.title_text, classes="dialog-title")
+            yield SafeLabel(self.subject, classes="dialog-hint")
+            yield SafeTextArea(self.text, id="note-text", show_line_numbers=False)
+            yield SafeLabel(_("ctrl+s saves · an empty note is deleted"), classes="dialog-hint")
+            yield from self.buttons(_("Save"))
         yield Footer()
 
     def on_mount(self) -> None:

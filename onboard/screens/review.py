@@ -16,18 +16,25 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, ProgressBar, Select, Static
 
 from onboard import guide
+from onboard.app import SCAN_PHASES
+from onboard.i18n import N_, _
 from onboard.models import Finding, ScanInfo, Severity
 from onboard.scan import Progress
 from onboard.screens.base import OnboardScreen
 from onboard.screens.finding_detail import FindingDetail
 from onboard.screens.modals import TriageModal
 from onboard.screens.widgets import (
+    SEVERITY_LABELS,
     SEVERITY_STYLES,
+    STATUS_LABELS,
     STATUS_STYLES,
+    TRIAGE_LABELS,
     SafeDataTable,
     SafeInput,
     SafeStatic,
+    label,
     plain,
+    widest,
 )
 from onboard.textsafe import visible
 from onboard.workspace import Workspace
@@ -38,11 +45,25 @@ FILTERS = ("status", "severity", "account_id", "region", "check_id")
 ORDERS = ("severity", "check", "account", "resource")
 COLUMN_ORDER = {"severity": "severity", "check": "check", "account": "account",
                 "resource": "resource"}
-REVIEW_COLUMNS = {"status": "Status", "severity": "Severity", "check": "Check",
-                  "resource": "Resource", "account": "Account", "region": "Region",
-                  "triage": "Triage"}
-CHANGES = (("all findings", "all"), ("new since last scan", "new"),
-           ("fixed since last scan", "fixed"))
+REVIEW_COLUMNS = {"status": N_("Status"), "severity": N_("Severity"), "check": N_("Check"),
+                  "resource": N_("Resource"), "account": N_("Account"), "region": N_("Region"),
+                  "triage": N_("Triage")}
+CHANGES = ((N_("all findings"), "all"), (N_("new since last scan"), "new"),
+           (N_("fixed since last scan"), "fixed"))
+FILTER_LABELS = {"status": N_("status"), "severity": N_("severity"),
+                 "account_id": N_("account"), "region": N_("region"), "check_id": N_("check"),
+                 "text": N_("text")}
+"""The filters' names as shown (the codes are saved for resume)."""
+FILTER_KEYS = {"status": N_("status"), "severity": N_("severity"),
+               "account_id": N_("account_id"), "region": N_("region"),
+               "check_id": N_("check_id"), "text": N_("text")}
+"""The filters as the status line under the table names them (`account_id=…`)."""
+ORDER_LABELS = {"severity": N_("severity"), "check": N_("check"), "account": N_("account"),
+                "resource": N_("resource")}
+VALUE_LABELS = {"status": STATUS_LABELS, "severity": SEVERITY_LABELS}
+"""Filter values shown as words (status and severity codes); the others are names."""
+SCAN_STATUS_LABELS = {"complete": N_("complete"), "incomplete": N_("incomplete"),
+                      "running": N_("running")}
 Key = tuple[str, str, str, str]
 
 
@@ -94,7 +115,7 @@ def _matches(f: Finding, filters: dict[str, str]) -> bool:
 class ReviewScreen(OnboardScreen):
     SCREEN_ID = "review"
     CSS_PATH = "review.tcss"
-    HELP = r"""
+    HELP = N_(r"""
 ## Review — what is actually running, and what is wrong with it
 **r** runs the scan: read-only calls over every reachable account × region × collector,
 with live progress; **Esc** stops it and keeps what was collected. Quitting
@@ -112,17 +133,17 @@ a note. **space** selects findings (**\*** selects every one shown); **m** then 
 all the selected ones at once.
 Triage survives rescans. Once every FAIL is triaged, the week's triage task ticks
 itself (work from the most severe down: the table is in that order).
-"""
+""")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "app.run_scan", "Run scan"),
-        Binding("escape", "escape", "Cancel scan", key_display="esc"),
-        Binding("m", "mark", "Triage"),
-        Binding("space", "select", "Select", key_display="space"),
-        Binding("asterisk", "select_all", "Select all shown", key_display="*"),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("o", "cycle_order", "Order"),
-        Binding("f", "next_fix", "Fix tab"),
-        Binding("y", "copy_cli", "Copy CLI"),
+        Binding("r", "app.run_scan", N_("Run scan")),
+        Binding("escape", "escape", N_("Cancel scan"), key_display="esc"),
+        Binding("m", "mark", N_("Triage")),
+        Binding("space", "select", N_("Select"), key_display="space"),
+        Binding("asterisk", "select_all", N_("Select all shown"), key_display="*"),
+        Binding("slash", "search", N_("Search"), key_display="/"),
+        Binding("o", "cycle_order", N_("Order")),
+        Binding("f", "next_fix", N_("Fix tab")),
+        Binding("y", "copy_cli", N_("Copy CLI")),
     ]
 
     def __init__(self) -> None:
@@ -152,19 +173,25 @@ itself (work from the most severe down: the table is in that order).
                 yield ProgressBar(total=1, show_eta=False, id="scan-bar")
                 yield SafeStatic(id="scan-message")
             with Grid(id="filters"):
-                yield Select([], prompt="status: any", id="f-status", compact=True)
-                yield Select([(s.value, s.value) for s in Severity],
-                             prompt="severity: any", id="f-severity", compact=True)
-                yield Select([], prompt="account: any", id="f-account_id", compact=True)
-                yield Select([], prompt="region: any", id="f-region", compact=True)
-                yield Select([], prompt="check: any", id="f-check_id", compact=True)
-                yield Select(CHANGES, value="all", allow_blank=False, id="f-changes",
+                yield Select([], prompt=self._any("status"), id="f-status", compact=True)
+                yield Select([(label(SEVERITY_LABELS, s), s.value) for s in Severity],
+                             prompt=self._any("severity"), id="f-severity", compact=True)
+                yield Select([], prompt=self._any("account_id"), id="f-account_id",
                              compact=True)
-                yield SafeInput(placeholder="/ search message, resource, check", id="f-text",
-                            compact=True)
+                yield Select([], prompt=self._any("region"), id="f-region", compact=True)
+                yield Select([], prompt=self._any("check_id"), id="f-check_id", compact=True)
+                yield Select([(_(text), value) for text, value in CHANGES], value="all",
+                             allow_blank=False, id="f-changes", compact=True)
+                yield SafeInput(placeholder=_("/ search message, resource, check"),
+                                id="f-text", compact=True)
             yield SafeDataTable(id="findings", cursor_type="row", zebra_stripes=True)
             yield SafeStatic(id="table-status")
             yield FindingDetail(id="detail")
+
+    @staticmethod
+    def _any(col: str) -> str:
+        """A filter's prompt when nothing is chosen: 'status: any'."""
+        return _("{filter}: any").format(filter=_(FILTER_LABELS[col]))
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -182,9 +209,13 @@ itself (work from the most severe down: the table is in that order).
         """Column widths for the screen's width: Region folds into the detail pane below
         110 columns; Check, Resource and Account share what is left (they grow at 200)."""
         width = max(self.size.width, 80) - 2 - 2  # padding, scrollbar
-        fixed = {"status": 7, "severity": 10, "triage": 14 if width >= 100 else 10}
+        # Wide enough for the header with its sort arrow (Japanese takes two cells a
+        # character; the English headers fit the minimums).
+        fixed = {"status": max(7, widest(_(REVIEW_COLUMNS["status"]))),
+                 "severity": max(10, widest(_(REVIEW_COLUMNS["severity"]) + " ▼")),
+                 "triage": max(14 if width >= 100 else 10, widest(_(REVIEW_COLUMNS["triage"])))}
         if width >= 110:
-            fixed["region"] = 14
+            fixed["region"] = max(14, widest(_(REVIEW_COLUMNS["region"])))
         flexible = ("check", "resource", "account")
         spare = width - sum(fixed.values()) - 2 * (len(fixed) + len(flexible))
         share = {"check": 0.36, "resource": 0.40, "account": 0.24}
@@ -200,10 +231,10 @@ itself (work from the most severe down: the table is in that order).
             return
         table.clear(columns=True)
         for key, width in widths.items():
-            label = REVIEW_COLUMNS[key]
+            heading = _(REVIEW_COLUMNS[key])
             if COLUMN_ORDER.get(key) == self.order:
-                label += " ▼" if key == "severity" else " ▲"
-            table.add_column(label, key=key, width=width)
+                heading += " ▼" if key == "severity" else " ▲"
+            table.add_column(heading, key=key, width=width)
         table.add_rows([self._cells(f) for f in self.rows])
 
     def on_resize(self) -> None:
@@ -230,12 +261,15 @@ itself (work from the most severe down: the table is in that order).
         bar = self.query_one("#scan-bar", ProgressBar)
         if progress.phase == "collect":
             bar.update(total=max(progress.total, 1), progress=progress.done)
-            label = f"collecting {progress.done}/{progress.total} · {progress.message}"
+            line = _("collecting {done}/{total} · {message}").format(
+                done=progress.done, total=progress.total, message=_(progress.message))
         else:
             bar.update(total=None)
-            label = f"{progress.phase}: {progress.message}"
+            line = f"{_(SCAN_PHASES.get(progress.phase, progress.phase))}: " \
+                   f"{_(progress.message)}"
         self.query_one("#scan-message", Static).update(
-            Text.assemble(visible(label), ("   Esc stops (keeps what was collected)", "dim")))
+            Text.assemble(visible(line), (_("   Esc stops (keeps what was collected)"),
+                                          "dim")))
 
     def action_escape(self) -> None:
         if self.oapp.scanning:
@@ -281,8 +315,8 @@ itself (work from the most severe down: the table is in that order).
                 values = self.data.values.get(col, [])
                 if col == "severity":
                     values = [s.value for s in Severity if s.value in values] or values
-                label = select.prompt.split(":")[0]
-                select.set_options([(plain(f"{label}: {self._label(col, v)}"), v)
+                name = _(FILTER_LABELS[col])
+                select.set_options([(plain(f"{name}: {self._label(col, v)}"), v)
                                     for v in values])
                 wanted = self.filters.get(col)
                 if wanted and wanted in values:
@@ -298,36 +332,41 @@ itself (work from the most severe down: the table is in that order).
         self._syncing = False
 
     def _label(self, col: str, value: str) -> str:
+        if col in VALUE_LABELS:
+            return label(VALUE_LABELS[col], value)
         name = self.data.names.get(value) if col == "account_id" else None
         return f"{name} ({value})" if name else value
 
     def _show_summary(self) -> None:
         scan, summary = self.data.scan, Text()
         if scan is None and self.oapp.scanning:
-            summary.append("The first scan is running; findings appear here when it "
-                           "finishes.", "italic")
+            summary.append(_("The first scan is running; findings appear here when it "
+                             "finishes."), "italic")
         elif scan is None:
-            summary.append("No scan yet. ", "bold")
-            summary.append("Press r to scan every account you can reach (read-only); "
-                           "findings appear here.", "italic")
+            summary.append(_("No scan yet. "), "bold")
+            summary.append(_("Press r to scan every account you can reach (read-only); "
+                             "findings appear here."), "italic")
         else:
-            summary.append(f"Scan #{scan.id} ", "bold")
-            summary.append(visible(scan.status),
+            summary.append(_("Scan #{id} ").format(id=scan.id), "bold")
+            summary.append(visible(label(SCAN_STATUS_LABELS, scan.status)),
                            "#87d787" if scan.status == "complete" else "#ffaf5f")
-            summary.append(f"  ·  {self.data.failing} failing")
+            summary.append("  ·  " + _("{n} failing").format(n=self.data.failing))
             if self.data.previous is not None:
-                summary.append(f"  ·  since #{self.data.previous.id}: ", "dim")
-                summary.append(f"{len(self.data.new)} new", "bold #ff875f")
+                summary.append("  ·  " + _("since #{id}: ").format(id=self.data.previous.id),
+                               "dim")
+                summary.append(_("{n} new").format(n=len(self.data.new)), "bold #ff875f")
                 summary.append(", ")
-                summary.append(f"{len(self.data.fixed)} fixed", "bold #87d787")
+                summary.append(_("{n} fixed").format(n=len(self.data.fixed)), "bold #87d787")
                 if self.data.unchecked:
-                    summary.append(f", {self.data.unchecked} not re-checked", "bold #ffaf5f")
+                    summary.append(", " + _("{n} not re-checked").format(
+                        n=self.data.unchecked), "bold #ffaf5f")
             else:
-                summary.append("  ·  first scan: rescan later to see what changed", "dim")
+                summary.append("  ·  " + _("first scan: rescan later to see what changed"),
+                               "dim")
             if self.data.newest is not None:
-                summary.append(f"  ·  scan #{self.data.newest.id} did not finish: "
-                               f"showing #{scan.id}", "#ffaf5f")
-            summary.append("   r rescans", "dim")
+                summary.append("  ·  " + _("scan #{newest} did not finish: showing #{id}")
+                               .format(newest=self.data.newest.id, id=scan.id), "#ffaf5f")
+            summary.append(_("   r rescans"), "dim")
         self.query_one("#scan-summary", Static).update(summary)
 
     def requery(self) -> None:
@@ -339,7 +378,8 @@ itself (work from the most severe down: the table is in that order).
         self._remember()
         if self.data.scan is None:
             self._show_table_status()
-            self.query_one(FindingDetail).show_empty("Nothing to show before the first scan.")
+            self.query_one(FindingDetail).show_empty(
+                _("Nothing to show before the first scan."))
             return
         self._load_page(0)
 
@@ -389,13 +429,15 @@ itself (work from the most severe down: the table is in that order).
     def _cells(self, f: Finding) -> list[Text | str]:
         mark = self.data.triage.get(f.key, {}).get("mark", "")
         status = Text("● " if f.key in self.selected else "  ", "bold")
-        status.append(f.status.value, STATUS_STYLES[f.status])
+        status.append(label(STATUS_LABELS, f.status), STATUS_STYLES[f.status])
         cells: dict[str, Text | str] = {
             "status": status,
-            "severity": Text(f.severity.value, SEVERITY_STYLES[f.severity.value]),
+            "severity": Text(label(SEVERITY_LABELS, f.severity),
+                             SEVERITY_STYLES[f.severity.value]),
             "check": plain(f.check_id), "resource": plain(f.resource_id),
             "account": plain(self._account_label(f.account_id)), "region": plain(f.region),
-            "triage": plain(mark, "#87d787") if mark else Text("·", "dim")}
+            "triage": plain(label(TRIAGE_LABELS, mark), "#87d787") if mark
+            else Text("·", "dim")}
         columns = self.query_one(DataTable).columns
         return [cells[str(k.value)] for k in columns] if columns else list(cells.values())
 
@@ -414,15 +456,19 @@ itself (work from the most severe down: the table is in that order).
         return name
 
     def _show_table_status(self) -> None:
-        what = {"new": " new", "fixed": " fixed"}.get(self.changes, "")
-        text = Text(f"{len(self.rows):,} of {self.total:,}{what} findings shown",
+        template = {"new": _("{shown} of {total} new findings shown"),
+                    "fixed": _("{shown} of {total} fixed findings shown")}.get(
+                        self.changes, _("{shown} of {total} findings shown"))
+        text = Text(template.format(shown=f"{len(self.rows):,}", total=f"{self.total:,}"),
                     style="dim")
-        text.append(f"  ·  order: {self.order}  ·  filters: ", "dim")
-        active = [f"{k}={v}" for k, v in self.filters.items() if v]
-        text.append(visible(", ".join(active)) or "none", "dim")
+        text.append(_("  ·  order: {order}  ·  filters: ").format(
+            order=label(ORDER_LABELS, self.order)), "dim")
+        active = [f"{label(FILTER_KEYS, k)}={self._label(k, v) if k in VALUE_LABELS else v}"
+                  for k, v in self.filters.items() if v]
+        text.append(visible(", ".join(active)) or _("none"), "dim")
         if self.selected:
-            text.append(f"  ·  {len(self.selected)} selected (m triages them, * clears)",
-                        "bold")
+            text.append("  ·  " + _("{n} selected (m triages them, * clears)").format(
+                n=len(self.selected)), "bold")
         self.query_one("#table-status", Static).update(text)
 
     # -- selection and paging
@@ -445,14 +491,14 @@ itself (work from the most severe down: the table is in that order).
         detail = self.query_one(FindingDetail)
         finding = self.current()
         if finding is None:
-            detail.show_empty("No findings match the filters." if self.data.scan
-                              else "Nothing to show before the first scan.")
+            detail.show_empty(_("No findings match the filters.") if self.data.scan
+                              else _("Nothing to show before the first scan."))
             return
         change = ""
         if self.changes == "fixed":
-            change = "fixed since the previous scan"
+            change = _("fixed since the previous scan")
         elif any(f.key == finding.key for f in self.data.new[:5000]):
-            change = "new since the previous scan"
+            change = _("new since the previous scan")
         detail.show(finding, self.oapp.catalog.checks.get(finding.check_id),
                     self.data.triage.get(finding.key), change)
 
@@ -499,7 +545,8 @@ itself (work from the most severe down: the table is in that order).
 
     def action_cycle_order(self) -> None:
         self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
-        self.notify(f"Ordered by {self.order}.", timeout=2)
+        self.notify(_("Ordered by {order}.").format(order=label(ORDER_LABELS, self.order)),
+                    timeout=2)
         self.requery()
 
     # -- remediation and triage
@@ -514,7 +561,7 @@ itself (work from the most severe down: the table is in that order).
         text = self.query_one(FindingDetail).cli_text(
             finding, self.oapp.catalog.checks.get(finding.check_id))
         self.app.copy_to_clipboard(text)
-        self.notify("AWS CLI lines copied (where the terminal allows it).", timeout=3)
+        self.notify(_("AWS CLI lines copied (where the terminal allows it)."), timeout=3)
 
     def _redraw(self, keys: set[Key]) -> None:
         table = self.query_one(DataTable)
@@ -574,10 +621,11 @@ itself (work from the most severe down: the table is in that order).
             self.data.triage[key] = {"mark": message.mark, "note": message.note}
         self._redraw({f.key for f in self.rows})
         if len(message.keys) > 1:
-            self.notify(f"{len(message.keys)} findings marked {message.mark or 'no mark'}.",
-                        timeout=4)
+            mark = label(TRIAGE_LABELS, message.mark) if message.mark else _("no mark")
+            self.notify(_("{n} findings marked {mark}.").format(n=len(message.keys),
+                                                                mark=mark), timeout=4)
         self._show_detail()
         if message.all_done:
-            self.notify("Every failing finding is triaged: the week's triage task is done.")
+            self.notify(_("Every failing finding is triaged: the week's triage task is done."))
             self.oapp.refresh_week()
 

@@ -16,16 +16,33 @@ from textual.events import DescendantFocus
 from textual.widgets import Checkbox, ProgressBar, Static
 
 from onboard.app import WeekSnapshot
+from onboard.i18n import N_, _
 from onboard.models import Task
 from onboard.screens import spec
 from onboard.screens.base import OnboardScreen
-from onboard.screens.widgets import PHASE_COLORS, SafeStatic, TickBox, phase_text, shown
+from onboard.screens.widgets import (
+    PHASE_COLORS,
+    PHASE_LABELS,
+    SafeStatic,
+    TickBox,
+    phase_text,
+    shown,
+)
 from onboard.week import DayProgress
 
-TASK_ACTIONS = {"get-read-access": ("show_policy", "show the policy to ask for (y copies it)"),
+TASK_ACTIONS = {"get-read-access": ("show_policy",
+                                    N_("show the policy to ask for (y copies it)")),
                 "import-terraform-state": ("import_terraform",
-                                           "import state files here (several at once)")}
+                                           N_("import state files here (several at once)"))}
 """Tasks done in a dialog: Enter opens it (instead of the task's screen)."""
+
+
+def phase_names(phase: str) -> tuple[str, ...]:
+    """How a day's title may begin when it already names its phase: the code, the label
+    in the current language, and each part of a label such as "Observe(観察)"."""
+    label = _(PHASE_LABELS.get(phase, phase)).lower()
+    parts = [p.strip() for p in re.split(r"[()（）]", label) if p.strip()]
+    return tuple(dict.fromkeys([phase, label, *parts]))
 
 
 def widget_id(task_id: str) -> str:
@@ -37,10 +54,10 @@ class TaskBox(TickBox):
     page), Enter opens the task's screen, space ticks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_button", "Tick/untick", key_display="space"),
-        Binding("enter", "screen.open_task", "Open task", key_display="⏎"),
-        Binding("down,j", "screen.move_task(1)", "Next task", show=False),
-        Binding("up,k", "screen.move_task(-1)", "Previous task", show=False),
+        Binding("space", "toggle_button", N_("Tick/untick"), key_display="space"),
+        Binding("enter", "screen.open_task", N_("Open task"), key_display="⏎"),
+        Binding("down,j", "screen.move_task(1)", N_("Next task"), show=False),
+        Binding("up,k", "screen.move_task(-1)", N_("Previous task"), show=False),
     ]
 
     def __init__(self, task: Task) -> None:
@@ -68,7 +85,7 @@ class NextLine(SafeStatic):
 class WeekScreen(OnboardScreen):
     SCREEN_ID = "week"
     CSS_PATH = "week.tcss"
-    HELP = """
+    HELP = N_("""
 ## Week — your first week, day by day
 The plan follows the talk's OODA loop: **Observe** (find every account, interview,
 review resources), **Orient** (what could go wrong, and why), **Decide** (pick actions),
@@ -78,14 +95,15 @@ focused task and how you know it is done.
 Some tasks tick themselves when onboard sees them happen (a finished scan, an interview
 with every question answered, the risky findings triaged). You can tick or untick any
 task yourself. Press **c** (or the *Next* button) to jump to the first open task.
-"""
+""")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_task", "Tick/untick", key_display="space", show=False),
-        Binding("enter", "open_task", "Open the task's screen", key_display="⏎",
+        Binding("space", "toggle_task", N_("Tick/untick"), key_display="space", show=False),
+        Binding("enter", "open_task", N_("Open the task's screen"), key_display="⏎",
                 show=False),
-        Binding("n", "note", "Note"),
-        Binding("down,j", "move_task(1)", "Next task", key_display="↓/j", show=False),
-        Binding("up,k", "move_task(-1)", "Previous task", key_display="↑/k", show=False),
+        Binding("n", "note", N_("Note")),
+        Binding("down,j", "move_task(1)", N_("Next task"), key_display="↓/j", show=False),
+        Binding("up,k", "move_task(-1)", N_("Previous task"), key_display="↑/k",
+                show=False),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -110,10 +128,10 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
 
     def _day_title(self, number: int) -> Text:
         day = next(d for d in self.oapp.catalog.days if d.day == number)
-        text = Text.assemble((f"Day {day.day}  ", "bold"))
+        text = Text.assemble((_("Day {n}").format(n=day.day) + "  ", "bold"))
         title = day.title
         phase = day.phase.value
-        if not title.lower().startswith(phase):
+        if not title.lower().startswith(phase_names(phase)):
             text.append_text(phase_text(phase))
             text.append("  ")
         text.append(title, f"bold {PHASE_COLORS.get(phase, '')}")
@@ -143,25 +161,26 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
                     box.value = state.done
             label = Text(state.task.title)
             if state.by == "derived":
-                label.append("  ✓ the data says so" if state.done else "", "dim italic")
+                label.append(_("  ✓ the data says so") if state.done else "", "dim italic")
             elif state.by == "user":
-                label.append("  ticked by you" if state.done else "  unticked by you",
+                label.append(_("  ticked by you") if state.done else _("  unticked by you"),
                              "dim italic")
             box.label = shown(label)
         for p in snap.progress:
             self.query_one(f"#day-count-{p.day}", Static).update(day_bar(p))
         done, total = sum(p.done for p in snap.progress), sum(p.total for p in snap.progress)
         self.query_one("#overall-label", Static).update(
-            Text.assemble(("This week ", "bold"), f"{done} of {total} tasks done"))
+            Text.assemble((_("This week "), "bold"),
+                          _("{done} of {total} tasks done").format(done=done, total=total)))
         self.query_one("#overall-bar", ProgressBar).update(total=total or 1, progress=done)
         nxt = next((s for s in snap.states if not s.done), None)
         line = Text()
         if nxt is None:
-            line.append("✓ Every task of the week is done.", "bold #87d787")
+            line.append(_("✓ Every task of the week is done."), "bold #87d787")
         else:
-            line.append(" ▶ Next ", "bold reverse #87d787")
+            line.append(_(" ▶ Next "), "bold reverse #87d787")
             line.append(f"  {nxt.task.title}", "bold")
-            line.append(f"   Day {nxt.day} · press c", "dim")
+            line.append("   " + _("Day {n} · press c").format(n=nxt.day), "dim")
         self.query_one("#next-task", NextLine).update(line)
         if isinstance(self.focused, TaskBox):
             self._show_help(self.focused.task_def)
@@ -191,37 +210,39 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
         title = Text(task.title, style=f"bold {color}")
         body = Text()
         body.append(task.help.strip() + "\n\n")
-        body.append("Done when ", "bold")
+        body.append(_("Done when "), "bold")
         body.append(task.done_when.strip() + "\n")
         if task.auto:
-            body.append("Ticks itself ", "bold")
-            body.append("when the data shows it is done (your own tick wins)\n", "dim")
+            body.append(_("Ticks itself "), "bold")
+            body.append(_("when the data shows it is done (your own tick wins)") + "\n",
+                        "dim")
         if state is not None:
-            body.append("\nStatus ", "bold")
-            body.append("done" if state.done else "open",
+            body.append("\n" + _("Status "), "bold")
+            body.append(_("done") if state.done else _("open"),
                         "#87d787" if state.done else "#ffd75f")
-            body.append(f" · {state.reason}\n", "dim" if state.done else "#ffd75f")
+            body.append(f" · {_(state.reason)}\n", "dim" if state.done else "#ffd75f")
         note = (snap.notes or {}).get(task.id) if snap else None
-        body.append("\nYour note ", "bold")
+        body.append("\n" + _("Your note "), "bold")
         if note:
-            body.append("(n edits)\n", "dim")
+            body.append(_("(n edits)") + "\n", "dim")
             body.append(note + "\n")
         else:
-            body.append("none yet: n writes one (the sentence a task asks for, who said "
-                        "what)\n", "dim")
+            body.append(_("none yet: n writes one (the sentence a task asks for, who said "
+                          "what)") + "\n", "dim")
         target = spec(task.screen) if task.screen else None
         if task.id in TASK_ACTIONS:
-            body.append("\nPress ", "dim")
+            body.append("\n" + _("Press "), "dim")
             body.append("Enter", "bold")
-            body.append(f" to {TASK_ACTIONS[task.id][1]}.", "dim")
+            body.append(_(" to {what}.").format(what=_(TASK_ACTIONS[task.id][1])), "dim")
         elif target is not None and target.id != self.SCREEN_ID:
-            body.append("\nPress ", "dim")
+            body.append("\n" + _("Press "), "dim")
             body.append("Enter", "bold")
-            body.append(f" to open {target.title} ({target.key}), where this is done.",
-                        "dim")
+            body.append(_(" to open {screen} ({key}), where this is done.").format(
+                screen=_(target.title), key=target.key), "dim")
         elif task.screen and target is None:
-            body.append(f"\nThe {task.screen} screen is not in this version; tick the "
-                        "task yourself when it is done.", "dim")
+            body.append("\n" + _("The {screen} screen is not in this version; tick the "
+                                  "task yourself when it is done.").format(
+                                      screen=task.screen), "dim")
         self.query_one("#help-title", Static).update(title)
         self.query_one("#help-body", Static).update(body)
 
@@ -238,7 +259,8 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
             if isinstance(text, str):
                 self.oapp.save_note("task", task.id, text)
 
-        self.app.push_screen(NoteModal("Your note on this task", task.title, current), saved)
+        self.app.push_screen(NoteModal(_("Your note on this task"), task.title, current),
+                             saved)
 
     def action_move_task(self, delta: int) -> None:
         boxes = list(self.query(TaskBox))
@@ -263,4 +285,4 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
             if screen and screen != self.SCREEN_ID:
                 self.oapp.go(screen)
             else:
-                self.notify("This task is done outside onboard; tick it when it is done.")
+                self.notify(_("This task is done outside onboard; tick it when it is done."))

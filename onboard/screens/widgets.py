@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.highlighter import Highlighter
 from rich.segment import Segment
@@ -24,7 +25,9 @@ from textual.widgets import (
     Tree,
 )
 
-from onboard.screens import SCREENS
+from onboard.guide import identity_label
+from onboard.i18n import N_, _
+from onboard.screens import SCREENS, tab_title
 from onboard.textsafe import UNSAFE_TUI, is_safe, one_for_one, visible
 
 if TYPE_CHECKING:
@@ -47,6 +50,27 @@ SEVERITY_STYLES = {
 }
 STATUS_STYLES = {"FAIL": "bold #ff5f87", "ERROR": "#ffaf5f", "PASS": "#87d787",
                  "SKIPPED": "dim"}
+
+# Codes are stored and compared in English; these are the words shown for them.
+PHASE_LABELS = {"observe": N_("Observe"), "orient": N_("Orient"), "decide": N_("Decide"),
+                "act": N_("Act")}
+SEVERITY_LABELS = {"critical": N_("critical"), "high": N_("high"), "medium": N_("medium"),
+                   "low": N_("low"), "info": N_("info")}
+STATUS_LABELS = {"FAIL": N_("FAIL"), "PASS": N_("PASS"), "ERROR": N_("ERROR"),
+                 "SKIPPED": N_("SKIPPED")}
+TRIAGE_LABELS = {"confirmed": N_("confirmed"), "accepted risk": N_("accepted risk"),
+                 "false positive": N_("false positive"), "question": N_("question")}
+
+
+def label(labels: dict[str, str], code: object) -> str:
+    """The word shown for a stored code, in the current language (the code if unknown)."""
+    text = str(getattr(code, "value", code))
+    return _(labels[text]) if text in labels else text
+
+
+def widest(*texts: str) -> int:
+    """The width in cells of the widest text (a Japanese character takes two)."""
+    return max((cell_len(t) for t in texts), default=0)
 
 
 def plain(value: object, style: str = "", multiline: bool = True) -> Text:
@@ -174,7 +198,8 @@ class SafeTree(Tree):  # type: ignore[type-arg]
 
 
 def phase_text(phase: str) -> Text:
-    return Text(phase.capitalize(), style=f"bold {PHASE_COLORS.get(phase, 'white')}")
+    return Text(_(PHASE_LABELS.get(phase, phase.capitalize())),
+                style=f"bold {PHASE_COLORS.get(phase, 'white')}")
 
 
 class TopBar(SafeStatic):
@@ -193,18 +218,19 @@ class TopBar(SafeStatic):
     def _changed(self, _value: object = None) -> None:
         app = cast("OnboardApp", self.app)
         day = next((d for d in app.catalog.days if d.day == app.day), None)
+        unscanned = app.identity.startswith("not") or app.identity == identity_label(None)
         text = Text.assemble(
-            ("onboard", "bold #5fafff"), ("  session ", "dim"),
+            ("onboard", "bold #5fafff"), (_("  session "), "dim"),
             (visible(app.session_name), "bold"), ("  ·  AWS ", "dim"),
-            (visible(app.identity), "italic" if app.identity.startswith("not") else ""),
+            (visible(_(app.identity)), "italic" if unscanned else ""),
         )
         if day is not None:
             text.append("  ·  ", "dim")
-            text.append(f"Day {day.day} ", "bold")
+            text.append(_("Day {n}").format(n=day.day) + " ", "bold")
             text.append_text(phase_text(day.phase.value))
         if app.demo:
             text.append("  ·  ", "dim")
-            text.append("demo org", "reverse #ffaf5f")
+            text.append(_("demo org"), "reverse #ffaf5f")
         if app.scan_status:
             text.append("  ·  ", "dim")
             text.append(visible(app.scan_status), "bold #ffd75f")
@@ -214,10 +240,14 @@ class TopBar(SafeStatic):
 class NavTabs(Tabs):
     """The screens as clickable tabs; keys 1-9 and the mnemonics do the same."""
 
+    DEFAULT_CSS = """
+    NavTabs.-tight Tab { padding: 0 0 0 1; }
+    """
     can_focus = False
 
     def __init__(self, active: str) -> None:
-        tabs = [Tab(self._label(s.key, s.title), id=f"tab-{s.id}") for s in SCREENS]
+        tabs = [Tab(self._label(s.key, tab_title(s, False)), id=f"tab-{s.id}")
+                for s in SCREENS]
         super().__init__(*tabs, active=f"tab-{active}")
         self._narrow: bool | None = None
 
@@ -225,8 +255,18 @@ class NavTabs(Tabs):
     def _label(key: str, title: str) -> Text:
         return Text.assemble((key, "bold"), " ", title)
 
-    def relabel(self, narrow: bool) -> None:
-        """Short titles below 120 columns, so every tab stays visible at 80."""
+    @staticmethod
+    def needed(narrow: bool, padding: int = 2) -> int:
+        """Columns every tab takes (label and padding) with the full or short titles."""
+        return sum(cell_len(f"{s.key} {tab_title(s, narrow)}") + padding for s in SCREENS)
+
+    def relabel(self, narrow: bool, width: int | None = None) -> None:
+        """Short titles below 120 columns (or when the full ones do not fit), so every tab
+        stays visible at 80; when even those do not fit (wide characters), one space
+        between tabs instead of two."""
+        if width is not None:
+            narrow = narrow or self.needed(False) > width
+            self.set_class(narrow and self.needed(True) > width, "-tight")
         if narrow == self._narrow:
             return
         self._narrow = narrow
@@ -235,7 +275,7 @@ class NavTabs(Tabs):
             if found:
                 tab = found.first()
                 assert isinstance(tab, Tab)
-                tab.label = self._label(s.key, (s.short or s.title) if narrow else s.title)
+                tab.label = self._label(s.key, tab_title(s, narrow))
 
 
 class TickBox(Checkbox):
