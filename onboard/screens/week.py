@@ -75,6 +75,14 @@ def day_bar(p: DayProgress) -> Table:
     return grid
 
 
+def press(body: Text, template: str, **values: object) -> None:
+    """A new line 'Press Enter to …' with Enter in bold, wherever the language puts it."""
+    before, _enter, after = template.partition("{enter}")
+    body.append("\n" + before.format(**values), "dim")
+    body.append("Enter", "bold")
+    body.append(after.format(**values), "dim")
+
+
 class NextLine(SafeStatic):
     """What to do next; a click does what `c` does."""
 
@@ -231,14 +239,10 @@ task yourself. Press **c** (or the *Next* button) to jump to the first open task
                           "what)") + "\n", "dim")
         target = spec(task.screen) if task.screen else None
         if task.id in TASK_ACTIONS:
-            body.append("\n" + _("Press "), "dim")
-            body.append("Enter", "bold")
-            body.append(_(" to {what}.").format(what=_(TASK_ACTIONS[task.id][1])), "dim")
+            press(body, _("Press {enter} to {what}."), what=_(TASK_ACTIONS[task.id][1]))
         elif target is not None and target.id != self.SCREEN_ID:
-            body.append("\n" + _("Press "), "dim")
-            body.append("Enter", "bold")
-            body.append(_(" to open {screen} ({key}), where this is done.").format(
-                screen=_(target.title), key=target.key), "dim")
+            press(body, _("Press {enter} to open {screen} ({key}), where this is done."),
+                  screen=_(target.title), key=target.key)
         elif task.screen and target is None:
             body.append("\n" + _("The {screen} screen is not in this version; tick the "
                                   "task yourself when it is done.").format(
