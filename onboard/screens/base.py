@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Tabs
 
+from onboard.i18n import current
 from onboard.screens.widgets import NavTabs, TopBar
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ class OnboardScreen(Screen[None]):
     translated where it is shown)."""
 
     def compose(self) -> ComposeResult:
+        # `.-lang-ja …` in a stylesheet fits wider words without touching the English
+        self.add_class(f"-lang-{current()}")
         yield TopBar()
         yield NavTabs(self.SCREEN_ID)
         yield from self.compose_body()

@@ -219,7 +219,8 @@ itself (work from the most severe down: the table is in that order).
         flexible = ("check", "resource", "account")
         spare = width - sum(fixed.values()) - 2 * (len(fixed) + len(flexible))
         share = {"check": 0.36, "resource": 0.40, "account": 0.24}
-        out = {**fixed, **{k: max(8, int(spare * share[k])) for k in flexible}}
+        least = {k: max(8, widest(_(REVIEW_COLUMNS[k]))) for k in flexible}
+        out = {**fixed, **{k: max(least[k], int(spare * share[k])) for k in flexible}}
         order = ("status", "severity", "check", "resource", "account", "region", "triage")
         return {k: out[k] for k in order if k in out}
 
