@@ -98,6 +98,17 @@ def start(explicit: str | None = None, environ: Mapping[str, str] | None = None)
     return current()
 
 
+def forget_choice() -> None:
+    """The user switched language inside the app: from now on sessions speak their own."""
+    _global["chosen"] = ""
+
+
+def speaks_for(session_lang: str) -> str:
+    """The language a session is shown in: the user's choice at start-up, else its own,
+    else the one being spoken."""
+    return _global["chosen"] or normalize(session_lang or "") or current()
+
+
 def adopt(session_lang: str) -> str:
     """A session was opened: speak its language unless the user chose one at start-up."""
     if not _global["chosen"] and normalize(session_lang or ""):
