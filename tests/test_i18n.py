@@ -355,4 +355,4 @@ def test_switching_a_sessions_language_rewrites_what_was_generated(
     assert titles["adopt-identity-center"] == "Move everyone to SSO", "a retitle is kept"
     shown = {a.action_def: a.title for a in decide.list_actions(store, en, sid)}
     assert shown["enable-s3-versioning"] == "Turn on S3 versioning", "read in English"
-    assert store.activity(sid)[-1]["kind"] == "language_changed"
+    assert store.activity(sid)[-1].kind == "language_changed"
