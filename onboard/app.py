@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from onboard import guide, i18n, week
+from onboard import guide, i18n, linebreak, week
 from onboard.catalog import Catalog, in_language
 from onboard.models import Account, SessionInfo
 from onboard.scan import Progress, ScanOptions, ScanResult, run_scan
@@ -139,6 +139,7 @@ class OnboardApp(App[int]):
                  options: ScanOptions | None = None, demo: bool = False, profile: str = "",
                  scan_fn: ScanFn = run_scan) -> None:
         speak_bindings()  # the footer and the keys panel in the language being spoken
+        linebreak.install()  # Japanese breaks anywhere but before 。 and after 「
         super().__init__()
         self.store = store
         self.catalog = catalog
