@@ -10,6 +10,7 @@ opportunities; text without Japanese is split exactly as before.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -73,7 +74,7 @@ def wrap(text: str, width: int) -> list[str]:
 
     install()
     offsets = [0, *divide_line(text, width), len(text)]
-    return [text[a:b].rstrip() for a, b in zip(offsets, offsets[1:], strict=False)]
+    return [text[a:b].rstrip() for a, b in itertools.pairwise(offsets)]
 
 
 def _check(lines: Iterable[str]) -> list[str]:

@@ -3,6 +3,7 @@ English is broken exactly as Rich breaks it."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -31,7 +32,7 @@ def test_japanese_content_breaks_by_the_rules(width: int) -> None:
     for text in _texts():
         lines = linebreak.wrap(text, width)
         assert "".join(lines).replace(" ", "") == text.replace(" ", ""), "nothing lost"
-        for before, line in zip(lines, lines[1:], strict=False):
+        for before, line in itertools.pairwise(lines):
             # a line may start with 。 only when it could not stay on the line before (that
             # line is a code span or URL longer than the width, cut where it had to be)
             if line[0] in linebreak.NO_START:
@@ -44,7 +45,8 @@ def test_japanese_content_breaks_by_the_rules(width: int) -> None:
 def test_a_sentence_fills_the_line_before_breaking() -> None:
     assert linebreak.wrap("ブラウザで開き、ルートユーザーとしてサインインします。", 20) == [
         "ブラウザで開き、ルー", "トユーザーとしてサイ", "ンインします。"]
-    assert linebreak.wrap("「セキュリティ認証情報」を開く", 14) == ["「セキュリティ", "認証情報」を開", "く"]
+    assert linebreak.wrap("「セキュリティ認証情報」を開く", 14) == [
+        "「セキュリティ", "認証情報」を開", "く"]
 
 
 @pytest.mark.parametrize("text", [
