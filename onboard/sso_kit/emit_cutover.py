@@ -43,6 +43,18 @@ def _say(text: str) -> list[str]:
     return commented(text).splitlines()
 
 
+def _last_use(key: dict[str, Any]) -> str:
+    """What the scan saw of an access key's last use."""
+    when, service = key.get("last_used"), key.get("last_used_service")
+    if when and service:
+        return _("scan saw last use {when} for {service}").format(when=when, service=service)
+    if when:
+        return _("scan saw last use {when}").format(when=when)
+    if service:
+        return _("scan saw last use never for {service}").format(service=service)
+    return _("scan saw last use never")
+
+
 def _keys(user: Any) -> list[dict[str, Any]]:
     return list(user.attrs.get("access_keys") or []) if user is not None else []
 
@@ -59,15 +71,20 @@ def person_script(plan: Plan, inventory: Inventory, person: PlanPerson, template
     out = [f"# ===== {one_line(person.display_name)} ({person.id}) =====", "#",
            *_say(_("Checklist:"))]
     ic_user = person.user_name
-    in_groups = ", ".join(groups) or _("(none)")
     if plan.external_idp:
-        out += _say(_("[ ] 1. {user} exists in {idp} and is provisioned to Identity Center, in "
-                      "groups {groups} — users and groups from {idp} are not created in "
-                      "Terraform").format(user=ic_user, idp=plan.idp_name, groups=in_groups))
+        step1 = (_("[ ] 1. {user} exists in {idp} and is provisioned to Identity Center, in "
+                   "groups {groups} — users and groups from {idp} are not created in "
+                   "Terraform") if groups else
+                 _("[ ] 1. {user} exists in {idp} and is provisioned to Identity Center, in "
+                   "groups (none) — users and groups from {idp} are not created in "
+                   "Terraform"))
     else:
-        out += _say(_("[ ] 1. Identity Center user {user} exists (`onboard sso terraform` or "
-                      "the console), in groups {groups}, and has set a password and "
-                      "MFA").format(user=ic_user, groups=in_groups))
+        step1 = (_("[ ] 1. Identity Center user {user} exists (`onboard sso terraform` or "
+                   "the console), in groups {groups}, and has set a password and MFA")
+                 if groups else
+                 _("[ ] 1. Identity Center user {user} exists (`onboard sso terraform` or "
+                   "the console), in groups (none), and has set a password and MFA"))
+    out += _say(step1.format(user=ic_user, idp=plan.idp_name, groups=", ".join(groups)))
     out += _say(_("[ ] 2. Verified login: {person} ran `aws sso login` and "
                   "`aws sts get-caller-identity` for every profile below, and signed in to "
                   "the console through the access portal").format(person=person.display_name))
@@ -127,10 +144,7 @@ def person_script(plan: Plan, inventory: Inventory, person: PlanPerson, template
                       "SSO profile (last use below)."))
         for k in keys:
             kid = quote(k["id"])
-            when = k.get("last_used") or _("never")
-            seen = one_line(_("scan saw last use {when} for {service}").format(
-                when=when, service=k["last_used_service"]) if k.get("last_used_service")
-                else _("scan saw last use {when}").format(when=when))
+            seen = one_line(_last_use(k))
             out.append(f"aws iam get-access-key-last-used --profile {prof} --access-key-id "
                        f"{kid} --query AccessKeyLastUsed --output text   # {seen}")
             if k.get("status") == "Active":
