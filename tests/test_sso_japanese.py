@@ -14,7 +14,7 @@ import pytest
 
 from onboard import i18n
 from onboard.sso_kit import emit_commands, emit_cutover, emit_profiles, emit_terraform
-from onboard.sso_kit.plan import Edit, build
+from onboard.sso_kit.plan import Edit, build, said
 from onboard.sso_kit.render import header, to_markdown
 from tests.sso_fixtures import PROD, accounts, acme, inventory, key, sso_region, user
 
@@ -57,9 +57,13 @@ def _uncommented(tree: object) -> object:
     return tree
 
 
+ECHO = re.compile(r"^(\s*echo )(.+)( >&2)$")
+
+
 def code_lines(text: str) -> list[str]:
-    """The lines that run (comments cut off) and the commands written as comments for a
-    person to run by hand (`# aws …`), without their trailing comments."""
+    """The lines that run (comments cut off, the message of an `echo` left out) and the
+    commands written as comments for a person to run by hand (`# aws …`), without their
+    trailing comments."""
     out = []
     for line in text.splitlines():
         body = line.lstrip()
@@ -69,6 +73,8 @@ def code_lines(text: str) -> list[str]:
             command = body.lstrip("# ")
             if command.startswith(("aws ", "terraform ")):
                 out.append(command.split("  #", 1)[0].rstrip())
+        elif ECHO.match(line):
+            out.append(ECHO.sub(r"\1…\3", line))
         elif line.strip():
             out.append(line.split("  #", 1)[0].rstrip())
     return out
@@ -134,8 +140,29 @@ def test_the_runbook_speaks_japanese_around_the_same_commands() -> None:
             "AKIAERIN --query AccessKeyLastUsed --output text   # "
             "スキャン時点で使用履歴なし（s3）") in ja
     assert "Checklist" not in ja and "Checklist" in en
-    # The echoes the script prints stay as they are: they are part of the commands
-    assert ja.count("echo ") == en.count("echo ")
+    echoes = [ECHO.match(line) for line in ja.splitlines() if ECHO.match(line)]
+    assert len(echoes) == len([line for line in en.splitlines() if ECHO.match(line)]) > 1
+    assert all(JAPANESE.search(m.group(2)) for m in echoes)
+
+
+def test_the_japanese_runbook_stops_in_japanese_on_the_wrong_account(tmp_path: Path) -> None:
+    """Run the script with an `aws` that answers another account: the pin stops it, with the
+    message in Japanese and the shell variables expanded."""
+    inv = inventory([*acme(), sso_region()])
+    with i18n.speaking("ja"):
+        plan = build(inv, accounts(), {}, [])
+        script = emit_cutover.render(plan, inv, [plan.person("alice")])
+    stub = tmp_path / "bin" / "aws"
+    stub.parent.mkdir()
+    stub.write_text("#!/bin/sh\necho 999999999999\n")
+    stub.chmod(0o755)
+    path = tmp_path / "cutover.sh"
+    path.write_text(script, encoding="utf-8")
+    run = subprocess.run(["bash", str(path)], capture_output=True, text=True,
+                         env={"PATH": f"{stub.parent}:/usr/bin:/bin"})
+    assert run.returncode == 1
+    assert run.stderr.strip() == ("プロファイル onboard-111111111111 はアカウント 999999999999 "
+                                  "のもので、111111111111 ではありません: 停止します")
 
 
 def test_the_plan_in_japanese_is_valid_markdown_with_the_same_rows() -> None:
@@ -178,3 +205,11 @@ def test_what_aws_stores_stays_english() -> None:
 def test_every_kit_string_has_its_japanese() -> None:
     missing = [m.where for m in i18n.missing("ja") if m.where.startswith("onboard/sso_kit/")]
     assert missing == []
+
+
+def test_a_translated_message_cannot_break_out_of_its_echo() -> None:
+    hostile = 'a "quote" $(touch pwned) `x` \\ $HOME {profile}\nnext'
+    word = said(hostile, profile="$1")
+    run = subprocess.run(["bash", "-c", f"echo {word}", "-", "onboard-1"],
+                         capture_output=True, text=True)
+    assert run.stdout == 'a "quote" $(touch pwned) `x` \\ $HOME onboard-1 next\n'

@@ -13,7 +13,7 @@ from shlex import quote
 
 from onboard.i18n import _
 from onboard.sso_kit.emit_terraform import _names
-from onboard.sso_kit.plan import Plan, commented, one_line
+from onboard.sso_kit.plan import Plan, commented, one_line, said
 
 
 def _comment(text: str) -> list[str]:
@@ -37,7 +37,8 @@ def render(plan: Plan) -> str:
            f"IDENTITY_STORE_ID=$(aws sso-admin list-instances {r} "
            "--query 'Instances[0].IdentityStoreId' --output text)",
            'if [ "$INSTANCE_ARN" = "None" ]; then',
-           '  echo "no IAM Identity Center instance in this region: enable it first" >&2',
+           "  echo " + said(_("no IAM Identity Center instance in this region: enable it "
+                              "first")) + " >&2",
            "  exit 1", "fi", ""]
     ps_var: dict[str, str] = {}
     out += _comment(_("Permission sets"))

@@ -15,19 +15,21 @@ from typing import Any
 from onboard.checks.base import Inventory
 from onboard.i18n import N_, _
 from onboard.sso_kit.emit_profiles import profiles_for
-from onboard.sso_kit.plan import Plan, PlanPerson, commented, one_line
+from onboard.sso_kit.plan import Plan, PlanPerson, commented, one_line, said
 
 DEFAULT_TEMPLATE = "onboard-{account_id}"
 GOOGLE_403 = N_("Google Workspace may answer 403 for hours right after the SAML/SCIM set-up "
                 "(the talk waited a day): if the first sign-in fails with 403, wait before "
                 "going on — remove nothing yet.")
 PIN_COMMENT = N_("pin PROFILE ACCOUNT: stop unless the profile's credentials are that account")
-# The function the script's account blocks call; its comment is added in the reader's language
+PIN_STOP = N_("profile {profile} is account {got}, not {account}: stopping")
+# The function the script's account blocks call; its comment and message are added in the
+# reader's language
 PIN = '''pin() {{  # {comment}
   local got
   got=$(aws sts get-caller-identity --profile "$1" --query Account --output text)
   if [ "$got" != "$2" ]; then
-    echo "profile $1 is account $got, not $2: stopping" >&2
+    echo {stopping} >&2
     exit 1
   fi
 }}
@@ -111,7 +113,8 @@ def person_script(plan: Plan, inventory: Inventory, person: PlanPerson, template
                 f"--filters {quote('AttributePath=UserName,AttributeValue=' + ic_user)} "
                 "--query 'Users[0].UserId' --output text)",
                 'if [ "$found" = "None" ] || [ -z "$found" ]; then',
-                f"  echo {quote(f'{ic_user} is not in Identity Center yet: stop here')} >&2",
+                "  echo " + quote(one_line(_("{user} is not in Identity Center yet: stop "
+                                             "here").format(user=ic_user))) + " >&2",
                 "  exit 1", "fi"]
     else:
         out += _say(_("(no Identity Center instance was scanned: check the user in the "
@@ -187,7 +190,9 @@ def render(plan: Plan, inventory: Inventory, people: list[PlanPerson],
                    "Lines that change something are commented out: run them by hand, in "
                    "order,\n"
                    "after the check written above each one.").format(template=template)),
-           "set -euo pipefail", "", PIN.format(comment=one_line(_(PIN_COMMENT)))]
+           "set -euo pipefail", "", PIN.format(comment=one_line(_(PIN_COMMENT)),
+                                          stopping=said(_(PIN_STOP), profile="$1", got="$got",
+                                                        account="$2"))]
     if plan.external_idp:
         out.append(commented(_("Users and groups come from {idp}: they are not created in "
                                "Terraform.").format(idp=plan.idp_name)))

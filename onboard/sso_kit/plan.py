@@ -60,6 +60,15 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+def said(template: str, **shell: str) -> str:
+    """A double-quoted shell word for `echo`: the (translated) template's text escaped,
+    its {names} replaced by the shell expressions given (`$1`, `$got`), on one line."""
+    parts = re.split(r"\{(\w+)\}", one_line(template))
+    text = "".join(re.sub(r'([\\"$`])', r"\\\1", part) if i % 2 == 0 else shell[part]
+                   for i, part in enumerate(parts))
+    return f'"{text}"'
+
+
 def commented(text: str) -> str:
     """Prose as `# ` comment lines of a script or HCL file, one per line of the text (a
     translation may break its lines elsewhere: each one is still a comment)."""
