@@ -230,7 +230,7 @@ def collect(aws: Aws, options: ScanOptions, on_batch: BatchFn, report: ProgressF
         report(Progress("collect", 0, collected.jobs,
                         _("{n} accounts").format(n=len(accounts))))
         while pending:
-            finished, __ = wait(pending, return_when=FIRST_COMPLETED)
+            finished, _still_running = wait(pending, return_when=FIRST_COMPLETED)
 
             for fut in finished:
                 pending.discard(fut)

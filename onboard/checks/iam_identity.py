@@ -125,12 +125,12 @@ def _from_key_use(keys: list[dict[str, Any]]) -> Identity | None:
         service = str(key["last_used_service"]).lower()
         where = (_(" in {region}").format(region=key["last_used_region"])
                  if key.get("last_used_region") else "")
-        used = _("key {id} last used on {service}{where}").format(id=key.get("id"),
+        said = _("key {id} last used on {service}{where}").format(id=key.get("id"),
                                                                  service=service, where=where)
         if service in PERSON_SERVICES:
-            return Identity("person", used)
+            return Identity("person", said)
         if service in WORKLOAD_SERVICES:
-            return Identity("workload", used)
+            return Identity("workload", said)
     return None
 
 
