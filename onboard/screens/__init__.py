@@ -136,7 +136,8 @@ def spec(screen_id: str) -> ScreenSpec | None:
 def where(screen_id: str) -> str:
     """'Assets (6)': how to name another screen in a hint."""
     found = spec(screen_id)
-    return f"{_(found.title)} ({found.key})" if found else screen_id
+    return _("{screen} ({key})").format(screen=_(found.title), key=found.key) if found \
+        else screen_id
 
 
 NARROW_TABS = {"week": N_("tab:Week"), "review": N_("tab:Review"), "assets": N_("tab:Assets"),
