@@ -12,9 +12,28 @@ from rich.text import Text
 from onboard import catalog as catalog_mod
 from onboard import i18n
 from onboard.catalog import Catalog
+from onboard.i18n import N_, _
 from onboard.models import SessionInfo
 from onboard.store import Store
 from onboard.textsafe import visible
+
+# Values that are contracts in JSON and the database (a status, a severity, who decided a
+# task) but words when shown to a person: `word(value)` shows them in the spoken language.
+VALUE_WORDS = (
+    N_("proposed"), N_("chosen"), N_("in progress"), N_("done"), N_("won't do"),
+    N_("open"), N_("answered"), N_("accepted"), N_("fixed"),
+    N_("critical"), N_("high"), N_("medium"), N_("low"), N_("info"),
+    N_("small"), N_("large"),
+    N_("user"), N_("derived"),
+    N_("identity"), N_("accounts"), N_("collect"), N_("evaluate"), N_("scan"),
+    N_("denied"), N_("skipped"),
+)
+
+
+def word(value: str) -> str:
+    """A status, severity, effort or phase as a person reads it (the value itself when the
+    language has no word for it, e.g. a team's own effort label)."""
+    return _(value) if value else value
 
 
 class UsageError(Exception):
@@ -25,15 +44,15 @@ def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     """--db, --checklists and --session, accepted before or after the sub-command."""
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--db", metavar="PATH", default=default,
-                        help="SQLite file (default: the user data dir; env ONBOARD_DB)")
+                        help=_("SQLite file (default: the user data dir; env ONBOARD_DB)"))
     parser.add_argument("--checklists", metavar="DIR", default=default,
-                        help="a team's edited copy of the checklists folder "
-                             "(env ONBOARD_CHECKLISTS)")
+                        help=_("a team's edited copy of the checklists folder "
+                               "(env ONBOARD_CHECKLISTS)"))
     parser.add_argument("--session", metavar="NAME", default=default,
-                        help=i18n._("the onboarding session to use or create "
-                                    "(default: the most recent one)"))
+                        help=_("the onboarding session to use or create "
+                               "(default: the most recent one)"))
     parser.add_argument("--lang", metavar="LANG", default=default,
-                        choices=None, help=i18n._(
+                        choices=None, help=_(
                             "language: ja or en (env ONBOARD_LANG; default: the session's "
                             "language, else the locale)"))
     if top:
@@ -45,7 +64,8 @@ def add_person(parser: argparse.ArgumentParser, top: bool = False) -> None:
     changed when given again); never guessed from the OS user."""
     parser.add_argument("--person", dest="session_person", metavar="NAME",
                         default=None if top else argparse.SUPPRESS,
-                        help="who runs this onboarding (shown in reports; default: not set)")
+                        help=_("who runs this onboarding (shown in reports; default: not "
+                               "set)"))
 
 
 def session_person(args: argparse.Namespace) -> str | None:
@@ -72,14 +92,16 @@ def resolve_session(store: Store, name: str | None, profile: str = "",
         found = store.session_by_name(name)
         if found is None:
             if not create:
-                raise UsageError(f"no session named {name!r}; `onboard sessions` lists them")
+                raise UsageError(_("no session named {name}; `onboard sessions` lists them")
+                                 .format(name=repr(name)))
             found = store.create_session(name, person=person or "", profile=profile,
                                          lang=i18n.current())
     else:
         found = store.latest_session()
         if found is None:
             if not create:
-                raise UsageError("no session yet; run `onboard scan` or `onboard demo` first")
+                raise UsageError(_("no session yet; run `onboard scan` or `onboard demo` "
+                                   "first"))
             found = store.create_session("onboarding", person=person or "",
                                          profile=profile, lang=i18n.current())
     if person is not None and person != found.person:
