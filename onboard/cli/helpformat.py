@@ -137,17 +137,34 @@ def wrap_cells(text: str, width: int, initial: str = "", subsequent: str = "") -
 _COLUMNS = re.compile(r"^(\s*\S.*?\S?\s{2,})(?=\S)")
 
 
-def _wrap_raw_line(line: str, width: int) -> list[str]:
+def _column(line: str, known: list[int]) -> int:
+    """Where the explanation starts in a `command   explanation` line: after its first
+    gap of two spaces, else at a column other lines of the block use (a command as long as
+    the column is followed by one space only); 0 when there is none."""
+    match = _COLUMNS.match(line)
+    if match:
+        return len(match.group(1))
+    for col in known:
+        if 0 < col < len(line) and line[col - 1] == " " and line[col] != " " \
+                and line[:col].strip():
+            return col
+    return 0
+
+
+def _wrap_raw_line(line: str, width: int, known: list[int]) -> list[str]:
     """One line of hand-laid-out text (an epilog's `command   explanation`): wrapped only
     when too wide, continuing under its explanation column (or its own indent)."""
     if cell_len(line) <= width:
         return [line]
-    match = _COLUMNS.match(line)
-    if match and cell_len(match.group(1)) <= width // 2:
-        head = match.group(1)
-        return wrap_cells(line[len(head):], width, head, " " * cell_len(head))
+    col = _column(line, known)
     indent = line[:len(line) - len(line.lstrip())]
-    return wrap_cells(line, width, indent, indent)
+    if not col:
+        return wrap_cells(line, width, indent, indent)
+    head = line[:col]
+    if cell_len(head) <= width - 16:  # room for eight wide characters under the column
+        return wrap_cells(line[col:], width, head, " " * cell_len(head))
+    under = indent + "    "  # a narrow terminal: the command alone, then its explanation
+    return [head.rstrip(), *wrap_cells(line[col:], width, under, under)]
 
 
 class CellHelpFormatter(argparse.HelpFormatter):
@@ -184,9 +201,12 @@ class CellRawDescriptionHelpFormatter(CellHelpFormatter):
         if not has_wide(text):
             return "".join(indent + line for line in text.splitlines(keepends=True))
         width += len(indent)  # argparse passes the width left after the indent
+        lines = [indent + line for line in text.splitlines()]
+        known = sorted({len(m.group(1)) for m in map(_COLUMNS.match, lines) if m},
+                       reverse=True)
         out: list[str] = []
-        for line in text.splitlines():
-            out.extend(_wrap_raw_line(indent + line, width) if line.strip() else [""])
+        for line in lines:
+            out.extend(_wrap_raw_line(line, width, known) if line.strip() else [""])
         return "\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 
