@@ -2,9 +2,9 @@
 
 argparse wraps help with `textwrap`, which counts characters: a Japanese line would come out
 twice as wide as the terminal, and a sentence without spaces would be cut anywhere. Text
-with double-width characters is wrapped here by cells instead (a line may break between two
-Japanese characters, never before 、。）」 or after （「); text without them goes through
-argparse unchanged, so English help is byte-for-byte what it was.
+with double-width characters is wrapped here by cells instead, with the line-break rules of
+`onboard.linebreak` (between two Japanese characters, never before 。 or after 「); text
+without them goes through argparse unchanged, so English help is byte-for-byte what it was.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from rich.cells import cell_len, chop_cells, get_character_cell_size
+from rich.cells import cell_len, get_character_cell_size
 
-from onboard import i18n
+from onboard import i18n, linebreak
 from onboard.i18n import N_, ngettext
 
 # argparse's own strings that onboard's users see. `%(prog)s: error: %(message)s` is left
@@ -69,69 +69,19 @@ def speak_argparse() -> None:
 
 # --- wrapping by cells ----------------------------------------------------------------------
 
-# A wide character (CJK, kana, full-width forms) is a unit a line may break after.
-_WIDE = "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f" \
-        "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-# Never at the start of a line (closing marks, small kana, the long-vowel mark) …
-_NO_START = ("、。，．・：；？！）」』】〕〉》”’ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
-             ")]},.:;!?")
-# … never at the end of one (opening marks).
-_NO_END = "（「『【〔〈《“‘([{"
-_TOKEN = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
-
 
 def has_wide(text: str) -> bool:
     """True when some character of `text` takes two cells."""
     return any(ord(char) >= 0x1100 and get_character_cell_size(char) > 1 for char in text)
 
 
-def _units(text: str) -> list[str]:
-    """`text` as the pieces a line may break between: words, single wide characters,
-    whitespace; a closing mark sticks to what precedes it, an opening one to what follows."""
-    units: list[str] = []
-    glue_next = False
-    for token in _TOKEN.findall(text):
-        if token.isspace():
-            units.append(" ")
-            glue_next = False
-            continue
-        if units and not units[-1].isspace() and (glue_next or token[0] in _NO_START):
-            units[-1] += token
-        else:
-            units.append(token)
-        glue_next = token[-1] in _NO_END
-    return units
-
-
-def wrap_cells(text: str, width: int, initial: str = "", subsequent: str = "") -> list[str]:
-    """`text` (whitespace runs read as one space) in lines of at most `width` cells,
-    indents included, broken at spaces or between wide characters; a word longer than a
-    line is cut between characters, never in the middle of one."""
-    width = max(width, cell_len(subsequent) + 2, cell_len(initial) + 2)
-    lines: list[str] = []
-    line, indent = "", initial
-    for unit in _units(" ".join(text.split())):
-        room = width - cell_len(indent)
-        if unit == " ":
-            if line:
-                line += " "
-            continue
-        if cell_len(line) + cell_len(unit) <= room:
-            line += unit
-            continue
-        if line.strip():
-            lines.append(indent + line.rstrip())
-            line, indent = "", subsequent
-            room = width - cell_len(indent)
-        while cell_len(unit) > room:  # a word longer than a line: cut by cells
-            head, *rest = chop_cells(unit, room)
-            lines.append(indent + head)
-            unit, indent = "".join(rest), subsequent
-            room = width - cell_len(indent)
-        line = unit
-    if line.strip() or not lines:
-        lines.append(indent + line.rstrip())
-    return lines
+def wrap_cells(text: str, width: int, indent: str = "") -> list[str]:
+    """`text` (whitespace runs read as one space) in lines of at most `width` cells, each
+    starting with `indent`: broken at spaces or between Japanese characters by the rules of
+    `onboard.linebreak` (never before 。 or after 「); a word longer than a line is cut
+    between characters, never in the middle of one."""
+    room = max(width - cell_len(indent), 2)
+    return [indent + line for line in linebreak.wrap(" ".join(text.split()), room)]
 
 
 _COLUMNS = re.compile(r"^(\s*\S.*?\S?\s{2,})(?=\S)")
@@ -159,12 +109,13 @@ def _wrap_raw_line(line: str, width: int, known: list[int]) -> list[str]:
     col = _column(line, known)
     indent = line[:len(line) - len(line.lstrip())]
     if not col:
-        return wrap_cells(line, width, indent, indent)
+        return wrap_cells(line, width, indent)
     head = line[:col]
     if cell_len(head) <= width - 16:  # room for eight wide characters under the column
-        return wrap_cells(line[col:], width, head, " " * cell_len(head))
+        lines = wrap_cells(line[col:], width, " " * cell_len(head))
+        return [head + lines[0][cell_len(head):], *lines[1:]]
     under = indent + "    "  # a narrow terminal: the command alone, then its explanation
-    return [head.rstrip(), *wrap_cells(line[col:], width, under, under)]
+    return [head.rstrip(), *wrap_cells(line[col:], width, under)]
 
 
 class CellHelpFormatter(argparse.HelpFormatter):
@@ -178,7 +129,7 @@ class CellHelpFormatter(argparse.HelpFormatter):
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if not has_wide(text):
             return super()._fill_text(text, width, indent)
-        return "\n".join(wrap_cells(text, width, indent, indent))
+        return "\n".join(wrap_cells(text, width, indent))
 
     def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                       groups: Iterable[Any], prefix: str | None) -> str:
