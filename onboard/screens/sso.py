@@ -24,7 +24,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 from onboard.i18n import N_, _
 from onboard.screens.base import OnboardScreen
 from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic
-from onboard.screens.words import word
+from onboard.screens.words import C_, word
 from onboard.sso_kit.edits import EditError
 from onboard.sso_kit.load import NoScan, load
 from onboard.sso_kit.plan import Plan
@@ -39,8 +39,9 @@ EDIT_WORDS = {"rename-group": N_("SSO edit|rename-group"),
               "exclude-user": N_("SSO edit|exclude-user"),
               "break-glass": N_("SSO edit|break-glass")}
 """Stored edit kinds (codes, as `onboard sso` names them) → the words a toast shows."""
-COLUMNS = (("what", N_("what"), 15), ("name", N_("name"), 24),
-           ("holds / where", N_("holds / where"), 40), ("why", N_("why"), 0))
+COLUMNS = (("what", N_("SSO column|what"), 15), ("name", N_("SSO column|name"), 24),
+           ("holds / where", N_("SSO column|holds / where"), 40),
+           ("why", N_("SSO column|why"), 0))
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ row's edits. Then `onboard sso terraform -o DIR`, `sso profiles`, `sso cutover`.
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for key, label, width in COLUMNS:
-            table.add_column(_(label), key=key, width=width or None)
+            table.add_column(C_(label), key=key, width=width or None)
         self.reload()
 
     def reload(self) -> None:
