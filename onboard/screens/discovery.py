@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -110,7 +111,8 @@ it decides how much each finding matters.
         table.add_column("", key="mark", width=5)
         table.add_column(_("Account id"), key="id", width=14)
         table.add_column(_("Name"), key="name", width=22)
-        table.add_column(_("Environment"), key="env", width=12)
+        table.add_column(_("Environment"), key="env", width=max(
+            12, *(cell_len(word(ENVIRONMENT_WORDS, e)) for e in ENVIRONMENT_WORDS)))
         table.add_column(_("Source"), key="source", width=14)
         table.add_column(_("Access"), key="access", width=10)
         table.add_column(_("Email / OU"), key="email")
