@@ -45,7 +45,7 @@ from onboard.screens.listing import ListingScreen
 from onboard.screens.matrix import ConfirmModal, current_rows, risk_style
 from onboard.screens.modals import _Dialog
 from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic, shown
-from onboard.screens.words import word
+from onboard.screens.words import C_, word
 from onboard.store import Store
 from onboard.workspace import Workspace
 
@@ -563,7 +563,7 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         if not data.unanswered and not data.accepted:
             self.query_one("#unanswered-text", Static).update(Text(
                 _("Every open row has a chosen action.") if data.rows
-                else _("No matrix rows yet."),
+                else C_(N_("Actions side|No matrix rows yet.")),
                 style="#87d787" if data.rows else "dim"))
             return
         parts: list[RenderableType] = []

@@ -33,7 +33,7 @@ from onboard.screens.actions import slug
 from onboard.screens.base import OnboardScreen
 from onboard.screens.matrix import Fields
 from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES, SafeStatic, SafeTree
-from onboard.screens.words import word
+from onboard.screens.words import C_, word
 from onboard.store import Store
 from onboard.textsafe import visible
 from onboard.workspace import Workspace
@@ -203,7 +203,7 @@ directory, ready for the team's docs) and ticks the week's diagram task.
         tree.clear()
         if data.arch is None:
             tree.show_root = True
-            tree.root.set_label(Text(_("no scan yet"), style="dim italic"))
+            tree.root.set_label(Text(C_(N_("Architecture tree|no scan yet")), style="dim italic"))
             tree.root.allow_expand = False
             self._show_summary()
             self._show_detail(None)

@@ -495,8 +495,9 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
         if hits:
             shown = Text(", ".join(r.id for r in hits[:MAX_SHOWN]))
             if len(hits) > MAX_SHOWN:
-                shown.append(" " + _("and {n} more").format(n=len(hits) - MAX_SHOWN), "dim")
-            fields.add(_("Resources ({n})").format(n=len(hits)), shown)
+                more = C_(N_("Assets detail|and {n} more")).format(n=len(hits) - MAX_SHOWN)
+                shown.append(" " + more, "dim")
+            fields.add(C_(N_("Assets detail|Resources ({n})")).format(n=len(hits)), shown)
         rows = self.data.rows.get(asset.name, [])
         for i, (score, observation) in enumerate(rows[:MAX_SHOWN]):
             line = Text(f"{score:>2} ", risk_style(score))

@@ -18,6 +18,7 @@ from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
 from onboard import terraform
 from onboard.i18n import N_, _, ngettext
+from onboard.screens.words import C_
 
 
 class PolicyLoaded(Message):
@@ -226,8 +227,8 @@ class TerraformImportModal(ModalScreen[bool]):
         try:
             result = ws.import_terraform(paths)  # type: ignore[attr-defined]
         except terraform.TerraformError as exc:
-            self.post_message(Imported(None, _("{error} (nothing imported)").format(
-                error=exc)))
+            nothing = C_(N_("Terraform dialog|{error} (nothing imported)"))
+            self.post_message(Imported(None, nothing.format(error=exc)))
             return
         store = ws.store  # type: ignore[attr-defined]
         names = {a.account_id: a.name for a in store.accounts(ws.session_id)}  # type: ignore[attr-defined]
