@@ -26,7 +26,7 @@ from onboard.cli import (
     tui,
     week,
 )
-from onboard.cli.common import UsageError, add_common
+from onboard.cli.common import C_, UsageError, add_common
 from onboard.cli.helpformat import Parser, speak_argparse
 from onboard.i18n import N_, _
 from onboard.store import StoreError
@@ -113,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"onboard: error: {visible(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("onboard: " + _("interrupted"), file=sys.stderr)
+        print("onboard: " + C_(N_("CLI|interrupted")), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return _closed_pipe()

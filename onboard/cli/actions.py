@@ -13,6 +13,9 @@ from onboard import decide, fixscript, orient, tfbundle
 from onboard.assets import AssetError
 from onboard.catalog import Catalog
 from onboard.cli.common import (
+    ACTION_STATUS,
+    C_,
+    EFFORT,
     UsageError,
     add_common,
     load_catalog,
@@ -23,7 +26,7 @@ from onboard.cli.common import (
 )
 from onboard.cli.common import console as cli_console
 from onboard.fixes import DEFAULT_PROFILE_TEMPLATE, FixError, gather
-from onboard.i18n import _
+from onboard.i18n import N_, _
 from onboard.orient import MatrixRow
 from onboard.store import Store
 from onboard.workspace import Workspace
@@ -130,11 +133,11 @@ def _suggest(console: Console, store: Store, catalog: Catalog, session_id: int,
     table.add_column(_("effort"), no_wrap=True)
     table.add_column(_("status"), no_wrap=True)
     for s in found:
-        status = (f"#{s.action_id} {word(s.status.label)}" if s.action_id and s.status
-                  else "—")
+        status = (f"#{s.action_id} {word(ACTION_STATUS, s.status.label)}"
+                  if s.action_id and s.status else "—")
         table.add_row(safe(s.id), safe(s.title), _observations(by_id, s.row_ids),
                       str(s.best_risk), f"[{PRIORITY_STYLE[s.priority]}]{s.priority}[/]",
-                      safe(word(s.effort)), safe(status))
+                      safe(word(EFFORT, s.effort)), safe(status))
     console.print(table)
     ids = " ".join(s.id for s in found if s.action_id is None)
     if ids:
@@ -166,7 +169,7 @@ def _list(console: Console, store: Store, catalog: Catalog, session_id: int,
         table.add_row(str(a.id), safe(a.title), answers or "—",
                       f"[{PRIORITY_STYLE.get(a.priority, '')}]{safe(a.priority)}[/]",
                       safe(a.owner) or "—", safe(a.due) or "—",
-                      f"[{STATUS_STYLE[a.status.value]}]{word(a.status.label)}[/]",
+                      f"[{STATUS_STYLE[a.status.value]}]{word(ACTION_STATUS, a.status.label)}[/]",
                       str(a.best_risk or "—"))
     console.print(table)
     return 0
@@ -181,9 +184,9 @@ def _choose(console: Console, store: Store, catalog: Catalog, session_id: int,
     chosen = Workspace(store, catalog, session_id).choose_many(
         refs, owner=args.owner, due=args.due, priority=args.priority)
     for action in chosen:
-        rows_text = ", ".join(str(i) for i in action.row_ids) or _("none")
+        rows_text = ", ".join(str(i) for i in action.row_ids) or C_(N_("CLI list|none"))
         console.print(_("#{id} {title}: {status}, {priority}, answers rows {rows}").format(
-            id=action.id, title=safe(action.title), status=word(action.status.label),
+            id=action.id, title=safe(action.title), status=word(ACTION_STATUS, action.status.label),
             priority=safe(action.priority), rows=rows_text))
     return 0
 

@@ -18,22 +18,48 @@ from onboard.store import Store
 from onboard.textsafe import visible
 
 # Values that are contracts in JSON and the database (a status, a severity, who decided a
-# task) but words when shown to a person: `word(value)` shows them in the spoken language.
-VALUE_WORDS = (
-    N_("proposed"), N_("chosen"), N_("in progress"), N_("done"), N_("won't do"),
-    N_("open"), N_("answered"), N_("accepted"), N_("fixed"),
-    N_("critical"), N_("high"), N_("medium"), N_("low"), N_("info"),
-    N_("small"), N_("large"),
-    N_("user"), N_("derived"),
-    N_("identity"), N_("accounts"), N_("collect"), N_("evaluate"), N_("scan"),
-    N_("denied"), N_("skipped"),
-)
+# task) but words when shown to a person. A bare word ("open", "done") means different
+# things in different places and sits in other PO files too, where two translations of one
+# msgid are an error: these msgids carry a context before a `|`, as the screens' do.
+ACTION_STATUS = {"proposed": N_("CLI action status|proposed"),
+                 "chosen": N_("CLI action status|chosen"),
+                 "in progress": N_("CLI action status|in progress"),
+                 "done": N_("CLI action status|done"),
+                 "won't do": N_("CLI action status|won't do")}
+"""By `ActionStatus.label`."""
+ROW_STATUS = {"open": N_("CLI row status|open"), "answered": N_("CLI row status|answered"),
+              "accepted": N_("CLI row status|accepted"), "fixed": N_("CLI row status|fixed")}
+SEVERITY = {"critical": N_("CLI severity|critical"), "high": N_("CLI severity|high"),
+            "medium": N_("CLI severity|medium"), "low": N_("CLI severity|low"),
+            "info": N_("CLI severity|info")}
+EFFORT = {"small": N_("CLI effort|small"), "medium": N_("CLI effort|medium"),
+          "large": N_("CLI effort|large")}
+DECIDED_BY = {"user": N_("CLI decided by|user"), "derived": N_("CLI decided by|derived"),
+              "open": N_("CLI decided by|open")}
+"""Who decided a task of the week plan (`onboard week`'s `by`)."""
+SCAN_PHASE = {"identity": N_("CLI scan phase|identity"),
+              "accounts": N_("CLI scan phase|accounts"),
+              "collect": N_("CLI scan phase|collect"),
+              "evaluate": N_("CLI scan phase|evaluate"),
+              "done": N_("CLI scan phase|done"), "scan": N_("CLI scan phase|scan")}
+ACCOUNT_ACCESS = {"ok": N_("CLI account access|ok"),
+                  "denied": N_("CLI account access|denied"),
+                  "skipped": N_("CLI account access|skipped")}
 
 
-def word(value: str) -> str:
-    """A status, severity, effort or phase as a person reads it (the value itself when the
-    language has no word for it, e.g. a team's own effort label)."""
-    return _(value) if value else value
+def C_(msgid: str) -> str:
+    """`_()` for a "context|text" msgid: the translation, else the text after the `|`
+    (so English reads the bare word)."""
+    text = _(msgid)
+    if text == msgid and "|" in msgid:
+        return msgid.split("|", 1)[1]
+    return text
+
+
+def word(words: dict[str, str], value: str) -> str:
+    """A status, severity, effort or phase as a person reads it in the spoken language
+    (the value itself when it has no word, e.g. a team's own effort label)."""
+    return C_(words[value]) if value in words else value
 
 
 class UsageError(Exception):

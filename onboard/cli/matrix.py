@@ -9,6 +9,8 @@ from rich.table import Table
 
 from onboard import orient
 from onboard.cli.common import (
+    C_,
+    ROW_STATUS,
     UsageError,
     add_common,
     load_catalog,
@@ -129,8 +131,8 @@ def _list(console: Console, rows: list[orient.MatrixRow]) -> int:
         table.add_column(_(name), justify=justify,  # type: ignore[arg-type]
                          overflow="fold")
     for r in rows:
-        state = (f" [dim]({word(r.status)})[/]"
-                 + (" [dim]({})[/]".format(_("custom")) if r.custom else ""))
+        state = (f" [dim]({word(ROW_STATUS, r.status)})[/]"
+                 + (" [dim]({})[/]".format(C_(N_("CLI row|custom"))) if r.custom else ""))
         edited = " [dim]✎[/]" if r.edited and not r.custom else ""
         table.add_row(f"{r.id}{state}", safe(r.observation) + edited, safe(r.incident),
                       safe(r.reason), safe(r.stride), str(r.score),

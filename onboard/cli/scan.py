@@ -17,6 +17,10 @@ from onboard.aws.session import EXPIRED_CODES, Aws, AwsSetupError
 from onboard.aws.session import _login_hint as login_hint
 from onboard.catalog import Catalog
 from onboard.cli.common import (
+    ACCOUNT_ACCESS,
+    C_,
+    SCAN_PHASE,
+    SEVERITY,
     UsageError,
     add_common,
     add_person,
@@ -28,7 +32,7 @@ from onboard.cli.common import (
     word,
 )
 from onboard.cli.common import console as cli_console
-from onboard.i18n import _
+from onboard.i18n import N_, _
 from onboard.models import Finding, Status
 from onboard.scan import DEFAULT_WORKERS, ScanOptions, ScanResult, run_scan
 from onboard.scan import Progress as ScanProgress
@@ -98,11 +102,11 @@ def scan_with_progress(store, session_id: int, catalog: Catalog, options: ScanOp
             TextColumn("[bold]{task.fields[phase]}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), TextColumn("{task.description}"), console=err,
             transient=True))
-        task = bar.add_task("", total=None, phase=word("scan"))
+        task = bar.add_task("", total=None, phase=word(SCAN_PHASE, "scan"))
 
         def on_progress(p: ScanProgress) -> None:
-            bar.update(task, completed=p.done, total=p.total or None, phase=word(p.phase),
-                       description=safe(clip(p.message, 60)))
+            bar.update(task, completed=p.done, total=p.total or None,
+                       phase=word(SCAN_PHASE, p.phase), description=safe(clip(p.message, 60)))
 
         return run_scan(store, session_id, catalog, options, progress=on_progress, aws=aws)
     raise AssertionError("unreachable")
@@ -167,7 +171,7 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
                         resources=sum(result.inventory_counts.values()),
                         calls=result.api_calls, seconds=f"{result.seconds:.1f}")
                   + ("" if result.status == "complete"
-                     else " [yellow]({})[/]".format(_("incomplete"))))
+                     else " [yellow]({})[/]".format(C_(N_("CLI scan|incomplete")))))
     if result.organizations_error:
         console.print("  " + _("[yellow]Organizations could not be listed[/] ({why}): scanned "
                                "the caller's account and any --accounts only").format(
@@ -182,8 +186,8 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
     for acc in result.accounts:
         if acc.access != "ok":
             console.print("  " + _("[red]account {id} {name}: {access}[/] {why}").format(
-                id=safe(acc.account_id), name=safe(acc.name), access=safe(word(acc.access)),
-                why=safe(acc.access_reason)))
+                id=safe(acc.account_id), name=safe(acc.name),
+                access=safe(word(ACCOUNT_ACCESS, acc.access)), why=safe(acc.access_reason)))
     table = Table(show_lines=False)
     table.add_column(_("check"))
     table.add_column(_("severity"))
@@ -198,7 +202,7 @@ def print_summary(console: Console, result: ScanResult, catalog: Catalog) -> Non
         examples = ", ".join(where(f, names) for f in (fails or errs)[:3])
         more = len(fails or errs) - 3
         sev = row.severity.value
-        table.add_row(safe(row.check_id), f"[{SEVERITY_STYLE[sev]}]{word(sev)}[/]",
+        table.add_row(safe(row.check_id), f"[{SEVERITY_STYLE[sev]}]{word(SEVERITY, sev)}[/]",
                       str(row.counts.get("FAIL", 0) or ""), str(row.counts.get("PASS", 0) or ""),
                       str(row.counts.get("ERROR", 0) or ""),
                       safe(examples) + (_(" +{n} more").format(n=more) if more > 0 else ""))

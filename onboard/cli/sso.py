@@ -14,6 +14,7 @@ from rich.text import Text
 
 from onboard.checks.base import Inventory
 from onboard.cli.common import (
+    C_,
     UsageError,
     add_common,
     cell,
@@ -280,7 +281,7 @@ def _person(plan: Plan, wanted: str | None) -> PlanPerson | None:
     for p in plan.people:
         if low in (p.id.lower(), p.display_name.lower(), (p.email or "").lower()):
             return p
-    known = ", ".join(p.id for p in plan.people) or _("none")
+    known = ", ".join(p.id for p in plan.people) or C_(N_("CLI list|none"))
     raise UsageError(_("no person {name} in the plan (people: {known})").format(
         name=repr(wanted), known=known))
 

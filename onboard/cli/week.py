@@ -11,6 +11,7 @@ from rich.text import Text
 
 from onboard import week
 from onboard.cli.common import (
+    DECIDED_BY,
     add_common,
     cell,
     load_catalog,
@@ -61,6 +62,6 @@ def run(args: argparse.Namespace) -> int:
     for s in states:
         table.add_row(str(s.day), Text("✓" if s.done else "·",
                                        style="green" if s.done else "dim"),
-                      cell(s.task.title), cell(word(s.by)), cell(s.reason))
+                      cell(s.task.title), cell(word(DECIDED_BY, s.by)), cell(s.reason))
     cli_console().print(table)
     return 0
