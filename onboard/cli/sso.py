@@ -153,7 +153,7 @@ def _emit(text: str, output: str | None, what: str) -> None:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    __, __, plan, __ = _plan(args)
+    plan = _plan(args)[2]
     if args.format == "json":
         _emit(json.dumps(to_json(plan), indent=2) + "\n", args.output, _("the plan (JSON)"))
     elif args.format == "markdown" or args.output:
@@ -253,7 +253,7 @@ def run_edit(args: argparse.Namespace) -> int:
 
 
 def run_terraform(args: argparse.Namespace) -> int:
-    __, __, plan, __ = _plan(args)
+    plan = _plan(args)[2]
     target = Path(args.output)
     if target.exists() and not target.is_dir():
         raise UsageError(_("{path} exists and is not a directory").format(path=target))
@@ -287,14 +287,14 @@ def _person(plan: Plan, wanted: str | None) -> PlanPerson | None:
 
 
 def run_profiles(args: argparse.Namespace) -> int:
-    __, __, plan, __ = _plan(args)
+    plan = _plan(args)[2]
     _emit(emit_profiles.render(plan, _person(plan, args.person)), args.output,
           _("~/.aws/config entries"))
     return 0
 
 
 def run_cutover(args: argparse.Namespace) -> int:
-    __, __, plan, inventory = _plan(args)
+    plan, inventory = _plan(args)[2:]
     if args.days < 1:
         raise UsageError(_("--days must be at least 1"))
     if "{account_id}" not in args.profile_template or re.search(r"[\x00-\x1f\x7f]",
@@ -309,6 +309,6 @@ def run_cutover(args: argparse.Namespace) -> int:
 
 
 def run_commands(args: argparse.Namespace) -> int:
-    __, __, plan, __ = _plan(args)
+    plan = _plan(args)[2]
     _emit(emit_commands.render(plan), args.output, _("the AWS CLI calls"))
     return 0
