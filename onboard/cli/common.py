@@ -77,12 +77,17 @@ def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     parser.add_argument("--session", metavar="NAME", default=default,
                         help=_("the onboarding session to use or create "
                                "(default: the most recent one)"))
-    parser.add_argument("--lang", metavar="LANG", default=default,
-                        choices=None, help=_(
-                            "language: ja or en (env ONBOARD_LANG; default: the session's "
-                            "language, else the locale)"))
+    add_lang(parser, top)
     if top:
         add_person(parser, top=True)
+
+
+def add_lang(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """--lang, on every command (main() reads it before the parser is built, so help is in
+    that language too)."""
+    parser.add_argument("--lang", metavar="LANG", default=None if top else argparse.SUPPRESS,
+                        help=_("language: ja or en (env ONBOARD_LANG; default: the session's "
+                               "language, else the locale)"))
 
 
 def add_person(parser: argparse.ArgumentParser, top: bool = False) -> None:

@@ -7,7 +7,7 @@ import re
 
 from onboard.aws import audit_role
 from onboard.aws.guard import DEFAULT_ROLE_NAME, iam_policy_json
-from onboard.cli.common import UsageError
+from onboard.cli.common import UsageError, add_lang
 from onboard.i18n import _
 
 ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
@@ -22,6 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                       "member account (SecurityAudit + ViewOnlyAccess + this policy, trusted "
                       "by the scanning principal), deployed with a StackSet."))
     # no --db / --session: the policy comes from the collectors' declarations alone
+    add_lang(p)
     p.add_argument("--format", choices=("json", "cloudformation", "terraform"),
                    default="json",
                    help=_("json (default): the policy; cloudformation / terraform: also "
