@@ -68,6 +68,28 @@ MATRIX_CSV_COLUMNS = ("number", "row_id", "check_id", "account_id", "observation
                       "vulnerability", "risk", "status", "custom", "edited")
 ACTION_CSV_COLUMNS = ("action_id", "action_def", "title", "status", "priority", "owner",
                       "due", "risk", "matrix_rows", "notes", "remediation")
+CSV_HEADS = {
+    "check_id": N_("csv column|check_id"), "status": N_("csv column|status"),
+    "severity": N_("csv column|severity"), "account_id": N_("csv column|account_id"),
+    "region": N_("csv column|region"), "resource_id": N_("csv column|resource_id"),
+    "resource_arn": N_("csv column|resource_arn"), "message": N_("csv column|message"),
+    "terraform_address": N_("csv column|terraform_address"),
+    "number": N_("csv column|number"), "action": N_("csv column|action"),
+    "action_def": N_("csv column|action_def"), "priority": N_("csv column|priority"),
+    "owner": N_("csv column|owner"), "due": N_("csv column|due"), "risk": N_("csv column|risk"),
+    "matrix_rows": N_("csv column|matrix_rows"),
+    "observations": N_("csv column|observations"), "incidents": N_("csv column|incidents"),
+    "reasons": N_("csv column|reasons"), "notes": N_("csv column|notes"),
+    "row_id": N_("csv column|row_id"), "observation": N_("csv column|observation"),
+    "incident": N_("csv column|incident"), "reason": N_("csv column|reason"),
+    "stride": N_("csv column|stride"), "asset": N_("csv column|asset"),
+    "asset_value": N_("csv column|asset_value"), "threat": N_("csv column|threat"),
+    "vulnerability": N_("csv column|vulnerability"), "custom": N_("csv column|custom"),
+    "edited": N_("csv column|edited"), "action_id": N_("csv column|action_id"),
+    "title": N_("csv column|title"), "remediation": N_("csv column|remediation"),
+}
+"""CSV header cells: the column keys in English, words in another language (the cells
+below keep their machine values: status codes, ids)."""
 FOUND_BY = {"organizations": N_("found by|Organizations"),
             "caller": N_("found by|caller identity"), "manual": N_("found by|by hand"),
             "interview": N_("found by|interview")}
@@ -824,7 +846,7 @@ def report_json(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> dict[str, Any]
 def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
+    writer.writerow({c: C_(CSV_HEADS[c]) if c in CSV_HEADS else c for c in columns})
     for row in rows:
         writer.writerow({k: csv_cell(row.get(k)) for k in columns})
     return buf.getvalue()
