@@ -123,8 +123,8 @@ def parse_user_key(text: str) -> tuple[str, str]:
     """`ACCOUNT/USER` → (account id, user name); ValueError with a one-line message."""
     account, sep, user = text.strip().partition("/")
     if not sep or not re.fullmatch(r"\d{12}", account) or not user:
-        raise ValueError(f"{text!r} is not ACCOUNT/USER (a 12-digit account id, a slash, "
-                         "an IAM user name)")
+        raise ValueError(_("{text} is not ACCOUNT/USER (a 12-digit account id, a slash, an "
+                           "IAM user name)").format(text=repr(text)))
     return account, user
 
 
