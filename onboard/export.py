@@ -395,7 +395,7 @@ def _summary_section(snap: Snapshot) -> list[str]:
     parts += [more.format(n=len(v), source=_found_by(k), names=", ".join(v))
               for k, v in sorted(by_source.items(),
                                  key=lambda kv: FOUND_BY.get(kv[0], kv[0]).split("|")[-1])]
-    found = "; ".join(parts)
+    found = C_(N_("list separator|; ")).join(parts)
     denied = [a.name or a.account_id for a in snap.accounts if a.access == "denied"]
     fields = {"n": len(snap.accounts),
               "found": md.one_line(found) or C_(N_("nothing listed|none")),

@@ -56,3 +56,5 @@ ACTION_STATUS = {"proposed": N_("action status|proposed"),
                  "done": N_("action status|done"),
                  "wont": N_("action status|won't do")}
 """models.ActionStatus value → its label ("doing" reads "in progress")."""
+UNCLASSIFIED = N_("unclassified")
+"""orient.DEFAULT_ASSET_NAME, marked here: the report shows it translated."""
