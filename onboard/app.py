@@ -21,8 +21,8 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from onboard import guide, week
-from onboard.catalog import Catalog
+from onboard import guide, i18n, linebreak, week
+from onboard.catalog import Catalog, in_language
 from onboard.models import Account, SessionInfo
 from onboard.scan import Progress, ScanOptions, ScanResult, run_scan
 from onboard.screens import SCREENS, spec
@@ -139,6 +139,7 @@ class OnboardApp(App[int]):
                  options: ScanOptions | None = None, demo: bool = False, profile: str = "",
                  scan_fn: ScanFn = run_scan) -> None:
         speak_bindings()  # the footer and the keys panel in the language being spoken
+        linebreak.install()  # Japanese breaks anywhere but before 。 and after 「
         super().__init__()
         self.store = store
         self.catalog = catalog
@@ -153,6 +154,7 @@ class OnboardApp(App[int]):
         self.ui_state, self._state_warning = guide.load_ui_state(session.ui_state)
         self.screen_state = screen_state(session.ui_state)
         self._screens: dict[str, OnboardScreen] = {}
+        self.relaunch: Relaunch | None = None
         self._save_timer: Timer | None = None
         self.session_name = session.name
 
@@ -494,12 +496,16 @@ class OnboardApp(App[int]):
     @work(thread=True, exclusive=True, group="sessions", exit_on_error=False)
     def _open_session(self, name: str) -> None:
         found = self.store.session_by_name(name) or self.store.create_session(
-            name, profile=self.profile)
+            name, profile=self.profile, lang=i18n.current())
         self.store.touch_session(found.id)
         self.call_soon(lambda: self.switch_session(found))
 
     def switch_session(self, session: SessionInfo) -> None:
         self.flush_ui_state()
+        if i18n.speaks_for(session.lang) != i18n.current():
+            self.relaunch = Relaunch(session.id, i18n.speaks_for(session.lang))
+            self.exit(0)  # `run_app` opens it again in the session's language
+            return
         self.session = session
         self.session_name = session.name
         self.ui_state, warning = guide.load_ui_state(session.ui_state)
@@ -511,6 +517,20 @@ class OnboardApp(App[int]):
             screen.reload()
         self.go(self.ui_state.screen if spec(self.ui_state.screen) else "week")
         self.notify(f"Switched to session {session.name!r}.")
+
+    # -- language
+
+    def action_set_language(self, lang: str) -> None:
+        """Speak `lang` in this session from now on (the app opens again in it, on the same
+        screen, with the session's matrix text written again in it)."""
+        if lang == i18n.current():
+            self.notify(i18n._("Already in {language}.").format(language=i18n.NAMES[lang]))
+            return
+        self.flush_ui_state()
+        self.ws.set_language(lang)
+        i18n.forget_choice()
+        self.relaunch = Relaunch(self.session.id, lang)
+        self.exit(0)
 
     # -- the one place worker failures become visible
 
@@ -544,10 +564,24 @@ def failure_text(error: BaseException | None) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Relaunch:
+    """Open the app again: on this session, in this language."""
+
+    session_id: int
+    lang: str
+
+
 def run_app(store: Store, catalog: Catalog, session: SessionInfo, options: ScanOptions,
             demo: bool, profile: str) -> int:
-    """Run the TUI until the user quits; a running scan is stopped and its work kept."""
-    app = OnboardApp(store, catalog, session, options, demo=demo, profile=profile)
-    code = app.run()
-    app.stop_background()
-    return int(code or 0)
+    """Run the TUI until the user quits; a running scan is stopped and its work kept.
+    A language switch (or a session in another language) opens it again in that language."""
+    while True:
+        app = OnboardApp(store, catalog, session, options, demo=demo, profile=profile)
+        code = app.run()
+        app.stop_background()
+        if app.relaunch is None:
+            return int(code or 0)
+        i18n.set_language(app.relaunch.lang)
+        session = store.session(app.relaunch.session_id)
+        catalog = in_language(catalog, app.relaunch.lang)

@@ -201,3 +201,12 @@ def _overlay_files(folder: Path) -> list[tuple[Path, Any]]:
 def shipped(lang: str = "en") -> Catalog:
     """The catalog that ships with onboard (cached; used where no --checklists is given)."""
     return load(default_dir(), lang)
+
+
+def in_language(catalog: Catalog, lang: str) -> Catalog:
+    """The same checklists (shipped or a team's folder) in another language."""
+    if catalog.lang == lang:
+        return catalog
+    if catalog.directory == default_dir():
+        return shipped(lang)
+    return load(catalog.directory, lang)

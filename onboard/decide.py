@@ -10,16 +10,16 @@ Core only: the Actions screen and `onboard actions` call these functions; no UI 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from onboard.catalog import Catalog
+from onboard.catalog import Catalog, in_language
 from onboard.i18n import N_, _
 from onboard.models import Action, ActionStatus
-from onboard.orient import MatrixRow, matrix
+from onboard.orient import MatrixRow, matrix, written_language
 from onboard.remediation import Plan, TfIndex, plan
 from onboard.store import Store
 
@@ -122,12 +122,28 @@ def _rows(store: Store, catalog: Catalog, session_id: int,
     return list(rows) if rows is not None else matrix(store, catalog, session_id)
 
 
+def _titles(catalog: Catalog, written: str) -> Callable[[str | None, str], str]:
+    """A chosen action's title in the catalog's language when it was not retitled: the
+    stored title is the catalog's in the language it was written in."""
+    if catalog.lang == written:
+        return lambda action_def, title: title
+    before = in_language(catalog, written)
+
+    def title_of(action_def: str | None, title: str) -> str:
+        if action_def in catalog.actions and action_def in before.actions and \
+                title == before.actions[action_def].title:
+            return catalog.actions[action_def].title
+        return title
+    return title_of
+
+
 def list_actions(store: Store, catalog: Catalog, session_id: int,
                  rows: Sequence[MatrixRow] | None = None) -> list[Action]:
     """All actions, highest risk first (then oldest first)."""
     rows = _rows(store, catalog, session_id, rows)
     position = {r.id: i for i, r in enumerate(rows)}
     scores = {r.id: r.score for r in rows}
+    title_of = _titles(catalog, written_language(store, session_id))
     out = []
     for a in store.actions(session_id):
         row_ids = sorted((rid for rid in a["row_ids"] if rid in position),
@@ -135,7 +151,8 @@ def list_actions(store: Store, catalog: Catalog, session_id: int,
         best = max((scores[rid] for rid in row_ids), default=0)
         stored_priority = a["priority"] or ""
         out.append(Action(id=a["id"], action_def=a["action_def"] or None,
-                          title=a["title"] or "", owner=a["owner"] or "",
+                          title=title_of(a["action_def"], a["title"] or ""),
+                          owner=a["owner"] or "",
                           priority=stored_priority or priority_for(best),
                           priority_set=bool(stored_priority), due=a["due"] or "",
                           status=_status(a["status"] or "proposed"),

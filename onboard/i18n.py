@@ -98,6 +98,17 @@ def start(explicit: str | None = None, environ: Mapping[str, str] | None = None)
     return current()
 
 
+def forget_choice() -> None:
+    """The user switched language inside the app: from now on sessions speak their own."""
+    _global["chosen"] = ""
+
+
+def speaks_for(session_lang: str) -> str:
+    """The language a session is shown in: the user's choice at start-up, else its own,
+    else the one being spoken."""
+    return _global["chosen"] or normalize(session_lang or "") or current()
+
+
 def adopt(session_lang: str) -> str:
     """A session was opened: speak its language unless the user chose one at start-up."""
     if not _global["chosen"] and normalize(session_lang or ""):
@@ -333,15 +344,25 @@ class Marked:
     where: str
 
 
+def _marker(node: ast.AST) -> str | None:
+    """`_(…)`, `i18n._(…)`, `ngettext(…)`, `i18n.ngettext(…)`: the marker's name."""
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else (
+        func.attr if isinstance(func, ast.Attribute) else None)
+    return name if name in MARKERS else None
+
+
 def marked_in(path: Path, root: Path = SOURCE_ROOT) -> Iterator[Marked]:
     """Every `_("…")`, `N_("…")`, `ngettext("…", "…", n)` with literal strings in a file."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     rel = path.relative_to(root.parent).as_posix()
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in MARKERS):
+        name = _marker(node)
+        if name is None or not isinstance(node, ast.Call):
             continue
-        args = node.args[:MARKERS[node.func.id]]
+        args = node.args[:MARKERS[name]]
         if not args or not all(isinstance(a, ast.Constant) and isinstance(a.value, str)
                                for a in args):
             continue

@@ -17,6 +17,7 @@ from typing import Any
 
 from onboard.assets import AssetIndex
 from onboard.catalog import Catalog
+from onboard.i18n import _, ngettext, speaking
 from onboard.models import (
     STRIDE_NAMES,
     CheckDef,
@@ -113,11 +114,16 @@ def examples_text(check: CheckDef | None, resources: list[RowResource],
     """Up to three distinct names, then 'and N more' counting the resources not shown."""
     labelled = _labels(check, resources, account_names or {})
     shown: list[str] = []
-    for label, _ in labelled:
+    for label, __ in labelled:
         if label not in shown and len(shown) < MAX_EXAMPLES:
             shown.append(label)
-    rest = sum(1 for label, _ in labelled if label not in shown)
-    return ", ".join(shown) + (f" and {rest} more" if rest else "")
+    rest = sum(1 for label, __ in labelled if label not in shown)
+    return _joined(shown, rest)
+
+
+def _joined(shown: list[str], rest: int) -> str:
+    """'a, b, c and 4 more' in the language being spoken."""
+    return _(", ").join(shown) + (_(" and {rest} more").format(rest=rest) if rest else "")
 
 
 PeopleIndex = dict[tuple[str, str], str]
@@ -163,8 +169,15 @@ def _people(resources: list[RowResource], index: PeopleIndex | None
     return out
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def _people_phrase(people: int, users: int, accounts: int) -> str:
+    return _("{people} ({users} in {accounts})").format(
+        people=ngettext("{n} person", "{n} people", people).format(n=people),
+        users=ngettext("{n} IAM user", "{n} IAM users", users).format(n=users),
+        accounts=_accounts(accounts))
+
+
+def _accounts(n: int) -> str:
+    return ngettext("{n} account", "{n} accounts", n).format(n=n)
 
 
 def _people_values(resources: list[RowResource], account_names: dict[str, str],
@@ -173,17 +186,15 @@ def _people_values(resources: list[RowResource], account_names: dict[str, str],
     (Management, Staging)", {pp:one|many} plural on the people count."""
     people = _people(resources, index)
     accounts = {r.account_id for r in resources}
-    phrase = (f"{_count(len(people), 'person', 'people')} "
-              f"({_count(len(resources), 'IAM user', 'IAM users')} in "
-              f"{_count(len(accounts), 'account', 'accounts')})")
+    phrase = _people_phrase(len(people), len(resources), len(accounts))
     ranked = sorted(people.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     shown = []
     for pid, users in ranked[:MAX_EXAMPLES]:
         names = sorted({_account_label(u.account_id, account_names) for u in users})
-        shown.append(f"{pid} ({', '.join(names)})")
+        shown.append(f"{pid} ({_(', ').join(names)})")
     rest = len(ranked) - len(shown)
     return {"people": phrase, "people_count": len(people), "pp": Plural(len(people)),
-            "people_examples": ", ".join(shown) + (f" and {rest} more" if rest else "")}
+            "people_examples": _joined(shown, rest)}
 
 
 def _scope_values(resources: list[RowResource]) -> dict[str, Any]:
@@ -192,11 +203,12 @@ def _scope_values(resources: list[RowResource]) -> dict[str, Any]:
     accounts = {r.account_id for r in resources}
     regions = {r.region for r in resources}
     pairs = {(r.account_id, r.region) for r in resources}
-    text = (f"{_count(len(regions), 'region', 'regions')} of "
-            f"{_count(len(accounts), 'account', 'accounts')}")
+    text = _("{regions} of {accounts}").format(
+        regions=ngettext("{n} region", "{n} regions", len(regions)).format(n=len(regions)),
+        accounts=_accounts(len(accounts)))
     if len(pairs) != len(regions):
-        text += f" ({len(pairs)} account-regions)"
-    return {"regions": text, "accounts": _count(len(accounts), "account", "accounts"),
+        text += _(" ({n} account-regions)").format(n=len(pairs))
+    return {"regions": text, "accounts": _accounts(len(accounts)),
             "account_count": len(accounts), "region_count": len(regions)}
 
 
@@ -208,13 +220,24 @@ class Plural:
         self.count = count
 
     def __format__(self, spec: str) -> str:
-        one, _, many = spec.partition("|")
+        one, __, many = spec.partition("|")
         return one if self.count == 1 else (many or one)
 
 
 def generated(check_id: str, check: CheckDef | None, resources: list[RowResource],
               account_names: dict[str, str] | None = None,
-              people: PeopleIndex | None = None) -> dict[str, Any]:
+              people: PeopleIndex | None = None, lang: str | None = None) -> dict[str, Any]:
+    """`_generated` in `lang` (the catalog's language: its counts and lists match its
+    sentences); None: the language being spoken."""
+    if lang is None:
+        return _generated(check_id, check, resources, account_names, people)
+    with speaking(lang):
+        return _generated(check_id, check, resources, account_names, people)
+
+
+def _generated(check_id: str, check: CheckDef | None, resources: list[RowResource],
+               account_names: dict[str, str] | None = None,
+               people: PeopleIndex | None = None) -> dict[str, Any]:
     """The catalog's text for a row: observation filled with {count}, {examples},
     {p:singular|plural}, and {people}, {people_examples}, {pp:one|many} (IAM users counted
     as people), {regions}, {accounts} (account × region pairs counted as such)."""
@@ -223,7 +246,8 @@ def generated(check_id: str, check: CheckDef | None, resources: list[RowResource
     values = {"count": len(resources), "examples": shown, "p": Plural(len(resources)),
               **_scope_values(resources), **_people_values(resources, names, people)}
     if check is None:
-        return {"observation": f"{len(resources)} resources fail {check_id}: {shown}",
+        return {"observation": _("{n} resources fail {check}: {examples}").format(
+                    n=len(resources), check=check_id, examples=shown),
                 "incident": "", "reason": "", "stride": "", "threat": DEFAULT_SCORE,
                 "vulnerability": DEFAULT_SCORE}
     try:
@@ -306,7 +330,7 @@ def regenerate(store: Store, catalog: Catalog, session_id: int,
         accepted = key not in groups
         resources = groups[key] if not accepted else excluded[key]
         gen = generated(check_id, catalog.checks.get(check_id), resources, account_names,
-                        people)
+                        people, catalog.lang)
         row = existing.get(key)
         if row is None:
             row = MatrixRow(id=0, check_id=check_id, account_id=account_id)
@@ -399,7 +423,7 @@ def risk(row: MatrixRow, index: AssetIndex) -> RiskBreakdown:
                        f"{value} ({DEFAULT_ASSET_NAME}) × {formula} = "
                        f"{value * row.threat * row.vulnerability}")
         default = True
-    return RiskBreakdown(asset=name, asset_value=value, assets=[n for n, _ in ranked],
+    return RiskBreakdown(asset=name, asset_value=value, assets=[n for n, __ in ranked],
                          default_asset=default, threat=row.threat,
                          vulnerability=row.vulnerability,
                          score=value * row.threat * row.vulnerability,
@@ -441,16 +465,52 @@ def matrix(store: Store, catalog: Catalog, session_id: int,
         for row_id in action["row_ids"]:
             linked[row_id].append(action["status"] or "proposed")
     out = []
-    for row in _load_rows(store, session_id):
+    rows = _load_rows(store, session_id)
+    if catalog.lang != written_language(store, session_id):
+        _render_again(store, catalog, session_id, scan.id if scan else None, rows)
+    for row in rows:
         if row.fixed and not include_fixed:
             continue
         check = catalog.checks.get(row.check_id)
-        row.title = check.title if check else (row.check_id or "custom row")
+        row.title = check.title if check else (row.check_id or _("custom row"))
         row.severity = check.severity if check else None
         row.risk = risk(row, index)
         row.status = row_status(row, linked.get(row.id, []))
         out.append(row)
     return sorted(out, key=sort_key)
+
+
+def written_language(store: Store, session_id: int) -> str:
+    """The language generated text is stored in: the session's (English for sessions from
+    before languages)."""
+    return store.session(session_id).lang or "en"
+
+
+def _render_again(store: Store, catalog: Catalog, session_id: int, scan_id: int | None,
+                  rows: list[MatrixRow]) -> None:
+    """Generated rows read in another language than they were written in: their unedited
+    fields in the catalog's language, from the same resources (nothing is written)."""
+    names = {a.account_id: a.name for a in store.accounts(session_id)}
+    people = people_index(store, session_id, scan_id) if scan_id else None
+    for row in rows:
+        check = catalog.checks.get(row.check_id)
+        if row.custom or check is None:
+            continue
+        gen = generated(row.check_id, check, row.resources, names, people, catalog.lang)
+        for name in ("observation", "incident", "reason"):
+            if name not in row.edited:
+                setattr(row, name, gen[name])
+
+
+def retranslate(store: Store, catalog: Catalog, session_id: int) -> None:
+    """Write every generated row's unedited text again in the catalog's language (the
+    session switched language; only `onboard.workspace` calls this)."""
+    scan = store.latest_scan(session_id)
+    rows = _load_rows(store, session_id)
+    _render_again(store, catalog, session_id, scan.id if scan else None, rows)
+    for row in rows:
+        if not row.custom and row.check_id in catalog.checks:
+            store.save_matrix_row(session_id, row.stored())
 
 
 def get_row(store: Store, catalog: Catalog, session_id: int, row_id: int) -> MatrixRow:
@@ -506,7 +566,7 @@ def reset_fields(store: Store, catalog: Catalog, session_id: int, row_id: int,
     scan = store.latest_scan(session_id)
     gen = generated(row.check_id, catalog.checks.get(row.check_id), row.resources,
                     {a.account_id: a.name for a in store.accounts(session_id)},
-                    people_index(store, session_id, scan.id) if scan else None)
+                    people_index(store, session_id, scan.id) if scan else None, catalog.lang)
     for name in names:
         setattr(row, name, gen[name])
     row.edited = [n for n in row.edited if n not in names]

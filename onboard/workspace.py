@@ -24,8 +24,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from onboard import assets, decide, orient, terraform
-from onboard.catalog import Catalog
+from onboard import assets, decide, i18n, orient, terraform
+from onboard.catalog import Catalog, in_language
 from onboard.i18n import _
 from onboard.models import Account, Finding
 from onboard.store import Store
@@ -36,8 +36,10 @@ class Workspace:
 
     def __init__(self, store: Store, catalog: Catalog, session_id: int) -> None:
         self.store = store
-        self.catalog = catalog
         self.session_id = session_id
+        # Generated text is stored in the session's language, whatever language this
+        # command speaks; reads in another language render it again (orient.matrix).
+        self.catalog = in_language(catalog, orient.written_language(store, session_id))
 
     # -- derivation
 
@@ -262,6 +264,25 @@ class Workspace:
         if len(name) > 200:
             raise ValueError(_("the interviewee is at most 200 characters"))
         self.store.set_interviewee(self.session_id, prompt_id, name)
+
+    def set_language(self, lang: str) -> None:
+        """Speak another language in this session from now on: its generated matrix text and
+        the titles of suggested actions nobody retitled are written again in it."""
+        lang = i18n.check(lang)
+        before = self.catalog
+        after = in_language(before, lang)
+        with self.store.tx():
+            self.store.update_session(self.session_id, lang=lang)
+            for a in self.store.actions(self.session_id):
+                ident = a["action_def"]
+                if ident in before.actions and ident in after.actions and \
+                        a["title"] == before.actions[ident].title:
+                    self.store.save_action(self.session_id, {
+                        "id": a["id"], "title": after.actions[ident].title})
+            self.catalog = after
+            orient.regenerate(self.store, after, self.session_id)
+            orient.retranslate(self.store, after, self.session_id)
+            self.store.log_activity(self.session_id, "language_changed", lang=lang)
 
     def set_session_person(self, person: str) -> None:
         """Who runs this onboarding (the report's 'Person'); '' means not set."""

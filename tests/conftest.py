@@ -10,6 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from onboard import i18n
 from onboard.aws.collect.base import Context
 
 ACCOUNT = "123456789012"
@@ -30,6 +31,13 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "aws_credentials"))
     monkeypatch.setenv("ONBOARD_DB", str(home / "onboard.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    # English unless a test asks for another language: a machine whose locale is Japanese
+    # must not change what the English tests read.
+    monkeypatch.delenv("ONBOARD_LANG", raising=False)
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(var, "") and not os.environ[var].lower().startswith(("en", "c", "posix")):
+            monkeypatch.setenv(var, "C.UTF-8")
+    i18n.start(None)
 
 
 @pytest.fixture

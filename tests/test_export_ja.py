@@ -65,11 +65,11 @@ def test_the_whole_report_in_japanese_is_valid_gfm(store: Store, sid: int,
     h2 = [tokens[i + 1].content for i, t in enumerate(tokens)
           if t.type == "heading_open" and t.tag == "h2"]
     assert h2 == ["エグゼクティブサマリー", r"意思決定の表: acme \| \<b\>prod\</b\> \# 1",
-                  "アカウント", "IAM ユーザーを使っている人", "ヒアリング",
+                  "アカウント", "IAMユーザーを使っている人", "ヒアリング",
                   "チェック × アカウント別の検出結果", "リスクマトリクス", "情報資産",
-                  "対応と修正方法", "構成図", "手作業で作成 (Terraform 管理外)"]
+                  "対応と修正方法", "構成図", "手作業で作成（Terraform管理外）"]
     assert "<h1>オンボーディングレポート: acme | &lt;b&gt;prod&lt;/b&gt; # 1</h1>" in html
-    assert "<li>Never asked: p (メモはまだない)</li>" in html
+    assert "<li>Never asked: p（メモはまだない）</li>" in html
     assert "<td>ヒアリング</td>" in html, "how the sandbox account was found"
     assert "重要度" in _headers(tokens) and "高" in html, "severity in words"
     # English sentences a reader would trip over: none left outside user text and codes
@@ -143,9 +143,9 @@ def test_fix_script_messages_are_valid_bash_in_both_languages(lang: str,
                           timeout=30)
     assert proc.returncode == 0, proc.stderr
     if lang == "ja":
-        assert "# onboard が生成した修正スクリプトです (action 1)。" in text
-        assert "site (アカウント 111111111111): リスク受容 — public on purpose" in text
-        assert 'echo "== アカウント $expected (プロファイル $profile)"' in text
+        assert "# onboardが生成した修正スクリプトです（action 1）。" in text
+        assert "site（アカウント 111111111111）: リスク受容 — public on purpose" in text
+        assert 'echo "== アカウント $expected（プロファイル $profile）"' in text
     else:
         assert 'echo "== account $expected (profile $profile)"' in text
 

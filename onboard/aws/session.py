@@ -166,14 +166,16 @@ def _custom_endpoint() -> bool:
                 os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL"))
 
 
-def _no_retry_html_500(response: Any = None, **_: Any) -> None:
-    """An HTML error page is not an AWS API error: it comes from something that does not
-    implement the API (an emulator, a misrouted proxy), and retrying it only burns time.
-    Re-labelled 501, the retry policy passes it over and the caller gets the error at once."""
+def _no_retry_html_500(response: Any = None, attempts: int = 1, **_: Any) -> None:
+    """An HTML error page is not an AWS API error: it comes from something in between (a
+    proxy having a bad second: worth one retry) or from something that does not implement
+    the API (an emulator: retrying it again only burns time). The first one is retried; a
+    second one in a row is re-labelled 501, so the retry policy passes it over and the
+    caller gets the error."""
     if not response:
         return
     http = response[0]
-    if getattr(http, "status_code", None) == 500:
+    if getattr(http, "status_code", None) == 500 and attempts > 1:
         body = (getattr(http, "content", b"") or b"")[:200].lower()
         if b"<html" in body or b"<!doctype" in body:
             http.status_code = 501

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from onboard import __version__, i18n
+from onboard import __version__, i18n, linebreak
 from onboard.catalog import ENV_VAR as CHECKLISTS_ENV
 from onboard.catalog import CatalogError
 from onboard.cli import (
@@ -98,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except i18n.LanguageError as exc:
         print(f"onboard: error: {exc}", file=sys.stderr)
         return 2
+    linebreak.install()  # Japanese breaks anywhere but before 。 and after 「
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "checklists", None):

@@ -10,10 +10,10 @@ from onboard.scan import ScanOptions
 
 def run(args: argparse.Namespace) -> int:
     store = open_store(args)
-    catalog = load_catalog(args)
     profile = getattr(args, "profile", None) or ""
     session = resolve_session(store, getattr(args, "session", None), profile=profile,
                               person=session_person(args))
+    catalog = load_catalog(args)  # in the session's language (resolve_session adopts it)
     from onboard.app import run_app  # textual loads only when the TUI is wanted
 
     options = ScanOptions(profile=profile or session.profile or None)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, cast
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from onboard import i18n
+
 if TYPE_CHECKING:
     from onboard.app import OnboardApp
 
@@ -49,6 +51,10 @@ class OnboardCommands(Provider):
              app.action_switch_session),
             ("Add account", "a on Discovery · an AWS account you heard of",
              app.action_add_account),
+            *((i18n._("Language: {name}").format(name=i18n.NAMES[lang]),
+               i18n._("speak this language in this session (screens, content, exports)"),
+               partial(app.action_set_language, lang))
+              for lang in i18n.LANGS if lang != i18n.current()),
             ("Help for this screen", "? · what this screen is for and its keys",
              app.action_help),
             ("Quit", "q · a running scan stops and keeps what it found", app.action_quit),
