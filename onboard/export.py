@@ -290,10 +290,10 @@ def decisions_markdown(snap: Snapshot, level: int = 2) -> list[str]:
     none = C_(N_("nothing listed|none"))
     accounts = ngettext("{n} account ({names})", "{n} accounts ({names})",
                         len(t.accounts)).format(
-        n=len(t.accounts), names=md.one_line(", ".join(t.accounts)) or none)
+        n=len(t.accounts), names=md.one_line(_(", ").join(t.accounts)) or none)
     regions = ngettext("{n} region ({names})", "{n} regions ({names})",
                        len(t.regions)).format(
-        n=len(t.regions), names=md.one_line(", ".join(t.regions) or none))
+        n=len(t.regions), names=md.one_line(_(", ").join(t.regions) or none))
     out = [_h(level, _("Decision table: {session}").format(session=md.heading(t.session))), "",
            _("Session **{session}** · person: {person} · {date} · {scan} · scope: {accounts}, "
              "{regions}").format(session=md.one_line(t.session), person=_person(t.person),
@@ -387,19 +387,19 @@ def _summary_section(snap: Snapshot) -> list[str]:
     for a in sorted(snap.accounts, key=lambda a: (a.name or "~", a.account_id)):
         if not a.known_before:
             by_source[a.source].append(a.name or a.account_id)
-    parts = [_("{n} known on day one ({names})").format(n=len(known), names=", ".join(known))
+    parts = [_("{n} known on day one ({names})").format(n=len(known), names=_(", ").join(known))
              ] if known else []
     more = (_("{n} more found by {source} ({names})") if known
             else _("{n} found by {source} ({names})"))
     # in the order of the English words, whatever the language (the report stays stable)
-    parts += [more.format(n=len(v), source=_found_by(k), names=", ".join(v))
+    parts += [more.format(n=len(v), source=_found_by(k), names=_(", ").join(v))
               for k, v in sorted(by_source.items(),
                                  key=lambda kv: FOUND_BY.get(kv[0], kv[0]).split("|")[-1])]
     found = C_(N_("list separator|; ")).join(parts)
     denied = [a.name or a.account_id for a in snap.accounts if a.access == "denied"]
     fields = {"n": len(snap.accounts),
               "found": md.one_line(found) or C_(N_("nothing listed|none")),
-              "denied": md.one_line(", ".join(denied))}
+              "denied": md.one_line(_(", ").join(denied))}
     out.append((_("- **Accounts:** {n} found — {found}; not readable: {denied}.") if denied
                 else _("- **Accounts:** {n} found — {found}.")).format(**fields))
     decided_by_row = {r.row_id: d for d in t.decisions for r in d.rows}
@@ -426,7 +426,7 @@ def _summary_section(snap: Snapshot) -> list[str]:
     else:
         out.append(_("- **Decisions:** none yet."))
     if t.undecided:
-        names = ", ".join(_("#{number} (risk {risk})").format(number=r.number, risk=r.risk)
+        names = _(", ").join(_("#{number} (risk {risk})").format(number=r.number, risk=r.risk)
                           for r in t.undecided)
         out.append(ngettext("- **Still undecided:** {n} high-risk row: {names}.",
                             "- **Still undecided:** {n} high-risk rows: {names}.",
@@ -586,7 +586,7 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
     if why:
         lines = [_("- `{check}` — {code}: {hint}. Where: {where}.").format(
                      check=check_id, code=md.one_line(code), hint=md.one_line(_(hint)),
-                     where=md.one_line(", ".join(sorted(where))))
+                     where=md.one_line(_(", ").join(sorted(where))))
                  for (check_id, code, hint), where in sorted(why.items())]
         out += ["", _("**Why checks errored:**"), "", *lines]
     skip_why: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -598,7 +598,7 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
     if skip_why:
         lines = [_("- `{check}` — {message}. Where: {where}.").format(
                      check=check_id, message=md.one_line(message),
-                     where=md.one_line(", ".join(sorted(where))))
+                     where=md.one_line(_(", ").join(sorted(where))))
                  for (check_id, message), where in sorted(skip_why.items())]
         out += ["", _("**Why checks were skipped (not checked, so not passed):**"), "", *lines]
     out += _triage_lines(snap, by_id)
@@ -668,7 +668,7 @@ def _actions_section(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> list[str]
     numbers = _numbers(snap)
     body = [[str(a.id), md.cell(a.title), md.cell(a.status.label), md.cell(a.priority),
              _person(a.owner), md.cell(a.due) if a.due else _(NOT_SET),
-             md.cell(", ".join(f"#{numbers[i]}" for i in a.row_ids if i in numbers)),
+             md.cell(_(", ").join(f"#{numbers[i]}" for i in a.row_ids if i in numbers)),
              md.cell(a.notes)] for a in snap.actions]
     out += [md.table(_heads(N_("column|id"), N_("column|action"), N_("column|status"),
                             N_("column|priority"), N_("column|owner"), N_("column|due"),
@@ -677,7 +677,7 @@ def _actions_section(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> list[str]
     todo = [a for a in snap.actions if a.status.value in REMEDIATION_STATUSES]
     for a in todo:
         p = decide.plan_for(catalog, a, snap.rows, tf)
-        rows = (", ".join(f"#{numbers[i]}" for i in a.row_ids if i in numbers)
+        rows = (_(", ").join(f"#{numbers[i]}" for i in a.row_ids if i in numbers)
                 or C_(N_("nothing listed|none")))
         out += ["", f"### {md.heading(a.title)}", "",
                 _("Action {id}, {status}, {priority}; owner {owner}, due {due}; answers matrix "
