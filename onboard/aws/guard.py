@@ -11,6 +11,7 @@ from typing import Any
 
 from onboard.aws.collect import all_collectors
 from onboard.aws.collect.base import Api, api
+from onboard.i18n import _
 
 # Operations the session layer itself makes (identity, discovery, assume-role, regions).
 SESSION_CALLS: tuple[Api, ...] = tuple(api(s) for s in (
@@ -57,11 +58,13 @@ class Guard:
     def attach(self, client: Any) -> None:
         service = client.meta.service_model.service_name
 
-        def before_call(model: Any, **_: Any) -> None:
+        def before_call(model: Any, **__: Any) -> None:
             key = (service, model.name)
             if key not in self.allowed:
-                raise ReadOnlyViolation(f"refused {service}:{model.name}: not a declared "
-                                        "read-only operation of onboard's collectors")
+                raise ReadOnlyViolation(_("refused {service}:{operation}: not a declared "
+                                          "read-only operation of onboard's collectors").format(
+                    service=service, operation=model.name))
+
             with self._lock:
                 self.calls[key] += 1
 

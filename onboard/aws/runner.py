@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from onboard.aws.collect import all_collectors
 from onboard.aws.collect.base import Collector, Context, error_code
 from onboard.aws.session import DEFAULT_REGION, Aws
+from onboard.i18n import _
 from onboard.models import ACCOUNT_COLLECTOR, Account, CollectError, Resource
 
 DEFAULT_WORKERS = 64  # threads; the per-(account, region, service) cap keeps each service gentle
@@ -104,8 +105,9 @@ def open_accounts(aws: Aws, accounts: list[Account], options: ScanOptions,
             aws.access(acc.account_id)
         except (ClientError, BotoCoreError) as exc:
             acc.access = "denied"
-            acc.access_reason = (f"{error_code(exc)}: cannot assume {options.role_name} "
-                                 f"({describe_error(exc)})")
+            # "<code>: " first, untranslated: the CLI reads the code back (expired_line)
+            acc.access_reason = f"{error_code(exc)}: " + _("cannot assume {role} ({why})").format(
+                role=options.role_name, why=describe_error(exc))
             collected.account_errors.append(CollectError(
                 collector=ACCOUNT_COLLECTOR, types=["*"], account_id=acc.account_id,
                 region="global", code=error_code(exc), message=acc.access_reason))
@@ -115,9 +117,9 @@ def open_accounts(aws: Aws, accounts: list[Account], options: ScanOptions,
             enabled = aws.enabled_regions(acc.account_id)
         except (ClientError, BotoCoreError) as exc:
             fallback = options.regions or [DEFAULT_REGION]
-            collected.region_errors[acc.account_id] = (
-                f"{error_code(exc)} on ec2:DescribeRegions: scanned only "
-                f"{', '.join(fallback)}")
+            collected.region_errors[acc.account_id] = _(
+                "{code} on ec2:DescribeRegions: scanned only {regions}").format(
+                code=error_code(exc), regions=", ".join(fallback))
             return list(fallback)
         if options.regions:
             off = [r for r in options.regions if r not in enabled]
@@ -169,7 +171,9 @@ def _run_job(aws: Aws, job: _Job) -> tuple[list[Resource], CollectError | None]:
 
 
 def describe_error(exc: BaseException) -> str:
-    """One short line for any failure, including an endpoint's HTML error page."""
+    """One short line for any failure, including an endpoint's HTML error page. Not
+    translated: it stands for AWS's own error message, and `checks.not_emulated` reads
+    "does not implement" back from it."""
     text = str(exc) or type(exc).__name__
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
@@ -191,7 +195,7 @@ def collect(aws: Aws, options: ScanOptions, on_batch: BatchFn, report: ProgressF
     collectors = list(all_collectors().values())
     aws.warm_up(sorted({svc for c in collectors for svc in c.services}))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="onboard-scan") as pool:
-        report(Progress("accounts", 0, 1, "discovering accounts"))
+        report(Progress("accounts", 0, 1, _("discovering accounts")))
         accounts, org_error = resolve_accounts(aws, options)
         collected = Collected(accounts=accounts, organizations_error=org_error)
         regions_by_account = open_accounts(aws, accounts, options, pool, collected)
@@ -220,12 +224,14 @@ def collect(aws: Aws, options: ScanOptions, on_batch: BatchFn, report: ProgressF
             pending.add(fut)
             return True
 
-        for _ in range(workers * 2):
+        for __ in range(workers * 2):
             if not submit_next():
                 break
-        report(Progress("collect", 0, collected.jobs, f"{len(accounts)} accounts"))
+        report(Progress("collect", 0, collected.jobs,
+                        _("{n} accounts").format(n=len(accounts))))
         while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            finished, _still_running = wait(pending, return_when=FIRST_COMPLETED)
+
             for fut in finished:
                 pending.discard(fut)
                 job = job_of.pop(fut)

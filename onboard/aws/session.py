@@ -36,6 +36,7 @@ from botocore.exceptions import (
 
 from onboard.aws.collect.base import error_code
 from onboard.aws.guard import Guard
+from onboard.i18n import _
 from onboard.models import Account, Environment
 
 ROLE_SESSION_NAME = "onboard-audit"
@@ -66,29 +67,32 @@ def explain_credentials_error(exc: BaseException, profile: str | None) -> AwsSet
         # The profile may come from AWS_PROFILE rather than --profile: name the one in use.
         name = profile or os.environ.get("AWS_PROFILE") or getattr(exc, "kwargs", {}).get(
             "profile") or "?"
-        source = "" if profile else " (from AWS_PROFILE)"
-        return AwsSetupError(f"AWS profile {name!r}{source} not found in ~/.aws/config; "
-                             f"`aws configure sso --profile {name}` creates it")
+        source = "" if profile else _(" (from AWS_PROFILE)")
+        return AwsSetupError(_("AWS profile {quoted}{source} not found in ~/.aws/config; "
+                               "`aws configure sso --profile {name}` creates it").format(
+            quoted=repr(name), source=source, name=name))
     if isinstance(exc, UnauthorizedSSOTokenError | TokenRetrievalError | SSOError):
-        return AwsSetupError(f"your AWS SSO session has expired or is missing: run `{hint}` "
-                             "and try again")
+        return AwsSetupError(_("your AWS SSO session has expired or is missing: run `{hint}` "
+                               "and try again").format(hint=hint))
     if isinstance(exc, NoCredentialsError | PartialCredentialsError):
-        return AwsSetupError(f"no AWS credentials found: run `{hint}` (or set AWS_PROFILE); "
-                             "`onboard demo` needs no AWS account")
+        return AwsSetupError(_("no AWS credentials found: run `{hint}` (or set AWS_PROFILE); "
+                               "`onboard demo` needs no AWS account").format(hint=hint))
     if isinstance(exc, ClientError):
         code = error_code(exc)
         if code in EXPIRED_CODES:
-            return AwsSetupError(f"your AWS credentials have expired ({code}): run `{hint}` "
-                                 "or refresh them, then try again")
+            return AwsSetupError(_("your AWS credentials have expired ({code}): run `{hint}` "
+                                   "or refresh them, then try again").format(code=code,
+                                                                             hint=hint))
         if code in INVALID_CODES:
-            return AwsSetupError(f"AWS rejected the credentials ({code}): check AWS_PROFILE / "
-                                 f"the access keys, or run `{hint}`")
-        return AwsSetupError(f"cannot identify the caller ({code}): "
-                             f"{exc.response.get('Error', {}).get('Message', '')}")
+            return AwsSetupError(_("AWS rejected the credentials ({code}): check AWS_PROFILE / "
+                                   "the access keys, or run `{hint}`").format(code=code,
+                                                                              hint=hint))
+        return AwsSetupError(_("cannot identify the caller ({code}): {message}").format(
+            code=code, message=exc.response.get("Error", {}).get("Message", "")))
     if isinstance(exc, NoRegionError):
-        return AwsSetupError("no AWS region configured: set AWS_DEFAULT_REGION or "
-                             "pass --regions")
-    return AwsSetupError(f"cannot reach AWS: {exc}")
+        return AwsSetupError(_("no AWS region configured: set AWS_DEFAULT_REGION or "
+                               "pass --regions"))
+    return AwsSetupError(_("cannot reach AWS: {error}").format(error=exc))
 
 
 @dataclass
@@ -144,11 +148,11 @@ def cap_in_flight(client: Any, limit: int) -> None:
     slots = threading.BoundedSemaphore(limit)
     held = threading.local()
 
-    def take(**_: Any) -> None:
+    def take(**__: Any) -> None:
         slots.acquire()
         held.slot = True
 
-    def give(**_: Any) -> None:
+    def give(**__: Any) -> None:
         # Only if this thread's attempt took one: an earlier before-send handler may have
         # raised, and then ours never ran.
         if getattr(held, "slot", False):
@@ -166,7 +170,7 @@ def _custom_endpoint() -> bool:
                 os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL"))
 
 
-def _no_retry_html_500(response: Any = None, attempts: int = 1, **_: Any) -> None:
+def _no_retry_html_500(response: Any = None, attempts: int = 1, **__: Any) -> None:
     """An HTML error page is not an AWS API error: it comes from something in between (a
     proxy having a bad second: worth one retry) or from something that does not implement
     the API (an emulator: retrying it again only burns time). The first one is retried; a
@@ -184,7 +188,8 @@ def _no_retry_html_500(response: Any = None, attempts: int = 1, **_: Any) -> Non
 _ACCOUNT_HOST = re.compile(r"//\d{12}\.")
 
 
-def _strip_account_host(request: Any, **_: Any) -> None:
+def _strip_account_host(request: Any, **__: Any) -> None:
+
     """s3control prefixes the host with the account id; a custom endpoint such as a local
     emulator or proxy (http://127.0.0.1:PORT) does not resolve that name."""
     request.url = _ACCOUNT_HOST.sub("//", request.url, count=1)

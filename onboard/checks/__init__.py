@@ -7,6 +7,7 @@ import pkgutil
 from collections.abc import Mapping
 
 from onboard.checks.base import REGISTRY, CheckSpec, Inventory, Outcome, denied_by_scp, scp_action
+from onboard.i18n import _
 from onboard.models import CollectError, Finding, Severity, Status
 
 
@@ -23,7 +24,15 @@ def _error_resource_id(err: CollectError) -> str:
 
 
 def _scope(region: str) -> str:
-    return "its global services were" if region == "global" else f"region {region} was"
+    return (_("its global services were") if region == "global"
+            else _("region {region} was").format(region=region))
+
+
+def _denied_by_scp(region: str, account_id: str, action: str) -> str:
+    deny = (_("explicit deny on {action}").format(action=action) if action
+            else _("explicit deny"))
+    return _("denied by an SCP: {scope} not scanned in account {account} ({deny})").format(
+        scope=_scope(region), account=account_id, deny=deny)
 
 
 def evaluate(inventory: Inventory, severities: Mapping[str, Severity],
@@ -60,8 +69,9 @@ def evaluate(inventory: Inventory, severities: Mapping[str, Severity],
                     check_id=check_id, status=Status.SKIPPED, severity=severity,
                     account_id=account_id, region=region,
                     resource_id=_error_resource_id(err),
-                    message=f"not emulated: the demo's emulator does not implement "
-                            f"{err.collector} (against AWS this check runs)"))
+                    message=_("not emulated: the demo's emulator does not implement "
+                              "{collector} (against AWS this check runs)").format(
+                                  collector=err.collector)))
                 continue
             if scp_only[(account_id, region)]:
                 action = scp_action(err)
@@ -69,15 +79,15 @@ def evaluate(inventory: Inventory, severities: Mapping[str, Severity],
                     check_id=check_id, status=Status.SKIPPED, severity=severity,
                     account_id=account_id, region=region,
                     resource_id=_error_resource_id(err),
-                    message=(f"denied by an SCP: {_scope(region)} not scanned in account "
-                             f"{account_id} (explicit deny"
-                             + (f" on {action}" if action else "") + ")")))
+                    message=_denied_by_scp(region, account_id, action)))
                 continue
             findings.append(Finding(
                 check_id=check_id, status=Status.ERROR, severity=severity,
                 account_id=account_id, region=region, resource_id=_error_resource_id(err),
-                message=" ".join(f"{err.collector} failed: {err.code}: {err.message}"
-                                 .split())[:300],
+                # the AWS error code stays in the text: the report reads it back
+                message=" ".join(_("{collector} failed: {code}: {message}").format(
+                    collector=err.collector, code=err.code, message=err.message)
+                    .split())[:300],
             ))
     return findings
 

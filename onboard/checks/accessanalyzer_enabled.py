@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from onboard.checks.base import Inventory, Outcome, check, fail, ok
+from onboard.i18n import _
 
 EXTERNAL = frozenset({"ACCOUNT", "ORGANIZATION"})
 
@@ -38,18 +39,21 @@ def accessanalyzer_enabled(inventory: Inventory) -> Iterator[Outcome]:
         good = _active_external(analyzers)
         if good:
             a = good[0]
-            yield ok(region, f"external-access analyzer {a.get('name')} ({a.get('type')}) "
-                             "is ACTIVE")
+            yield ok(region, _("external-access analyzer {name} ({type}) is ACTIVE").format(
+                name=a.get("name"), type=a.get("type")))
             continue
         covering = org_analyzers.get((org_of.get(region.account_id) or "", region.region))
         if covering:
             owner, a = covering
-            yield ok(region, f"covered by organization analyzer {a.get('name')} of account "
-                             f"{owner} (ORGANIZATION, ACTIVE) in {region.region}")
+            yield ok(region, _("covered by organization analyzer {name} of account {owner} "
+                               "(ORGANIZATION, ACTIVE) in {region}").format(
+                name=a.get("name"), owner=owner, region=region.region))
         elif analyzers:
             listed = ", ".join(f"{a.get('name')} ({a.get('type')}, {a.get('status')})"
                                for a in analyzers)
-            yield fail(region, "no active external-access analyzer (ACCOUNT or ORGANIZATION); "
-                               f"unused- or internal-access analyzers do not count: {listed}")
+            yield fail(region, _("no active external-access analyzer (ACCOUNT or "
+                                 "ORGANIZATION); unused- or internal-access analyzers do not "
+                                 "count: {listed}").format(listed=listed))
         else:
-            yield fail(region, "IAM Access Analyzer has no analyzer in this region")
+            yield fail(region, _("IAM Access Analyzer has no analyzer in this region"))
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check
+from onboard.i18n import _
 from onboard.models import ACCOUNT_COLLECTOR, GLOBAL, Status
 
 
@@ -15,8 +16,9 @@ def account_access(inventory: Inventory) -> Iterator[Outcome]:
     unread = {e.account_id: e for e in inventory.errors if e.collector == ACCOUNT_COLLECTOR}
     for account_id, err in sorted(unread.items()):
         yield Outcome(Status.ERROR, account_id, GLOBAL, account_id,
-                      f"account not read: {err.message}", None, "account")
+                      _("account not read: {reason}").format(reason=err.message), None,
+                      "account")
     for account_id in inventory.accounts():  # the accounts that were read
         yield Outcome(Status.PASS, account_id, GLOBAL, account_id,
-                      "account read (role assumed, or the caller's own account)", None,
+                      _("account read (role assumed, or the caller's own account)"), None,
                       "account")

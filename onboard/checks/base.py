@@ -4,6 +4,14 @@ An evaluator is registered with `@check(id, needs=(resource types it reads,))` a
 `Outcome`s. It never sees an AWS client. `evaluate()` (in `onboard.checks`) adds the catalog
 severity, and turns every collector failure for a needed type into ERROR findings for that
 (account, region), so a failed collector is never a silent PASS.
+
+Messages are written in the language spoken while the evaluator runs, and stored as written.
+That is the session's language: the CLI and the TUI set it before a scan starts, and the
+scan's threads see the process-wide language (`onboard.i18n`). So a finding says what the
+scan said, in the words of the person who ran it; a session switched to another language
+later shows its stored findings in the old language until the next scan. Templates are
+marked `_("… {name} …").format(name=…)`, so the English is byte-for-byte what it was; only
+the words are translated, never a status, an error code or an id that code reads back.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
+from onboard.i18n import _
 from onboard.models import Resource
 
 BOTH = "all"
@@ -50,27 +51,30 @@ class _Seen:
 
 def judge(t: Resource, seen: _Seen) -> tuple[str, str]:
     """("pass" | "fail" | "unknown", text) for one multi-region trail."""
-    kind = "organization trail" if t.attrs.get("organization_trail") else "trail"
-    label = f"multi-region {kind} {t.id}"
+    kind = _("organization trail") if t.attrs.get("organization_trail") else _("trail")
+    label = _("multi-region {kind} {id}").format(kind=kind, id=t.id)
     logging = seen.get(t, "is_logging")
     mgmt = seen.get(t, "management_events")
     delivery = seen.get(t, "latest_delivery_error")
     if logging is False:
-        return "fail", f"{label} is not logging"
+        return "fail", _("{label} is not logging").format(label=label)
     if mgmt is not None and mgmt != BOTH:
-        what = {"write_only": "write events only", "read_only": "read events only",
-                "none": "no management events"}.get(str(mgmt), str(mgmt))
-        return "fail", f"{label} records {what} (read and write management events needed)"
+        what = {"write_only": _("write events only"), "read_only": _("read events only"),
+                "none": _("no management events")}.get(str(mgmt), str(mgmt))
+        return "fail", _("{label} records {what} (read and write management events "
+                         "needed)").format(label=label, what=what)
     if delivery:
-        return "fail", f"{label} cannot deliver its log files (LatestDeliveryError: {delivery})"
+        return "fail", _("{label} cannot deliver its log files (LatestDeliveryError: "
+                         "{error})").format(label=label, error=delivery)
     if logging is None or mgmt is None:
         codes = ", ".join(f"{k}: {v}" for k, v in
-                          sorted((t.attrs.get("errors") or {}).items())) or "unknown"
+                          sorted((t.attrs.get("errors") or {}).items())) or _("unknown")
         return "unknown", f"{kind} {t.id} ({codes})"
     excluded = seen.get(t, "excluded_management_sources") or []
-    note = f"; excludes events from {', '.join(excluded)}" if excluded else ""
-    return "pass", (f"{label} (home {t.region}) is logging read and write management "
-                    f"events{note}")
+    note = (_("; excludes events from {sources}").format(sources=", ".join(excluded))
+            if excluded else "")
+    return "pass", _("{label} (home {region}) is logging read and write management "
+                     "events{note}").format(label=label, region=t.region, note=note)
 
 
 @check("cloudtrail.enabled", needs=("cloudtrail.account", "cloudtrail.trail"))
@@ -94,23 +98,27 @@ def cloudtrail_enabled(inventory: Inventory) -> Iterator[Outcome]:
             yield ok(acct, passed[0])
         elif org_trail:
             own = "; ".join(text for status, text in results if status == "fail")
-            extra = f" (its own: {own})" if own else ""
-            yield ok(acct, f"covered by organization trail {org_trail.id} of account "
-                           f"{org_trail.account_id} (home {org_trail.region}), which is logging "
-                           f"read and write management events{extra}")
-        elif any(status == "unknown" for status, _ in results):
+            extra = _(" (its own: {own})").format(own=own) if own else ""
+            yield ok(acct, _("covered by organization trail {trail} of account {account} "
+                             "(home {region}), which is logging read and write management "
+                             "events{extra}").format(trail=org_trail.id,
+                                                     account=org_trail.account_id,
+                                                     region=org_trail.region, extra=extra))
+        elif any(status == "unknown" for status, __ in results):
             unknown = [text for status, text in results if status == "unknown"]
-            yield error(acct, "cannot tell whether the multi-region " + "; ".join(unknown)
-                              + " is logging")
+            yield error(acct, _("cannot tell whether the multi-region {trails} is "
+                                "logging").format(trails="; ".join(unknown)))
         elif not mine:
-            yield fail(acct, "no CloudTrail trail: API activity is not recorded (DescribeTrails "
-                             f"from {acct.attrs.get('listed_from')} found none)")
+            yield fail(acct, _("no CloudTrail trail: API activity is not recorded "
+                               "(DescribeTrails from {region} found none)").format(
+                region=acct.attrs.get("listed_from")))
         elif not multi:
             names = ", ".join(f"{t.id} ({t.region})" for t in mine)
-            yield fail(acct, f"only single-region trails ({names}): activity in other regions "
-                             "is not recorded")
+            yield fail(acct, _("only single-region trails ({names}): activity in other "
+                               "regions is not recorded").format(names=names))
         else:
-            yield fail(acct, "; ".join(text for _, text in results))
+            yield fail(acct, "; ".join(text for __, text in results))
+
 
 
 def _organization_trails(inventory: Inventory, org_of: dict[str, str | None],

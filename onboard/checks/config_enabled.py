@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
+from onboard.i18n import _, ngettext
 
 
 def records_everything(rec: dict[str, Any]) -> bool:
@@ -25,19 +26,22 @@ def records_everything(rec: dict[str, Any]) -> bool:
 
 def _types(names: list[str]) -> str:
     shown = ", ".join(names[:3])
-    return shown + (f" +{len(names) - 3} more" if len(names) > 3 else "")
+    return shown + (_(" +{n} more").format(n=len(names) - 3) if len(names) > 3 else "")
 
 
 def _scope(rec: dict[str, Any]) -> str:
     if records_everything(rec):
-        return "all supported resource types"
+        return _("all supported resource types")
     if rec.get("recording_strategy") == "EXCLUSION_BY_RESOURCE_TYPES":
         excluded = list(rec.get("excluded_types") or [])
         listed = f": {_types(excluded)}" if excluded else ""
-        return f"all but {len(excluded) or 'some'} excluded resource types{listed}"
+        if not excluded:
+            return _("all but some excluded resource types{listed}").format(listed=listed)
+        return _("all but {n} excluded resource types{listed}").format(n=len(excluded),
+                                                                       listed=listed)
     types = list(rec.get("resource_types") or [])
-    return (f"only {len(types)} selected resource "
-            f"{'type' if len(types) == 1 else 'types'}"
+    return (ngettext("only {n} selected resource type", "only {n} selected resource types",
+                     len(types)).format(n=len(types))
             + (f" ({_types(types)})" if types else ""))
 
 
@@ -53,25 +57,31 @@ def config_enabled(inventory: Inventory) -> Iterator[Outcome]:
         complete = [r for r in good if records_everything(r)]
         if complete:
             rec = complete[0]
-            yield ok(region, f"recorder {rec.get('name')} is recording ({_scope(rec)})")
+            yield ok(region, _("recorder {name} is recording ({scope})").format(
+                name=rec.get("name"), scope=_scope(rec)))
         elif good:
             rec = good[0]
-            yield fail(region, f"recorder {rec.get('name')} is recording {_scope(rec)}, not "
-                               "all supported resource types")
+            yield fail(region, _("recorder {name} is recording {scope}, not all supported "
+                                 "resource types").format(name=rec.get("name"),
+                                                          scope=_scope(rec)))
         elif any(r.get("recording") is None for r in recorders):
-            yield error(region, "cannot tell whether the Config recorder is recording "
-                                f"(DescribeConfigurationRecorderStatus: "
-                                f"{errors.get('recorder_status', 'unknown')})")
+            yield error(region, _("cannot tell whether the Config recorder is recording "
+                                  "(DescribeConfigurationRecorderStatus: {code})").format(
+                code=errors.get("recorder_status", _("unknown"))))
+
         elif not recorders and everything:
-            yield fail(region, "only service-linked Config recorders ("
-                               + ", ".join(str(r.get("name")) for r in everything)
-                               + "), no recorder of your own")
+            yield fail(region, _("only service-linked Config recorders ({names}), no recorder "
+                                 "of your own").format(
+                names=", ".join(str(r.get("name")) for r in everything)))
         elif not recorders:
-            yield fail(region, "no AWS Config recorder in this region")
+            yield fail(region, _("no AWS Config recorder in this region"))
         else:
             rec = recorders[0]
             if rec.get("recording"):
-                yield fail(region, f"recorder {rec.get('name')} is on but its last recording "
-                                   f"failed ({rec.get('last_error_code') or 'Failure'})")
+                yield fail(region, _("recorder {name} is on but its last recording failed "
+                                     "({code})").format(
+                    name=rec.get("name"), code=rec.get("last_error_code") or "Failure"))
             else:
-                yield fail(region, f"recorder {rec.get('name')} exists but is not recording")
+                yield fail(region, _("recorder {name} exists but is not recording").format(
+                    name=rec.get("name")))
+

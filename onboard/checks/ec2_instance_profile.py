@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, fail, ok
+from onboard.i18n import _
 from onboard.models import Resource
 
 IN_SCOPE_STATES = frozenset({"pending", "running", "stopping", "stopped"})
@@ -34,7 +35,10 @@ def evaluate(inv: Inventory) -> Iterator[Outcome]:
         label = instance_label(inst)
         arn = inst.attrs.get("instance_profile_arn")
         if arn:
-            yield ok(inst, f"{label} uses instance profile {profile_name(arn)}")
+            yield ok(inst, _("{label} uses instance profile {profile}").format(
+                label=label, profile=profile_name(arn)))
         else:
-            yield fail(inst, f"{label} ({state}) has no IAM instance profile: software on it "
-                             "that calls AWS needs stored access keys")
+            yield fail(inst, _("{label} ({state}) has no IAM instance profile: software on it "
+                               "that calls AWS needs stored access keys").format(
+                label=label, state=state))
+

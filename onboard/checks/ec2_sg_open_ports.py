@@ -23,16 +23,17 @@ from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, fail, ok
 from onboard.checks.sg_rules import OpenRule, group_label, open_rules, ports_in, usage_note
+from onboard.i18n import N_, _
 from onboard.topology import Topology
 
 RISKY_PORTS: dict[tuple[str, int], str] = {
-    ("tcp", 20): "FTP data", ("tcp", 21): "FTP", ("tcp", 23): "Telnet",
+    ("tcp", 20): N_("FTP data"), ("tcp", 21): "FTP", ("tcp", 23): "Telnet",
     ("udp", 69): "TFTP", ("tcp", 111): "portmapper", ("udp", 111): "portmapper",
     ("tcp", 135): "MS RPC", ("tcp", 137): "NetBIOS", ("udp", 137): "NetBIOS",
     ("udp", 138): "NetBIOS", ("tcp", 139): "NetBIOS/SMB", ("udp", 161): "SNMP",
     ("tcp", 389): "LDAP", ("udp", 389): "CLDAP", ("tcp", 445): "SMB",
     ("tcp", 873): "rsync", ("tcp", 1433): "MSSQL", ("tcp", 1434): "MSSQL",
-    ("udp", 1434): "MSSQL browser", ("tcp", 1521): "Oracle", ("tcp", 2049): "NFS",
+    ("udp", 1434): N_("MSSQL browser"), ("tcp", 1521): "Oracle", ("tcp", 2049): "NFS",
     ("udp", 2049): "NFS", ("tcp", 2375): "Docker API", ("tcp", 2376): "Docker API",
     ("tcp", 2379): "etcd", ("tcp", 2380): "etcd", ("tcp", 3306): "MySQL",
     ("tcp", 3389): "RDP", ("udp", 3389): "RDP", ("tcp", 4369): "Erlang epmd",
@@ -42,12 +43,14 @@ RISKY_PORTS: dict[tuple[str, int], str] = {
     ("tcp", 8020): "HDFS", ("tcp", 8086): "InfluxDB", ("tcp", 8500): "Consul",
     ("tcp", 9042): "Cassandra", ("tcp", 9092): "Kafka", ("tcp", 9200): "Elasticsearch",
     ("tcp", 9300): "Elasticsearch", ("tcp", 10250): "kubelet", ("tcp", 11211): "memcached",
-    ("udp", 11211): "memcached", ("tcp", 15672): "RabbitMQ admin", ("tcp", 2181): "ZooKeeper",
-    ("tcp", 27017): "MongoDB", ("tcp", 27018): "MongoDB", ("tcp", 50070): "HDFS web",
+    ("udp", 11211): "memcached", ("tcp", 15672): N_("RabbitMQ admin"),
+    ("tcp", 2181): "ZooKeeper",
+    ("tcp", 27017): "MongoDB", ("tcp", 27018): "MongoDB", ("tcp", 50070): N_("HDFS web"),
     # the rest of Security Hub EC2.19's list
     ("tcp", 25): "SMTP", ("tcp", 110): "POP3", ("tcp", 143): "IMAP",
-    ("tcp", 3000): "dev server/Grafana", ("tcp", 4333): "mSQL", ("tcp", 5000): "dev server",
-    ("tcp", 5500): "VNC", ("tcp", 8080): "HTTP alt/Jenkins", ("tcp", 8088): "Hadoop YARN",
+    ("tcp", 3000): N_("dev server/Grafana"), ("tcp", 4333): "mSQL",
+    ("tcp", 5000): N_("dev server"),
+    ("tcp", 5500): "VNC", ("tcp", 8080): N_("HTTP alt/Jenkins"), ("tcp", 8088): "Hadoop YARN",
     ("tcp", 8888): "Jupyter",
 }
 
@@ -60,10 +63,10 @@ def describe(rule: OpenRule) -> str | None:
     if not hits:
         return None
     if len(hits) == 1 and rule.from_port == rule.to_port:
-        return f"{rule} ({hits[0][2]})"
-    named = ", ".join(f"{port} {name}" for _, port, name in hits[:3])
-    more = f" +{len(hits) - 3} more" if len(hits) > 3 else ""
-    return f"{rule} (includes {named}{more})"
+        return f"{rule} ({_(hits[0][2])})"
+    named = ", ".join(f"{port} {_(name)}" for __, port, name in hits[:3])
+    more = _(" +{n} more").format(n=len(hits) - 3) if len(hits) > 3 else ""
+    return _("{rule} (includes {named}{more})").format(rule=rule, named=named, more=more)
 
 
 @check("ec2.sg_open_ports", needs=("ec2.security_group",))
@@ -78,10 +81,14 @@ def evaluate(inv: Inventory) -> Iterator[Outcome]:
         rules = open_rules(sg.attrs.get("ingress"))
         evidence = [e for e in dict.fromkeys(describe(r) for r in rules) if e]
         if evidence:
-            yield fail(sg, f"{label} allows {'; '.join(evidence)}{note}")
+            yield fail(sg, _("{label} allows {evidence}{note}").format(
+                label=label, evidence="; ".join(evidence), note=note))
         elif rules:
             open_ports = ", ".join(dict.fromkeys(r.ports for r in rules))
-            yield ok(sg, f"{label} opens no admin or data port to the internet "
-                         f"(open: {open_ports}){note}")
+            yield ok(sg, _("{label} opens no admin or data port to the internet "
+                           "(open: {ports}){note}").format(label=label, ports=open_ports,
+                                                          note=note))
         else:
-            yield ok(sg, f"{label} admits nothing from the internet{note}")
+            yield ok(sg, _("{label} admits nothing from the internet{note}").format(
+                label=label, note=note))
+

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, fail, ok
 from onboard.checks.sg_rules import group_label, open_rules, rules_covering, usage_note
+from onboard.i18n import _
 from onboard.topology import Topology
 
 SSH = ("tcp", 22)
@@ -26,6 +27,9 @@ def evaluate(inv: Inventory) -> Iterator[Outcome]:
         hits = rules_covering(open_rules(sg.attrs.get("ingress")), *SSH)
         if hits:
             evidence = ", ".join(dict.fromkeys(str(rule) for rule in hits))
-            yield fail(sg, f"{label} allows {evidence}{note}")
+            yield fail(sg, _("{label} allows {evidence}{note}").format(
+                label=label, evidence=evidence, note=note))
         else:
-            yield ok(sg, f"{label} does not allow tcp/22 from the internet{note}")
+            yield ok(sg, _("{label} does not allow tcp/22 from the internet{note}").format(
+                label=label, note=note))
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
+from onboard.i18n import _
 
 
 @check("guardduty.enabled", needs=("guardduty.region",))
@@ -16,13 +17,16 @@ def guardduty_enabled(inventory: Inventory) -> Iterator[Outcome]:
         enabled = [d for d in detectors if d.get("status") == "ENABLED"]
         unknown = [d for d in detectors if d.get("status") is None]
         if enabled:
-            yield ok(region, f"GuardDuty detector {enabled[0]['id']} is ENABLED")
+            yield ok(region, _("GuardDuty detector {id} is ENABLED").format(
+                id=enabled[0]["id"]))
         elif unknown:
             det = unknown[0]["id"]
-            yield error(region, f"cannot read GuardDuty detector {det} "
-                                f"(GetDetector: {errors.get(f'detector:{det}', 'unknown')})")
+            yield error(region, _("cannot read GuardDuty detector {id} (GetDetector: "
+                                  "{code})").format(
+                id=det, code=errors.get(f"detector:{det}", _("unknown"))))
         elif detectors:
-            yield fail(region, f"GuardDuty detector {detectors[0]['id']} is "
-                               f"{detectors[0].get('status')} (suspended)")
+            yield fail(region, _("GuardDuty detector {id} is {status} (suspended)").format(
+                id=detectors[0]["id"], status=detectors[0].get("status")))
         else:
-            yield fail(region, "GuardDuty has no detector in this region")
+            yield fail(region, _("GuardDuty has no detector in this region"))
+

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
 from onboard.checks.iam_identity import classify
+from onboard.i18n import _, ngettext
 
 
 @check("iam.human_users", needs=("iam.user",))
@@ -23,32 +24,40 @@ def human_users(inventory: Inventory) -> Iterator[Outcome]:
         password = user.attrs.get("password_enabled")
         errors = user.attrs.get("errors") or {}
         if password is None:
-            code = errors.get("login_profile", "unknown")
-            yield error(user, f"user {user.id}: cannot tell whether it has a console password "
-                              f"(GetLoginProfile: {code})")
+            code = errors.get("login_profile", _("unknown"))
+            yield error(user, _("user {user}: cannot tell whether it has a console password "
+                                "(GetLoginProfile: {code})").format(user=user.id, code=code))
             continue
         if password:
             last = user.attrs.get("password_last_used")
-            used = f"last signed in {last[:10]}" if last else "no recorded sign-in"
-            yield fail(user, f"user {user.id} has a console password ({used}); people should "
-                             "sign in through IAM Identity Center")
+            used = (_("last signed in {date}").format(date=last[:10]) if last
+                    else _("no recorded sign-in"))
+            yield fail(user, _("user {user} has a console password ({used}); people should "
+                               "sign in through IAM Identity Center").format(user=user.id,
+                                                                             used=used))
             continue
         who = classify(user)
         if who.kind != "person":
-            yield ok(user, f"user {user.id} has no console password; {who.describe()}")
+            yield ok(user, _("user {user} has no console password; {who}").format(
+                user=user.id, who=who.describe()))
             continue
         if "access_keys" in errors:
-            yield error(user, f"user {user.id} is {who.describe()}; cannot list its access "
-                              f"keys (ListAccessKeys: {errors['access_keys']})")
+            yield error(user, _("user {user} is {who}; cannot list its access keys "
+                                "(ListAccessKeys: {code})").format(
+                user=user.id, who=who.describe(), code=errors["access_keys"]))
             continue
         active = [k.get("id") or "?" for k in user.attrs.get("access_keys") or []
                   if k.get("status") == "Active"]
         if active:
-            yield fail(user, f"user {user.id} has no console password but is {who.describe()} "
-                             f"and holds {len(active)} active access "
-                             f"{'key' if len(active) == 1 else 'keys'} ({', '.join(active)}): "
-                             "a person's CLI access should come from IAM Identity Center "
-                             "(aws sso login)")
+            yield fail(user, ngettext(
+                "user {user} has no console password but is {who} and holds {n} active access "
+                "key ({keys}): a person's CLI access should come from IAM Identity Center "
+                "(aws sso login)",
+                "user {user} has no console password but is {who} and holds {n} active access "
+                "keys ({keys}): a person's CLI access should come from IAM Identity Center "
+                "(aws sso login)", len(active)).format(
+                user=user.id, who=who.describe(), n=len(active), keys=", ".join(active)))
         else:
-            yield ok(user, f"user {user.id} is {who.describe()} with no console password and "
-                           "no active access key")
+            yield ok(user, _("user {user} is {who} with no console password and no active "
+                             "access key").format(user=user.id, who=who.describe()))
+

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from onboard.i18n import _
 from onboard.models import Resource
 
 Kind = Literal["person", "workload", "unknown"]
@@ -67,10 +68,11 @@ class Identity:
 
     def describe(self) -> str:
         if self.kind == "unknown":
-            return "no signal tells a person from a workload (no console password, telling " \
-                   "tag, name, group or key use)"
-        what = "a person" if self.kind == "person" else "a workload"
-        return f"{what}, decided by {self.signal}"
+            return _("no signal tells a person from a workload (no console password, telling "
+                     "tag, name, group or key use)")
+        if self.kind == "person":
+            return _("a person, decided by {signal}").format(signal=self.signal)
+        return _("a workload, decided by {signal}").format(signal=self.signal)
 
 
 def _tokens(text: str) -> list[str]:
@@ -81,25 +83,27 @@ def _tokens(text: str) -> list[str]:
 def _from_tags(tags: dict[str, Any]) -> Identity | None:
     for key, value in sorted(tags.items()):
         k, v = key.lower(), str(value).strip().lower()
+        tag = _("tag {key}={value}").format(key=key, value=value)
         if k in ("email", "mail", "e-mail") and EMAIL.match(v):
-            return Identity("person", f"tag {key}={value}")
+            return Identity("person", tag)
         if k not in TAG_KEYS:
             continue
         if v in WORKLOAD_VALUES:
-            return Identity("workload", f"tag {key}={value}")
+            return Identity("workload", tag)
         if v in PERSON_VALUES:
-            return Identity("person", f"tag {key}={value}")
+            return Identity("person", tag)
     return None
 
 
 def _from_name(name: str) -> Identity | None:
     if EMAIL.match(name):
-        return Identity("person", f"name '{name}' (an email address)")
+        return Identity("person", _("name '{name}' (an email address)").format(name=name))
     hits = [t for t in _tokens(name) if t in WORKLOAD_TOKENS]
     if hits:
-        return Identity("workload", f"name '{name}' (word '{hits[0]}')")
+        return Identity("workload", _("name '{name}' (word '{word}')").format(name=name,
+                                                                              word=hits[0]))
     if FIRST_LAST.match(name):
-        return Identity("person", f"name '{name}' (first.last)")
+        return Identity("person", _("name '{name}' (first.last)").format(name=name))
     return None
 
 
@@ -107,10 +111,10 @@ def _from_groups(groups: list[str]) -> Identity | None:
     for group in groups:
         toks = set(_tokens(group))
         if toks & WORKLOAD_GROUP_TOKENS:
-            return Identity("workload", f"group '{group}'")
+            return Identity("workload", _("group '{group}'").format(group=group))
     for group in groups:
         if set(_tokens(group)) & PERSON_GROUP_TOKENS:
-            return Identity("person", f"group '{group}'")
+            return Identity("person", _("group '{group}'").format(group=group))
     return None
 
 
@@ -119,18 +123,22 @@ def _from_key_use(keys: list[dict[str, Any]]) -> Identity | None:
                   key=lambda k: str(k["last_used"]), reverse=True)
     for key in used:
         service = str(key["last_used_service"]).lower()
-        where = f" in {key['last_used_region']}" if key.get("last_used_region") else ""
+        where = (_(" in {region}").format(region=key["last_used_region"])
+                 if key.get("last_used_region") else "")
+        said = _("key {id} last used on {service}{where}").format(id=key.get("id"),
+                                                                 service=service, where=where)
         if service in PERSON_SERVICES:
-            return Identity("person", f"key {key.get('id')} last used on {service}{where}")
+            return Identity("person", said)
         if service in WORKLOAD_SERVICES:
-            return Identity("workload", f"key {key.get('id')} last used on {service}{where}")
+            return Identity("workload", said)
     return None
 
 
 def classify(user: Resource) -> Identity:
     """Person, workload or unknown, with the signal that decided (rules in the docstring)."""
     if user.attrs.get("password_enabled"):
-        return Identity("person", "a console password")
+        return Identity("person", _("a console password"))
+
     for found in (_from_tags(user.attrs.get("tags") or {}), _from_name(user.id),
                   _from_groups(list(user.attrs.get("groups") or [])),
                   _from_key_use(list(user.attrs.get("access_keys") or []))):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
+from onboard.i18n import _
 
 
 @check("iam.root_access_keys", needs=("iam.account",))
@@ -24,26 +25,29 @@ def root_access_keys(inventory: Inventory) -> Iterator[Outcome]:
             inactive = [n for n in (1, 2) if root.get(f"access_key_{n}_active") is not True
                         and root.get(f"access_key_{n}_last_rotated")]
             if active:
-                parts = [f"key {n} created {_day(root.get(f'access_key_{n}_last_rotated'))}, "
-                         f"last used {_day(root.get(f'access_key_{n}_last_used_date'))}"
+                parts = [_("key {n} created {created}, last used {used}").format(
+                             n=n, created=_day(root.get(f"access_key_{n}_last_rotated")),
+                             used=_day(root.get(f"access_key_{n}_last_used_date")))
                          for n in active]
-                yield fail(acct, f"root user has {len(active)} active access key(s): "
-                                 + "; ".join(parts))
+                yield fail(acct, _("root user has {n} active access key(s): {keys}").format(
+                    n=len(active), keys="; ".join(parts)))
             elif inactive:
-                yield ok(acct, "root user has no active access key (an inactive one remains: "
-                               "delete it)")
+                yield ok(acct, _("root user has no active access key (an inactive one "
+                                 "remains: delete it)"))
             else:
-                yield ok(acct, "root user has no access key (credential report)")
+                yield ok(acct, _("root user has no access key (credential report)"))
         elif summary is not None and "AccountAccessKeysPresent" in summary:
             if summary["AccountAccessKeysPresent"] == 1:
-                yield fail(acct, "root user has access keys (GetAccountSummary: "
-                                 "AccountAccessKeysPresent 1)")
+                yield fail(acct, _("root user has access keys (GetAccountSummary: "
+                                   "AccountAccessKeysPresent 1)"))
             else:
-                yield ok(acct, "root user has no access key (GetAccountSummary)")
+                yield ok(acct, _("root user has no access key (GetAccountSummary)"))
         else:
-            why = ", ".join(f"{k}: {v}" for k, v in sorted(errors.items())) or "no data"
-            yield error(acct, f"cannot tell whether the root user has access keys ({why})")
+            why = ", ".join(f"{k}: {v}" for k, v in sorted(errors.items())) or _("no data")
+            yield error(acct, _("cannot tell whether the root user has access keys "
+                                "({why})").format(why=why))
 
 
 def _day(value: object) -> str:
-    return str(value)[:10] if value else "never"
+    return str(value)[:10] if value else _("never")
+

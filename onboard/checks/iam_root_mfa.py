@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
+from onboard.i18n import _
 
 
 @check("iam.root_mfa", needs=("iam.account",))
@@ -16,22 +17,25 @@ def root_mfa(inventory: Inventory) -> Iterator[Outcome]:
         errors = acct.attrs.get("errors") or {}
         if root is not None:
             if root.get("mfa_active") is True:
-                yield ok(acct, "root user has MFA (credential report: mfa_active true)")
+                yield ok(acct, _("root user has MFA (credential report: mfa_active true)"))
             elif _no_root_credentials(root):
-                yield ok(acct, "root user has no password and no access key (root credentials "
-                               "removed, e.g. by centralized root access management)")
+                yield ok(acct, _("root user has no password and no access key (root "
+                                 "credentials removed, e.g. by centralized root access "
+                                 "management)"))
             else:
-                yield fail(acct, "root user has no MFA device (credential report: mfa_active "
-                                 "false)")
+                yield fail(acct, _("root user has no MFA device (credential report: "
+                                   "mfa_active false)"))
         elif summary is not None and "AccountMFAEnabled" in summary:
             if summary["AccountMFAEnabled"] == 1:
-                yield ok(acct, "root user has MFA (GetAccountSummary: AccountMFAEnabled 1)")
+                yield ok(acct, _("root user has MFA (GetAccountSummary: AccountMFAEnabled 1)"))
             else:
-                yield fail(acct, "root user has no MFA device (GetAccountSummary: "
-                                 "AccountMFAEnabled 0)")
+                yield fail(acct, _("root user has no MFA device (GetAccountSummary: "
+                                   "AccountMFAEnabled 0)"))
         else:
-            why = ", ".join(f"{k}: {v}" for k, v in sorted(errors.items())) or "no data"
-            yield error(acct, f"cannot tell whether the root user has MFA ({why})")
+            why = ", ".join(f"{k}: {v}" for k, v in sorted(errors.items())) or _("no data")
+            yield error(acct, _("cannot tell whether the root user has MFA ({why})").format(
+                why=why))
+
 
 
 def _no_root_credentials(root: dict[str, object]) -> bool:

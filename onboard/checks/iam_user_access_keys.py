@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
+from onboard.i18n import _, ngettext
 
 MAX_AGE_DAYS = 90
 
@@ -31,14 +32,17 @@ def _when(value: str | None) -> datetime | None:
 
 
 def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return ngettext("{n} day", "{n} days", n).format(n=n)
 
 
 def _used(key: dict[str, Any]) -> str:
     if not key.get("last_used"):
-        return "never used"
+        return _("never used")
     service = key.get("last_used_service")
-    return f"last used {key['last_used'][:10]}" + (f" ({service})" if service else "")
+    date = key["last_used"][:10]
+    if service:
+        return _("last used {date} ({service})").format(date=date, service=service)
+    return _("last used {date}").format(date=date)
 
 
 def assess(key: dict[str, Any], errors: dict[str, str], now: datetime
@@ -47,18 +51,22 @@ def assess(key: dict[str, Any], errors: dict[str, str], now: datetime
     key_id = key.get("id") or "?"
     created = _when(key.get("created"))
     if created is None:
-        return "error", f"key {key_id}: creation date unknown"
+        return "error", _("key {id}: creation date unknown").format(id=key_id)
     age = (now - created).days
     last_known = f"last_used:{key_id}" not in errors
     if age > MAX_AGE_DAYS:
-        used = _used(key) if last_known else "last use unknown"
-        return "fail", f"key {key_id} is {_days(age)} old ({used})"
+        used = _used(key) if last_known else _("last use unknown")
+        return "fail", _("key {id} is {age} old ({used})").format(id=key_id, age=_days(age),
+                                                                 used=used)
     if not last_known:
-        return "error", (f"key {key_id} is {_days(age)} old; last use unknown "
-                         f"(GetAccessKeyLastUsed: {errors[f'last_used:{key_id}']})")
+        return "error", _("key {id} is {age} old; last use unknown (GetAccessKeyLastUsed: "
+                          "{code})").format(id=key_id, age=_days(age),
+                                            code=errors[f"last_used:{key_id}"])
     if not key.get("last_used"):
-        return "fail", f"key {key_id} was never used (created {_days(age)} ago)"
-    return "pass", f"key {key_id} is {_days(age)} old ({_used(key)})"
+        return "fail", _("key {id} was never used (created {age} ago)").format(
+            id=key_id, age=_days(age))
+    return "pass", _("key {id} is {age} old ({used})").format(id=key_id, age=_days(age),
+                                                             used=_used(key))
 
 
 @check("iam.user_access_keys", needs=("iam.user",))
@@ -68,8 +76,8 @@ def user_access_keys(inventory: Inventory) -> Iterator[Outcome]:
     for user in inventory.of("iam.user"):
         errors = user.attrs.get("errors") or {}
         if "access_keys" in errors:
-            yield error(user, f"user {user.id}: cannot list its access keys "
-                              f"(ListAccessKeys: {errors['access_keys']})")
+            yield error(user, _("user {user}: cannot list its access keys (ListAccessKeys: "
+                                "{code})").format(user=user.id, code=errors["access_keys"]))
             continue
         active = [k for k in user.attrs.get("access_keys") or [] if k.get("status") == "Active"]
         if not active:
@@ -78,9 +86,12 @@ def user_access_keys(inventory: Inventory) -> Iterator[Outcome]:
         failed = [reason for status, reason in results if status == "fail"]
         unknown = [reason for status, reason in results if status == "error"]
         if failed:
-            yield fail(user, f"user {user.id}: active access " + "; ".join(failed))
+            yield fail(user, _("user {user}: active access {keys}").format(
+                user=user.id, keys="; ".join(failed)))
         elif unknown:
-            yield error(user, f"user {user.id}: " + "; ".join(unknown))
+            yield error(user, _("user {user}: {problems}").format(
+                user=user.id, problems="; ".join(unknown)))
         else:
-            yield ok(user, f"user {user.id}: active access "
-                           + "; ".join(reason for _, reason in results))
+            yield ok(user, _("user {user}: active access {keys}").format(
+                user=user.id, keys="; ".join(reason for __, reason in results)))
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
+from onboard.i18n import _
 
 
 @check("iam.user_mfa", needs=("iam.user",))
@@ -17,12 +18,17 @@ def user_mfa(inventory: Inventory) -> Iterator[Outcome]:
         if password is False:
             continue
         if password is None:
-            yield error(user, f"user {user.id}: cannot tell whether it has a console password "
-                              f"(GetLoginProfile: {errors.get('login_profile', 'unknown')})")
+            yield error(user, _("user {user}: cannot tell whether it has a console password "
+                                "(GetLoginProfile: {code})").format(
+                user=user.id, code=errors.get("login_profile", _("unknown"))))
         elif mfa is None:
-            yield error(user, f"user {user.id} has a console password; cannot tell whether it "
-                              f"has MFA (ListMFADevices: {errors.get('mfa_devices', 'unknown')})")
+            yield error(user, _("user {user} has a console password; cannot tell whether it "
+                                "has MFA (ListMFADevices: {code})").format(
+                user=user.id, code=errors.get("mfa_devices", _("unknown"))))
         elif mfa:
-            yield ok(user, f"user {user.id} has a console password and an MFA device")
+            yield ok(user, _("user {user} has a console password and an MFA device").format(
+                user=user.id))
         else:
-            yield fail(user, f"user {user.id} has a console password and no MFA device")
+            yield fail(user, _("user {user} has a console password and no MFA device").format(
+                user=user.id))
+

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
 from onboard.checks.iam_identity import classify
+from onboard.i18n import _
 
 
 @check("iam.workload_users", needs=("iam.user",))
@@ -25,24 +26,27 @@ def workload_users(inventory: Inventory) -> Iterator[Outcome]:
         if password is True:
             continue
         if password is None:
-            yield error(user, f"user {user.id}: cannot tell whether it has a console password "
-                              f"(GetLoginProfile: {errors.get('login_profile', 'unknown')})")
+            yield error(user, _("user {user}: cannot tell whether it has a console password "
+                                "(GetLoginProfile: {code})").format(
+                user=user.id, code=errors.get("login_profile", _("unknown"))))
             continue
         who = classify(user)
         if who.kind == "person":
             continue
         if "access_keys" in errors:
-            yield error(user, f"user {user.id}: cannot list its access keys "
-                              f"(ListAccessKeys: {errors['access_keys']})")
+            yield error(user, _("user {user}: cannot list its access keys (ListAccessKeys: "
+                                "{code})").format(user=user.id, code=errors["access_keys"]))
             continue
         active = [k["id"] for k in user.attrs.get("access_keys") or []
                   if k.get("status") == "Active"]
-        why = (f"{who.describe()}" if who.kind == "workload"
-               else f"{who.describe()}, so treated as a workload")
+        why = (who.describe() if who.kind == "workload"
+               else _("{who}, so treated as a workload").format(who=who.describe()))
         if active:
-            yield fail(user, f"user {user.id} has no console password and {len(active)} active "
-                             f"access key(s) ({', '.join(active)}): looks like a workload's — "
-                             f"use an IAM role ({why})")
+            yield fail(user, _("user {user} has no console password and {n} active access "
+                               "key(s) ({keys}): looks like a workload's — use an IAM role "
+                               "({why})").format(user=user.id, n=len(active),
+                                                 keys=", ".join(active), why=why))
         else:
-            yield ok(user, f"user {user.id} has no console password and no active access key "
-                           f"({why})")
+            yield ok(user, _("user {user} has no console password and no active access key "
+                             "({why})").format(user=user.id, why=why))
+

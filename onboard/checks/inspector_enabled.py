@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
+from onboard.i18n import _, ngettext
 
 COUNTED = ("ec2", "ecr", "lambda")
 LABEL = {"ec2": "EC2", "ecr": "ECR", "lambda": "Lambda"}
@@ -32,24 +33,30 @@ def inspector_enabled(inventory: Inventory) -> Iterator[Outcome]:
         errors = region.attrs.get("errors") or {}
         states = region.attrs.get("resource_state") or {}
         if "account_status" in errors:
-            yield error(region, "cannot read Inspector status "
-                                f"(BatchGetAccountStatus: {errors['account_status']})")
+            yield error(region, _("cannot read Inspector status (BatchGetAccountStatus: "
+                                  "{code})").format(code=errors["account_status"]))
             continue
         on = [LABEL[k] for k in COUNTED if states.get(k) == "ENABLED"]
         off = [LABEL[k] for k in COUNTED if states.get(k) != "ENABLED"]
-        rest = f"; off: {', '.join(off)}" if off else ""
+        rest = _("; off: {types}").format(types=", ".join(off)) if off else ""
         count = instances[(region.account_id, region.region)]
         if count and "EC2" not in on:
-            what = f"scans only {', '.join(on)}" if on else "scans nothing"
-            yield fail(region, f"Inspector {what}, but {count} EC2 "
-                               f"{'instance runs' if count == 1 else 'instances run'} here "
-                               "unscanned (EC2 scanning off)")
+            what = (_("scans only {types}").format(types=", ".join(on)) if on
+                    else _("scans nothing"))
+            yield fail(region, ngettext(
+                "Inspector {what}, but {n} EC2 instance runs here unscanned (EC2 scanning off)",
+                "Inspector {what}, but {n} EC2 instances run here unscanned (EC2 scanning off)",
+                count).format(what=what, n=count))
         elif on and "EC2" not in on and (region.account_id, region.region) in unlisted:
             code = unlisted[(region.account_id, region.region)]
-            yield error(region, f"Inspector scans only {', '.join(on)}; whether EC2 instances "
-                                f"run here is unknown (DescribeInstances: {code})")
+            yield error(region, _("Inspector scans only {types}; whether EC2 instances run here "
+                                  "is unknown (DescribeInstances: {code})").format(
+                types=", ".join(on), code=code))
         elif on:
-            yield ok(region, f"Inspector scans {', '.join(on)}{rest}")
+            yield ok(region, _("Inspector scans {types}{rest}").format(types=", ".join(on),
+                                                                      rest=rest))
         else:
-            state = region.attrs.get("account_state") or "unknown"
-            yield fail(region, f"Inspector is not scanning EC2, ECR or Lambda (account {state})")
+            state = region.attrs.get("account_state") or _("unknown")
+            yield fail(region, _("Inspector is not scanning EC2, ECR or Lambda (account "
+                                 "{state})").format(state=state))
+

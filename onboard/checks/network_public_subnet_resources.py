@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok, skipped
 from onboard.checks.sg_rules import OpenRule, normalize_protocol, open_rules
+from onboard.i18n import _
 from onboard.models import Resource
 from onboard.topology import GONE_INSTANCE_STATES, SubnetRouting, Topology
 
@@ -123,7 +124,8 @@ def _data_listener(groups: list[Resource]) -> str | None:
                 continue
             for port in range(low, high + 1):
                 if port in DATA_PORTS:
-                    return f"tcp/{port} ({DATA_PORTS[port]}) in {sg.id}"
+                    return _("tcp/{port} ({service}) in {group}").format(
+                        port=port, service=DATA_PORTS[port], group=sg.id)
     return None
 
 
@@ -141,10 +143,12 @@ def _lb_targets(inv: Inventory) -> dict[tuple[str, str], str]:
             continue
         for t in tg.attrs.get("targets") or []:
             if t.get("id"):
-                out.setdefault((tg.account_id, t["id"]), f"target group {tg.id}")
+                out.setdefault((tg.account_id, t["id"]),
+                               _("target group {id}").format(id=tg.id))
     for lb in inv.of("elb.load_balancer"):
         for iid in lb.attrs.get("instances") or []:
-            out.setdefault((lb.account_id, iid), f"classic load balancer {lb.id}")
+            out.setdefault((lb.account_id, iid),
+                           _("classic load balancer {id}").format(id=lb.id))
     return out
 
 
@@ -159,17 +163,24 @@ def _subnet_group(topo: Topology, r: Resource, kind: str) -> Outcome:
     if not subnet_ids:
         failed = (r.attrs.get("errors") or {}).get("subnet_group")
         if failed:
-            return error(r, f"{label}: its subnet group could not be read ({failed})")
-        return skipped(r, f"{label} has no subnet group in the inventory")
+            return error(r, _("{label}: its subnet group could not be read ({code})").format(
+                label=label, code=failed))
+        return skipped(r, _("{label} has no subnet group in the inventory").format(
+            label=label))
     public, _private, unknown = topo.split(r.account_id, subnet_ids)
     if public:
-        extra = "; publicly accessible" if r.attrs.get("publicly_accessible") else ""
-        return fail(r, f"{label}: {len(public)} of {len(subnet_ids)} subnets in its subnet "
-                       f"group are public: {_public_evidence(public)}{extra}")
+        extra = _("; publicly accessible") if r.attrs.get("publicly_accessible") else ""
+        return fail(r, _("{label}: {n} of {total} subnets in its subnet group are public: "
+                         "{evidence}{extra}").format(label=label, n=len(public),
+                                                     total=len(subnet_ids),
+                                                     evidence=_public_evidence(public),
+                                                     extra=extra))
     if unknown:
-        return error(r, f"{label}: subnets {', '.join(unknown)} are not in the network "
-                        "inventory, so their routing is unknown")
-    return ok(r, f"{label}: all {len(subnet_ids)} subnets in its subnet group are private")
+        return error(r, _("{label}: subnets {subnets} are not in the network inventory, so "
+                          "their routing is unknown").format(label=label,
+                                                             subnets=", ".join(unknown)))
+    return ok(r, _("{label}: all {n} subnets in its subnet group are private").format(
+        label=label, n=len(subnet_ids)))
 
 
 def _instance(topo: Topology, inst: Resource, targets: dict[tuple[str, str], str]
@@ -178,26 +189,33 @@ def _instance(topo: Topology, inst: Resource, targets: dict[tuple[str, str], str
         return None
     label = f"{inst.id} ({inst.name})" if inst.name else inst.id
     if not topo.known(inst.account_id, inst.subnet_id):
-        return error(inst, f"{label}: subnet {inst.subnet_id} is not in the network inventory")
+        return error(inst, _("{label}: subnet {subnet} is not in the network inventory").format(
+            label=label, subnet=inst.subnet_id))
     routing = topo.routing(inst.account_id, inst.subnet_id)
     if not routing.public:
-        return ok(inst, f"{label} is in private subnet {inst.subnet_id}")
-    where = f"public subnet {inst.subnet_id} ({routing.evidence})"
+        return ok(inst, _("{label} is in private subnet {subnet}").format(
+            label=label, subnet=inst.subnet_id))
+    where = _("public subnet {subnet} ({evidence})").format(subnet=inst.subnet_id,
+                                                            evidence=routing.evidence)
     group_ids = list(inst.attrs.get("security_groups") or [])
     groups = [g for g in (topo.inventory.get("ec2.security_group", inst.account_id, gid,
                                              inst.region) for gid in group_ids) if g]
     missing = [gid for gid in group_ids if gid not in {g.id for g in groups}]
     if missing:
-        return error(inst, f"{label} is in {where}; its security groups {', '.join(missing)} "
-                           "are not in the inventory, so what it serves is unknown")
+        return error(inst, _("{label} is in {where}; its security groups {groups} are not in "
+                             "the inventory, so what it serves is unknown").format(
+            label=label, where=where, groups=", ".join(missing)))
     rules = [r for g in groups for r in open_rules(g.attrs.get("ingress"))]
     address = inst.attrs.get("public_ip") or next(iter(inst.attrs.get("ipv6_addresses")
                                                       or []), None)
     status, reason = _judge_instance(inst, groups, rules, address, targets)
-    exposure = f", public address {address}" if address else ""
+    exposure = _(", public address {address}").format(address=address) if address else ""
     if status == "fail":
-        return fail(inst, f"{label} is in {where}{exposure} and looks internal: {reason}")
-    return ok(inst, f"{label} is in {where}{exposure}; public by design: {reason}")
+        return fail(inst, _("{label} is in {where}{exposure} and looks internal: "
+                            "{reason}").format(label=label, where=where, exposure=exposure,
+                                               reason=reason))
+    return ok(inst, _("{label} is in {where}{exposure}; public by design: {reason}").format(
+        label=label, where=where, exposure=exposure, reason=reason))
 
 
 def _judge_instance(inst: Resource, groups: list[Resource], rules: list[OpenRule],
@@ -206,35 +224,39 @@ def _judge_instance(inst: Resource, groups: list[Resource], rules: list[OpenRule
     """("fail" | "pass", the deciding signal), rules 1-11 of the module docstring."""
     data = _data_listener(groups)
     if data:
-        return "fail", f"listens on data-store port {data}"
+        return "fail", _("listens on data-store port {port}").format(port=data)
     if inst.attrs.get("source_dest_check") is False:
-        return "pass", "source/destination check is off (a NAT instance or router)"
+        return "pass", _("source/destination check is off (a NAT instance or router)")
     edge = edge_signal(inst)
     if edge:
-        return "pass", f"edge role by {edge}"
+        return "pass", _("edge role by {signal}").format(signal=edge)
     web = [p for p in WEB_PORTS if _covers(rules, "tcp", p)]
     if address and web:
-        return "pass", f"serves web port {', '.join(f'tcp/{p}' for p in web)} to the internet"
+        return "pass", _("serves web port {ports} to the internet").format(
+            ports=", ".join(f"tcp/{p}" for p in web))
     vpn = [f"{proto}/{port}" for proto, port in VPN_PORTS if _covers(rules, proto, port)]
     if address and vpn:
-        return "pass", f"a VPN endpoint ({', '.join(vpn)} open to the internet)"
+        return "pass", _("a VPN endpoint ({ports} open to the internet)").format(
+            ports=", ".join(vpn))
     target = targets.get((inst.account_id, inst.id))
     if target:
-        return "fail", f"it is a load balancer target ({target}), so it is reached through " \
-                       "the load balancer and needs no public subnet"
+        return "fail", _("it is a load balancer target ({target}), so it is reached through "
+                         "the load balancer and needs no public subnet").format(target=target)
     if not address:
-        return "fail", "it has no public address, so nothing outside reaches it"
+        return "fail", _("it has no public address, so nothing outside reaches it")
     if not rules:
-        return "fail", "its security groups admit nothing from the internet"
+        return "fail", _("its security groups admit nothing from the internet")
     named = internal_signal(inst)
     if named:
-        return "fail", f"named internal by {named}"
+        return "fail", _("named internal by {signal}").format(signal=named)
     opened = list(dict.fromkeys(r.ports for r in rules))
     if all(any(r.protocol == p and r.from_port == r.to_port == n for p, n in ADMIN_PORTS)
            for r in rules):
-        return "pass", f"reachable on admin ports only ({', '.join(opened)}): bastion-shaped"
-    return "fail", ("not a recognisable edge role (bastion, NAT, VPN, proxy) and it serves no "
-                    f"web port; the internet reaches {', '.join(opened[:3])}")
+        return "pass", _("reachable on admin ports only ({ports}): bastion-shaped").format(
+            ports=", ".join(opened))
+    return "fail", _("not a recognisable edge role (bastion, NAT, VPN, proxy) and it serves no "
+                     "web port; the internet reaches {ports}").format(
+        ports=", ".join(opened[:3]))
 
 
 @check("network.public_subnet_resources",
@@ -245,14 +267,15 @@ def evaluate(inv: Inventory) -> Iterator[Outcome]:
     topo = Topology(inv)
     clusters = {(c.account_id, c.id) for c in inv.of("rds.db_cluster")}
     for cluster in inv.of("rds.db_cluster"):
-        yield _subnet_group(topo, cluster, "DB cluster")
+        yield _subnet_group(topo, cluster, _("DB cluster"))
     for db in inv.of("rds.db_instance"):
         cluster_id = db.attrs.get("cluster_id")
         if cluster_id and (db.account_id, cluster_id) in clusters:
             continue
-        yield _subnet_group(topo, db, "DB instance")
+        yield _subnet_group(topo, db, _("DB instance"))
     for cache in inv.of("elasticache.cluster"):
-        yield _subnet_group(topo, cache, "cache cluster")
+        yield _subnet_group(topo, cache, _("cache cluster"))
+
     targets = _lb_targets(inv)
     for inst in inv.of("ec2.instance"):
         outcome = _instance(topo, inst, targets)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, fail, ok
 from onboard.checks.rds_backup_retention import databases
+from onboard.i18n import _
 
 
 @check("rds.deletion_protection", needs=("rds.db_instance", "rds.db_cluster"))
@@ -17,6 +18,7 @@ def evaluate(inv: Inventory) -> Iterator[Outcome]:
     for kind, db in databases(inv):
         label = f"{kind} {db.id}"
         if db.attrs.get("deletion_protection"):
-            yield ok(db, f"{label}: deletion protection on")
+            yield ok(db, _("{label}: deletion protection on").format(label=label))
         else:
-            yield fail(db, f"{label}: deletion protection off")
+            yield fail(db, _("{label}: deletion protection off").format(label=label))
+

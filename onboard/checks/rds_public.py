@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, fail, ok
+from onboard.i18n import _
 from onboard.models import Resource
 
 PER_INSTANCE_ENGINES = ("aurora", "docdb", "neptune")
@@ -25,9 +26,10 @@ def _outcome(kind: str, db: Resource) -> Outcome:
     label = f"{kind} {db.id}"
     if db.attrs.get("publicly_accessible"):
         endpoint = db.attrs.get("endpoint")
-        where = f" (endpoint {endpoint})" if endpoint else ""
-        return fail(db, f"{label}: PubliclyAccessible true{where}")
-    return ok(db, f"{label}: not publicly accessible")
+        where = _(" (endpoint {endpoint})").format(endpoint=endpoint) if endpoint else ""
+        return fail(db, _("{label}: PubliclyAccessible true{where}").format(label=label,
+                                                                            where=where))
+    return ok(db, _("{label}: not publicly accessible").format(label=label))
 
 
 @check("rds.public", needs=("rds.db_instance", "rds.db_cluster"))
@@ -37,9 +39,10 @@ def evaluate(inv: Inventory) -> Iterator[Outcome]:
                 if _cluster_decides(c)}
     for cluster in inv.of("rds.db_cluster"):
         if (cluster.account_id, cluster.region, cluster.id) in deciding:
-            yield _outcome("DB cluster", cluster)
+            yield _outcome(_("DB cluster"), cluster)
     for db in inv.of("rds.db_instance"):
         cluster_id = db.attrs.get("cluster_id")
         if cluster_id and (db.account_id, db.region, cluster_id) in deciding:
             continue
-        yield _outcome("DB instance", db)
+        yield _outcome(_("DB instance"), db)
+

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from onboard.checks.base import Inventory
+from onboard.i18n import _
 from onboard.models import Resource
 
 BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
@@ -65,13 +66,13 @@ class Level:
 
     def describe(self) -> str:
         if self.error:
-            return f"unknown ({self.error})"
+            return _("unknown ({code})").format(code=self.error)
         if self.flags is None:
-            return "not configured"
+            return _("not configured")
         on = [f for f in BPA_FLAGS if self.flags.get(f)]
         if len(on) == len(BPA_FLAGS):
-            return "all on"
-        return f"only {', '.join(on)} on" if on else "all off"
+            return _("all on")
+        return _("only {flags} on").format(flags=", ".join(on)) if on else _("all off")
 
 
 @dataclass(frozen=True)
@@ -103,21 +104,22 @@ class EffectiveBpa:
         else:
             on_bucket, on_account = bool(self.bucket.get(name)), bool(self.account.get(name))
         if on_bucket and on_account:
-            return "bucket and account"
+            return _("bucket and account")
         if on_bucket:
-            return "bucket"
+            return _("bucket")
         if on_account:
-            return "account"
-        return "bucket and account combined"
+            return _("account")
+        return _("bucket and account combined")
 
     def levels(self) -> str:
-        return f"bucket: {self.bucket.describe()}; account: {self.account.describe()}"
+        return _("bucket: {bucket}; account: {account}").format(
+            bucket=self.bucket.describe(), account=self.account.describe())
 
 
 def account_level(inv: Inventory, account_id: str) -> Level:
     acct = inv.get("s3.account", account_id, account_id)
     if acct is None:
-        return Level(None, "not collected")
+        return Level(None, _("not collected"))
     error = (acct.attrs.get("errors") or {}).get("public_access_block")
     return Level(acct.attrs.get("public_access_block"), error)
 
@@ -176,17 +178,18 @@ def why_not_restricting(key: str, values: list[str]) -> str | None:
     """None when `key` with `values` pins the caller under AWS's definition; else the reason."""
     k = key.lower()
     if k not in RESTRICTING_KEYS:
-        return f"{key} does not identify a caller"
+        return _("{key} does not identify a caller").format(key=key)
     if not values:
-        return f"{key} has no value"
+        return _("{key} has no value").format(key=key)
     for value in values:
         if value in OPEN_VALUES:
-            return f"{key} '{value}' matches everyone"
+            return _("{key} '{value}' matches everyone").format(key=key, value=value)
         if k == SOURCE_IP:
             if _broad(value):
-                return f"{key} '{value}' is wider than /8 (IPv4) or /32 (IPv6)"
+                return _("{key} '{value}' is wider than /8 (IPv4) or /32 (IPv6)").format(
+                    key=key, value=value)
         elif _not_fixed(value):
-            return f"{key} '{value}' is not a fixed value"
+            return _("{key} '{value}' is not a fixed value").format(key=key, value=value)
     return None
 
 
@@ -206,10 +209,12 @@ def _restriction(condition: dict[str, Any] | None) -> tuple[bool, list[str]]:
         for key, value in clauses.items():
             values = [str(v) for v in _as_list(value)]
             if not positive:
-                reasons.append(f"{operator} {key} admits everyone it does not name")
+                reasons.append(_("{operator} {key} admits everyone it does not name").format(
+                    operator=operator, key=key))
                 continue
             if op.startswith("bool") and key.lower() == "aws:principalisawsservice":
-                reasons.append(f"{operator} {key} '{', '.join(values)}' does not pin a caller")
+                reasons.append(_("{operator} {key} '{values}' does not pin a caller").format(
+                    operator=operator, key=key, values=", ".join(values)))
                 continue
             why = why_not_restricting(key, values)
             if why is None:
@@ -259,8 +264,13 @@ def public_statements(policy: dict[str, Any] | None) -> list[str]:
             continue
         actions = _as_list(stmt.get("Action")) or ["(NotAction)"]
         name = stmt.get("Sid") or f"#{i + 1}"
-        why = f" ({'; '.join(dict.fromkeys(reasons))})" if reasons else ""
-        found.append(f"statement '{name}' allows {', '.join(map(str, actions))} to *{why}")
+        allowed = ", ".join(map(str, actions))
+        if reasons:
+            found.append(_("statement '{name}' allows {actions} to * ({reasons})").format(
+                name=name, actions=allowed, reasons="; ".join(dict.fromkeys(reasons))))
+        else:
+            found.append(_("statement '{name}' allows {actions} to *").format(
+                name=name, actions=allowed))
     if found and _denied_everything_else(policy):
         return []
     return found
@@ -277,5 +287,7 @@ def public_grants(grants: Iterable[dict[str, Any]] | None) -> list[str]:
     for g in grants or []:
         group = PUBLIC_GROUPS.get(str(g.get("uri") or ""))
         if group and g.get("permission") in ACL_PERMISSIONS:
-            found.append(f"{g['permission']} to {group}")
+            found.append(_("{permission} to {group}").format(permission=g["permission"],
+                                                             group=group))
+
     return found

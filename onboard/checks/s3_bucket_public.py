@@ -26,6 +26,7 @@ from onboard.checks.s3_access import (
     public_grants,
     public_statements,
 )
+from onboard.i18n import _
 from onboard.models import Resource
 
 
@@ -40,9 +41,11 @@ class _Verdict:
         """Record public evidence unless `flag` neutralises it."""
         state = bpa.flag(flag)
         if state:
-            self.blocked.append(f"{evidence}, neutralised by {flag} ({bpa.source(flag)})")
+            self.blocked.append(_("{evidence}, neutralised by {flag} ({source})").format(
+                evidence=evidence, flag=flag, source=bpa.source(flag)))
         elif state is None:
-            self.unknown.append(f"{evidence}, and {flag} is unknown ({bpa.levels()})")
+            self.unknown.append(_("{evidence}, and {flag} is unknown ({levels})").format(
+                evidence=evidence, flag=flag, levels=bpa.levels()))
         else:
             self.public.append(evidence)
 
@@ -52,25 +55,29 @@ def _policy(bucket: Resource, bpa: EffectiveBpa, v: _Verdict) -> None:
     status = bucket.attrs.get("policy_public")
     if "policy" in errors:
         if status is True:
-            v.gated("policy is public (GetBucketPolicyStatus IsPublic)", bpa,
+            v.gated(_("policy is public (GetBucketPolicyStatus IsPublic)"), bpa,
                     "RestrictPublicBuckets")
         else:
-            v.unknown.append(f"policy could not be read ({errors['policy']})")
+            v.unknown.append(_("policy could not be read ({code})").format(
+                code=errors["policy"]))
         return
     policy = bucket.attrs.get("policy")
     if policy is None:
         return
     statements = public_statements(policy)
     if statements:
-        v.gated(f"policy {'; '.join(statements)}", bpa, "RestrictPublicBuckets")
+        v.gated(_("policy {statements}").format(statements="; ".join(statements)), bpa,
+                "RestrictPublicBuckets")
     elif status is True:
-        v.gated("policy is public (GetBucketPolicyStatus IsPublic)", bpa,
+        v.gated(_("policy is public (GetBucketPolicyStatus IsPublic)"), bpa,
                 "RestrictPublicBuckets")
     elif status is None:
-        code = errors.get("policy_status") or "not read"
+        code = errors.get("policy_status") or _("not read")
         fence = fenced_by(policy)
-        how = f"Deny '{fence}' fences it" if fence else "no statement admits an unpinned caller"
-        v.notes.append(f"policy judged from its text, {how} (GetBucketPolicyStatus: {code})")
+        how = (_("Deny '{sid}' fences it").format(sid=fence) if fence
+               else _("no statement admits an unpinned caller"))
+        v.notes.append(_("policy judged from its text, {how} (GetBucketPolicyStatus: "
+                         "{code})").format(how=how, code=code))
 
 
 def _acl(bucket: Resource, bpa: EffectiveBpa, v: _Verdict) -> None:
@@ -79,10 +86,10 @@ def _acl(bucket: Resource, bpa: EffectiveBpa, v: _Verdict) -> None:
     errors = bucket.attrs.get("errors") or {}
     if "acl" in errors:
         if not bpa.flag("IgnorePublicAcls"):
-            v.unknown.append(f"ACL could not be read ({errors['acl']})")
+            v.unknown.append(_("ACL could not be read ({code})").format(code=errors["acl"]))
         return
     for grant in public_grants(bucket.attrs.get("acl_grants")):
-        v.gated(f"ACL grant {grant}", bpa, "IgnorePublicAcls")
+        v.gated(_("ACL grant {grant}").format(grant=grant), bpa, "IgnorePublicAcls")
 
 
 @check("s3.bucket_public", needs=("s3.bucket", "s3.account"))
@@ -93,13 +100,17 @@ def evaluate(inv: Inventory) -> Iterator[Outcome]:
         v = _Verdict()
         _policy(bucket, bpa, v)
         _acl(bucket, bpa, v)
-        label = f"bucket {bucket.id}"
+        label = _("bucket {name}").format(name=bucket.id)
         if v.public:
-            yield fail(bucket, f"{label}: public via {'; '.join(v.public)}")
+            yield fail(bucket, _("{label}: public via {how}").format(
+                label=label, how="; ".join(v.public)))
         elif v.unknown:
-            yield error(bucket, f"{label}: cannot tell whether public: {'; '.join(v.unknown)}")
+            yield error(bucket, _("{label}: cannot tell whether public: {why}").format(
+                label=label, why="; ".join(v.unknown)))
         elif v.blocked:
-            yield ok(bucket, f"{label}: not public ({'; '.join(v.blocked + v.notes)})")
+            yield ok(bucket, _("{label}: not public ({why})").format(
+                label=label, why="; ".join(v.blocked + v.notes)))
         else:
-            why = "; ".join(v.notes) or "no public policy statement or ACL grant"
-            yield ok(bucket, f"{label}: not public ({why})")
+            why = "; ".join(v.notes) or _("no public policy statement or ACL grant")
+            yield ok(bucket, _("{label}: not public ({why})").format(label=label, why=why))
+

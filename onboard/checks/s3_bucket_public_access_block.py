@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok
 from onboard.checks.s3_access import effective_bpa
+from onboard.i18n import _
 
 
 @check("s3.bucket_public_access_block", needs=("s3.bucket", "s3.account"))
@@ -18,14 +19,17 @@ def evaluate(inv: Inventory) -> Iterator[Outcome]:
     """One outcome per bucket."""
     for bucket in inv.of("s3.bucket"):
         bpa = effective_bpa(inv, bucket)
-        label = f"bucket {bucket.id}"
+        label = _("bucket {name}").format(name=bucket.id)
         missing, unknown = bpa.missing(), bpa.unknown()
         if missing:
-            yield fail(bucket, f"{label}: Block Public Access off for {', '.join(missing)} "
-                               f"({bpa.levels()})")
+            yield fail(bucket, _("{label}: Block Public Access off for {flags} "
+                                 "({levels})").format(label=label, flags=", ".join(missing),
+                                                      levels=bpa.levels()))
         elif unknown:
-            yield error(bucket, f"{label}: Block Public Access unknown for "
-                                f"{', '.join(unknown)} ({bpa.levels()})")
+            yield error(bucket, _("{label}: Block Public Access unknown for {flags} "
+                                  "({levels})").format(label=label, flags=", ".join(unknown),
+                                                       levels=bpa.levels()))
         else:
-            yield ok(bucket, f"{label}: Block Public Access fully on (from the "
-                             f"{bpa.source()})")
+            yield ok(bucket, _("{label}: Block Public Access fully on (from the "
+                               "{source})").format(label=label, source=bpa.source()))
+

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from onboard.i18n import _
 from onboard.models import Resource
 from onboard.topology import Topology
 
@@ -69,17 +70,17 @@ class OpenRule:
     def ports(self) -> str:
         """'tcp/22', 'tcp/20-25', 'all traffic', 'icmp', 'protocol 50'."""
         if self.all_traffic:
-            return "all traffic"
+            return _("all traffic")
         if self.protocol in PORTED:
             if self.from_port == self.to_port:
                 return f"{self.protocol}/{self.from_port}"
             return f"{self.protocol}/{self.from_port}-{self.to_port}"
         if self.protocol in ("icmp", "icmpv6"):
             return self.protocol
-        return f"protocol {self.protocol}"
+        return _("protocol {protocol}").format(protocol=self.protocol)
 
     def __str__(self) -> str:
-        return f"{self.ports} from {self.cidr}"
+        return _("{ports} from {cidr}").format(ports=self.ports, cidr=self.cidr)
 
 
 def _port_range(perm: dict[str, Any], protocol: str) -> tuple[int, int]:
@@ -140,9 +141,10 @@ def usage_note(topo: Topology, sg: Resource,
         vpc = topo.inventory.get("ec2.vpc", sg.account_id, sg.vpc_id or "")
         if (sg.attrs.get("is_default") and vpc is not None and vpc.attrs.get("is_default")
                 and not topo.vpc_in_use(sg.account_id, vpc.id)):
-            return " (not attached; default group of the unused default VPC)"
-        return " (not attached)"
+            return _(" (not attached; default group of the unused default VPC)")
+        return _(" (not attached)")
     labels = sorted({eni.attrs.get("instance_id") or eni.id for eni in enis})
     shown = ", ".join(labels[:3])
-    more = f" +{len(labels) - 3} more" if len(labels) > 3 else ""
-    return f" (attached to {shown}{more})"
+    more = _(" +{n} more").format(n=len(labels) - 3) if len(labels) > 3 else ""
+    return _(" (attached to {shown}{more})").format(shown=shown, more=more)
+

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, error, fail, ok, skipped
+from onboard.i18n import _
 from onboard.models import Resource
 
 USABLE = {None, "ACTIVE"}
@@ -34,20 +35,22 @@ def sso_enabled(inventory: Inventory) -> Iterator[Outcome]:
     for acct in inventory.of("org.account"):
         in_org = acct.attrs.get("in_organization")
         if in_org is None or (in_org and acct.attrs.get("is_management") is None):
-            code = (acct.attrs.get("errors") or {}).get("describe_organization", "unknown")
-            yield error(acct, "cannot tell whether this is a management, member or standalone "
-                              f"account (DescribeOrganization: {code})")
+            code = (acct.attrs.get("errors") or {}).get("describe_organization", _("unknown"))
+            yield error(acct, _("cannot tell whether this is a management, member or "
+                                "standalone account (DescribeOrganization: {code})").format(
+                code=code))
             continue
         if in_org and not acct.attrs.get("is_management"):
             mgmt = acct.attrs.get("management_account_id")
             if mgmt not in scanned:
-                yield skipped(acct, "member of organization "
-                                    f"{acct.attrs.get('organization_id')}: IAM Identity Center "
-                                    f"lives in its management account {mgmt or '(unknown)'}, "
-                                    "which was not scanned", acct.account_id)
+                yield skipped(acct, _("member of organization {org}: IAM Identity Center lives "
+                                      "in its management account {management}, which was not "
+                                      "scanned").format(
+                    org=acct.attrs.get("organization_id"),
+                    management=mgmt or _("(unknown)")), acct.account_id)
             continue
-        role = (f"management account of {acct.attrs.get('organization_id')}" if in_org
-                else "standalone account")
+        role = (_("management account of {org}").format(org=acct.attrs.get("organization_id"))
+                if in_org else _("standalone account"))
         yield from _judge(acct, role, regions[acct.account_id], failed[acct.account_id])
 
 
@@ -58,21 +61,30 @@ def _judge(acct: Resource, role: str, records: list[Resource], failed: list[str]
     usable = [(region, inst) for region, inst in seen if inst.get("status") in USABLE]
     if usable:
         region, inst = usable[0]
-        yield ok(acct, f"IAM Identity Center instance {_short(inst.get('arn'))} (identity "
-                       f"store {inst.get('identity_store_id')}) in {region}", acct.account_id)
+        yield ok(acct, _("IAM Identity Center instance {instance} (identity store {store}) in "
+                         "{region}").format(instance=_short(inst.get("arn")),
+                                            store=inst.get("identity_store_id"),
+                                            region=region), acct.account_id)
     elif failed:
-        yield error(acct, "no IAM Identity Center instance found, but ListInstances failed in "
-                          f"{', '.join(sorted(failed))}", acct.account_id)
+        yield error(acct, _("no IAM Identity Center instance found, but ListInstances failed "
+                            "in {regions}").format(regions=", ".join(sorted(failed))),
+                    acct.account_id)
     elif not records:
-        yield skipped(acct, "no region was scanned for IAM Identity Center", acct.account_id)
+        yield skipped(acct, _("no region was scanned for IAM Identity Center"),
+                      acct.account_id)
     elif seen:
         region, inst = seen[0]
-        yield fail(acct, f"{role}: IAM Identity Center instance {_short(inst.get('arn'))} in "
-                         f"{region} is {inst.get('status')}, not ACTIVE", acct.account_id)
+        yield fail(acct, _("{role}: IAM Identity Center instance {instance} in {region} is "
+                           "{status}, not ACTIVE").format(role=role,
+                                                          instance=_short(inst.get("arn")),
+                                                          region=region,
+                                                          status=inst.get("status")),
+                   acct.account_id)
     else:
         names = ", ".join(sorted(r.region for r in records))
-        yield fail(acct, f"{role} has no IAM Identity Center instance (regions scanned: "
-                         f"{names})", acct.account_id)
+        yield fail(acct, _("{role} has no IAM Identity Center instance (regions scanned: "
+                           "{regions})").format(role=role, regions=names), acct.account_id)
+
 
 
 def _short(arn: str | None) -> str:

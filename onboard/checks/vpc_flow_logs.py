@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from onboard.checks.base import Inventory, Outcome, check, fail, ok
+from onboard.i18n import _
 from onboard.models import Resource
 from onboard.topology import Topology
 
@@ -47,24 +48,30 @@ def evaluate(inv: Inventory) -> Iterator[Outcome]:
         working = [log for log in mine if _working(log)]
         if working:
             log = working[0]
-            yield ok(vpc, f"{label} has flow log {log.id} ({log.attrs.get('traffic_type')} "
-                          f"→ {log.attrs.get('destination_type')})")
+            yield ok(vpc, _("{label} has flow log {log} ({traffic} → {destination})").format(
+                label=label, log=log.id, traffic=log.attrs.get("traffic_type"),
+                destination=log.attrs.get("destination_type")))
             continue
         if vpc.attrs.get("is_default") and not topo.vpc_in_use(vpc.account_id, vpc.id):
-            yield ok(vpc, f"{label}: default VPC, unused (no network interfaces)")
+            yield ok(vpc, _("{label}: default VPC, unused (no network interfaces)").format(
+                label=label))
             continue
         if mine:
             log = mine[0]
             state = log.attrs.get("status") or "?"
             if str(state).upper() == "ACTIVE":
-                problem = log.attrs.get("deliver_error") or "delivery FAILED"
-                yield fail(vpc, f"{label}: flow log {log.id} is not delivering ({problem})")
+                problem = log.attrs.get("deliver_error") or _("delivery FAILED")
+                yield fail(vpc, _("{label}: flow log {log} is not delivering ({problem})").format(
+                    label=label, log=log.id, problem=problem))
             else:
-                yield fail(vpc, f"{label}: flow log {log.id} is {state}, not ACTIVE")
+                yield fail(vpc, _("{label}: flow log {log} is {state}, not ACTIVE").format(
+                    label=label, log=log.id, state=state))
             continue
         partial = _subnet_logs(topo, logs, vpc)
-        shared = f" (VPC shared by {owner})" if owner != vpc.account_id else ""
-        yield fail(vpc, f"{label} has no VPC flow log{partial}{shared}")
+        shared = _(" (VPC shared by {owner})").format(owner=owner) if owner != vpc.account_id \
+            else ""
+        yield fail(vpc, _("{label} has no VPC flow log{partial}{shared}").format(
+            label=label, partial=partial, shared=shared))
 
 
 def _subnet_logs(topo: Topology, logs: dict[tuple[str, str], list[Resource]],
@@ -74,4 +81,6 @@ def _subnet_logs(topo: Topology, logs: dict[tuple[str, str], list[Resource]],
                if any(_working(log) for log in logs.get((vpc.account_id, s.id), []))]
     if not covered:
         return ""
-    return f" (subnet-level logs on {len(covered)} of {len(subnets)} subnets only)"
+    return _(" (subnet-level logs on {n} of {total} subnets only)").format(
+        n=len(covered), total=len(subnets))
+

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from onboard.checks.base import Inventory
+from onboard.i18n import N_, _
 
 AWS_MANAGED = ":iam::aws:policy/"
 ADMIN_POLICIES = {"AdministratorAccess"}
@@ -36,8 +37,17 @@ class PolicyRef:
 
     @property
     def label(self) -> str:
-        return {"aws": "AWS managed", "customer": "customer managed",
-                "inline": "inline"}[self.kind] + f" {self.name}"
+        """The policy for a person, in the current language."""
+        return _(_LABELS[self.kind]).format(name=self.name)
+
+    @property
+    def english_label(self) -> str:
+        """The policy in English, for values sent to AWS (a permission set's description)."""
+        return _LABELS[self.kind].format(name=self.name)
+
+
+_LABELS = {"aws": N_("AWS managed {name}"), "customer": N_("customer managed {name}"),
+           "inline": N_("inline {name}")}
 
 
 def managed_ref(arn: str) -> PolicyRef:

@@ -11,29 +11,41 @@ from __future__ import annotations
 import json
 from shlex import quote
 
+from onboard.i18n import _
 from onboard.sso_kit.emit_terraform import _names
-from onboard.sso_kit.plan import Plan
+from onboard.sso_kit.plan import Plan, commented, one_line, said
+
+
+def _comment(text: str) -> list[str]:
+    return commented(text).splitlines()
+
+
+def _exists(what: str) -> str:
+    """After `# `: the item is in Identity Center already (one line)."""
+    return one_line(_("exists already: {what}").format(what=what))
 
 
 def render(plan: Plan) -> str:
     r = f"--region {quote(plan.home_region)}"
     out = ["#!/usr/bin/env bash",
-           "# IAM Identity Center from `onboard sso plan`, as AWS CLI calls.",
-           "# Run with the management account's credentials (or the delegated administrator).",
+           *_comment(_("IAM Identity Center from `onboard sso plan`, as AWS CLI calls.\n"
+                       "Run with the management account's credentials (or the delegated "
+                       "administrator).")),
            "set -euo pipefail", "",
            f"INSTANCE_ARN=$(aws sso-admin list-instances {r} "
            "--query 'Instances[0].InstanceArn' --output text)",
            f"IDENTITY_STORE_ID=$(aws sso-admin list-instances {r} "
            "--query 'Instances[0].IdentityStoreId' --output text)",
            'if [ "$INSTANCE_ARN" = "None" ]; then',
-           '  echo "no IAM Identity Center instance in this region: enable it first" >&2',
+           "  echo " + said(_("no IAM Identity Center instance in this region: enable it "
+                              "first")) + " >&2",
            "  exit 1", "fi", ""]
     ps_var: dict[str, str] = {}
-    out.append("# Permission sets")
+    out += _comment(_("Permission sets"))
     for i, ps in enumerate(plan.permission_sets, 1):
         var = ps_var[ps.key] = f"PS_{i}"
         if ps.existing_arn:
-            out.append(f"{var}={quote(ps.existing_arn)}  # exists already: {ps.name}")
+            out.append(f"{var}={quote(ps.existing_arn)}  # " + _exists(ps.name))
             continue
         out.append(f"{var}=$(aws sso-admin create-permission-set {r} "
                    f'--instance-arn "$INSTANCE_ARN" --name {quote(ps.name)} '
@@ -56,7 +68,8 @@ def render(plan: Plan) -> str:
     out.append("")
     group_var: dict[str, str] = {}
     if plan.external_idp:
-        out.append(f"# Groups come from {plan.idp_name} (SCIM): look them up")
+        out += _comment(_("Groups come from {idp} (SCIM): look them up").format(
+            idp=plan.idp_name))
         for i, g in enumerate(plan.groups, 1):
             var = group_var[g.key] = f"GROUP_{i}"
             ident = json.dumps({"UniqueAttribute": {"AttributePath": "DisplayName",
@@ -65,13 +78,12 @@ def render(plan: Plan) -> str:
                        f'--identity-store-id "$IDENTITY_STORE_ID" '
                        f"--alternate-identifier {quote(ident)} --query GroupId --output text)")
     else:
-        out.append("# Users, groups and memberships in the Identity Center directory")
+        out += _comment(_("Users, groups and memberships in the Identity Center directory"))
         user_var: dict[str, str] = {}
         for i, p in enumerate((p for p in plan.people if p.groups), 1):
             var = user_var[p.id] = f"USER_{i}"
             if p.existing_user_id:
-                out.append(f"{var}={quote(p.existing_user_id)}  # exists already: "
-                           f"{p.user_name}")
+                out.append(f"{var}={quote(p.existing_user_id)}  # " + _exists(p.user_name))
                 continue
             given, family = _names(p)
             name = json.dumps({"GivenName": given, "FamilyName": family})
@@ -85,7 +97,7 @@ def render(plan: Plan) -> str:
         for i, g in enumerate(plan.groups, 1):
             var = group_var[g.key] = f"GROUP_{i}"
             if g.existing_id:
-                out.append(f"{var}={quote(g.existing_id)}  # exists already: {g.name}")
+                out.append(f"{var}={quote(g.existing_id)}  # " + _exists(g.name))
             else:
                 out.append(f"{var}=$(aws identitystore create-group {r} "
                            f'--identity-store-id "$IDENTITY_STORE_ID" '
@@ -94,17 +106,18 @@ def render(plan: Plan) -> str:
                            "--output text)")
             for pid in g.members:
                 if pid in g.existing_members:
-                    out.append(f"# {pid} is in {g.name} already")
+                    out += _comment(_("{person} is in {group} already").format(
+                        person=pid, group=g.name))
                     continue
                 out.append(f"aws identitystore create-group-membership {r} "
                            f'--identity-store-id "$IDENTITY_STORE_ID" --group-id "${var}" '
                            f'--member-id "UserId=${user_var[pid]}" >/dev/null')
-    out += ["", "# Assignments: group × permission set × account"]
+    out += ["", *_comment(_("Assignments: group × permission set × account"))]
     for a in plan.assignments:
         label = (f"{plan.group(a.group).name} × {plan.permission_set(a.permission_set).name}"
                  f" × {a.account_id}")
         if a.exists:
-            out.append(f"# exists already: {label}")
+            out.append("# " + _exists(label))
             continue
         out.append(f"aws sso-admin create-account-assignment {r} "
                    f'--instance-arn "$INSTANCE_ARN" --target-id {quote(a.account_id)} '

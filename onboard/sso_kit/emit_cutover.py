@@ -13,27 +13,48 @@ from shlex import quote
 from typing import Any
 
 from onboard.checks.base import Inventory
+from onboard.i18n import N_, _
 from onboard.sso_kit.emit_profiles import profiles_for
-from onboard.sso_kit.plan import Plan, PlanPerson
+from onboard.sso_kit.plan import Plan, PlanPerson, commented, one_line, said
 
 DEFAULT_TEMPLATE = "onboard-{account_id}"
-GOOGLE_403 = ("Google Workspace may answer 403 for hours right after the SAML/SCIM set-up "
-              "(the talk waited a day): if the first sign-in fails with 403, wait before going "
-              "on — remove nothing yet.")
-
-PIN = '''pin() {  # pin PROFILE ACCOUNT: stop unless the profile's credentials are that account
+GOOGLE_403 = N_("Google Workspace may answer 403 for hours right after the SAML/SCIM set-up "
+                "(the talk waited a day): if the first sign-in fails with 403, wait before "
+                "going on — remove nothing yet.")
+PIN_COMMENT = N_("pin PROFILE ACCOUNT: stop unless the profile's credentials are that account")
+PIN_STOP = N_("profile {profile} is account {got}, not {account}: stopping")
+# The function the script's account blocks call; its comment and message are added in the
+# reader's language
+PIN = '''pin() {{  # {comment}
   local got
   got=$(aws sts get-caller-identity --profile "$1" --query Account --output text)
   if [ "$got" != "$2" ]; then
-    echo "profile $1 is account $got, not $2: stopping" >&2
+    echo {stopping} >&2
     exit 1
   fi
-}
+}}
 '''
 
 
 def _profile(template: str, account_id: str) -> str:
     return template.replace("{account_id}", account_id)
+
+
+def _say(text: str) -> list[str]:
+    """Prose as comment lines of the script."""
+    return commented(text).splitlines()
+
+
+def _last_use(key: dict[str, Any]) -> str:
+    """What the scan saw of an access key's last use."""
+    when, service = key.get("last_used"), key.get("last_used_service")
+    if when and service:
+        return _("scan saw last use {when} for {service}").format(when=when, service=service)
+    if when:
+        return _("scan saw last use {when}").format(when=when)
+    if service:
+        return _("scan saw last use never for {service}").format(service=service)
+    return _("scan saw last use never")
 
 
 def _keys(user: Any) -> list[dict[str, Any]]:
@@ -49,29 +70,39 @@ def person_script(plan: Plan, inventory: Inventory, person: PlanPerson, template
               inventory.get("iam.user", m.user.account_id, m.user.user_name))
              for m in person.users]
     with_keys = [(a, u, k) for a, u, rec in users for k in _keys(rec)]
-    out = [f"# ===== {person.display_name} ({person.id}) =====", "#", "# Checklist:"]
+    out = [f"# ===== {one_line(person.display_name)} ({person.id}) =====", "#",
+           *_say(_("Checklist:"))]
     ic_user = person.user_name
     if plan.external_idp:
-        out.append(f"# [ ] 1. {ic_user} exists in {plan.idp_name} and is provisioned to "
-                   f"Identity Center, in groups {', '.join(groups) or '(none)'} — users and "
-                   f"groups from {plan.idp_name} are not created in Terraform")
+        step1 = (_("[ ] 1. {user} exists in {idp} and is provisioned to Identity Center, in "
+                   "groups {groups} — users and groups from {idp} are not created in "
+                   "Terraform") if groups else
+                 _("[ ] 1. {user} exists in {idp} and is provisioned to Identity Center, in "
+                   "groups (none) — users and groups from {idp} are not created in "
+                   "Terraform"))
     else:
-        out.append(f"# [ ] 1. Identity Center user {ic_user} exists (`onboard sso terraform` "
-                   f"or the console), in groups {', '.join(groups) or '(none)'}, and has set "
-                   "a password and MFA")
-    out.append(f"# [ ] 2. Verified login: {person.display_name} ran `aws sso login` and "
-               "`aws sts get-caller-identity` for every profile below, and signed in to the "
-               "console through the access portal")
-    passwords = [f"{u} in {a}" for a, u, rec in users
+        step1 = (_("[ ] 1. Identity Center user {user} exists (`onboard sso terraform` or "
+                   "the console), in groups {groups}, and has set a password and MFA")
+                 if groups else
+                 _("[ ] 1. Identity Center user {user} exists (`onboard sso terraform` or "
+                   "the console), in groups (none), and has set a password and MFA"))
+    out += _say(step1.format(user=ic_user, idp=plan.idp_name, groups=", ".join(groups)))
+    out += _say(_("[ ] 2. Verified login: {person} ran `aws sso login` and "
+                  "`aws sts get-caller-identity` for every profile below, and signed in to "
+                  "the console through the access portal").format(person=person.display_name))
+    passwords = [_("{user} in {account}").format(user=u, account=a) for a, u, rec in users
                  if rec is None or rec.attrs.get("password_enabled")]
-    out.append("# [ ] 3. Console password removed: " + (", ".join(passwords) or "none"))
-    out.append("# [ ] 4. Access keys deactivated: " + (", ".join(
-        f"{k['id']} ({u} in {a})" for a, u, k in with_keys if k.get("status") == "Active")
-        or "none active"))
-    out.append(f"# [ ] 5. After {days} days with no key use: keys and the IAM users deleted")
+    out += _say(_("[ ] 3. Console password removed: {users}").format(users=", ".join(
+        passwords)) if passwords else _("[ ] 3. Console password removed: none"))
+    active = [_("{key} ({user} in {account})").format(key=k["id"], user=u, account=a)
+              for a, u, k in with_keys if k.get("status") == "Active"]
+    out += _say(_("[ ] 4. Access keys deactivated: {keys}").format(keys=", ".join(active))
+                if active else _("[ ] 4. Access keys deactivated: none active"))
+    out += _say(_("[ ] 5. After {days} days with no key use: keys and the IAM users "
+                  "deleted").format(days=days))
     if plan.identity_source == "google":
-        out.append(f"# Tip: {GOOGLE_403}")
-    out += ["", "# --- 1. The Identity Center user exists (read-only check) ---"]
+        out += _say(_("Tip: {tip}").format(tip=_(GOOGLE_403)))
+    out += ["", *_say(_("--- 1. The Identity Center user exists (read-only check) ---"))]
     mgmt = plan.management_account
     if mgmt and plan.instance:
         prof = quote(_profile(template, mgmt))
@@ -82,48 +113,51 @@ def person_script(plan: Plan, inventory: Inventory, person: PlanPerson, template
                 f"--filters {quote('AttributePath=UserName,AttributeValue=' + ic_user)} "
                 "--query 'Users[0].UserId' --output text)",
                 'if [ "$found" = "None" ] || [ -z "$found" ]; then',
-                f"  echo {quote(f'{ic_user} is not in Identity Center yet: stop here')} >&2",
+                "  echo " + quote(one_line(_("{user} is not in Identity Center yet: stop "
+                                             "here").format(user=ic_user))) + " >&2",
                 "  exit 1", "fi"]
     else:
-        out.append("# (no Identity Center instance was scanned: check the user in the "
-                   "console)")
-    out += ["", f"# --- 2. Verified login: {person.display_name} runs, on their machine "
-                "(profiles from `onboard sso profiles --person "
-                f"{person.id}`) ---"]
+        out += _say(_("(no Identity Center instance was scanned: check the user in the "
+                      "console)"))
+    out += ["", *_say(_("--- 2. Verified login: {person} runs, on their machine (profiles "
+                        "from `onboard sso profiles --person {id}`) ---").format(
+                            person=person.display_name, id=person.id))]
     if login:
         out.append(f"#   aws sso login --profile {login}")
-    for name, account_id, _ in profiles:
-        out.append(f"#   aws sts get-caller-identity --profile {name}   # must show {account_id}")
+    for name, account_id, __ in profiles:
+        out.append(f"#   aws sts get-caller-identity --profile {name}   # "
+                   + one_line(_("must show {account}").format(account=account_id)))
     if plan.identity_source == "google":
-        out.append(f"# {GOOGLE_403}")
+        out += _say(_(GOOGLE_403))
     for account_id, user, rec in users:
         prof = quote(_profile(template, account_id))
         qu = quote(user)
-        out += ["", f"# --- {user} in {plan.account_label(account_id)} ---",
+        out += ["", *_say(_("--- {user} in {account} ---").format(
+                    user=user, account=plan.account_label(account_id))),
                 f"pin {prof} {account_id}",
                 f"aws iam get-user --profile {prof} --user-name {qu} "
                 "--query 'User.[UserName,PasswordLastUsed]' --output text"]
-        out.append("# 3. Console password. Check first: step 2 passed for this account.")
+        out += _say(_("3. Console password. Check first: step 2 passed for this account."))
         if rec is None or rec.attrs.get("password_enabled"):
             out.append(f"# aws iam delete-login-profile --profile {prof} --user-name {qu}")
         else:
-            out.append("#    (the scan saw no console password)")
+            out += ["#    " + _("(the scan saw no console password)")]
         keys = _keys(rec)
-        out.append("# 4. Access keys. Check first: what uses them moved to the person's "
-                   "SSO profile (last use below).")
+        out += _say(_("4. Access keys. Check first: what uses them moved to the person's "
+                      "SSO profile (last use below)."))
         for k in keys:
             kid = quote(k["id"])
-            seen = (f"scan saw last use {k.get('last_used') or 'never'}"
-                    f"{' for ' + k['last_used_service'] if k.get('last_used_service') else ''}")
+            seen = one_line(_last_use(k))
             out.append(f"aws iam get-access-key-last-used --profile {prof} --access-key-id "
                        f"{kid} --query AccessKeyLastUsed --output text   # {seen}")
             if k.get("status") == "Active":
                 out.append(f"# aws iam update-access-key --profile {prof} --user-name {qu} "
                            f"--access-key-id {kid} --status Inactive")
         if not keys:
-            out.append("#    (the scan saw no access key)")
-        out.append(f"# 5. After {days} days. Check first: get-access-key-last-used shows no "
-                   "use since step 4, and the person has not asked for the key back.")
+            out += ["#    " + _("(the scan saw no access key)")]
+        out += _say(_("5. After {days} days. Check first: get-access-key-last-used shows no "
+                      "use since step 4, and the person has not asked for the key "
+                      "back.").format(days=days))
         for k in keys:
             out.append(f"# aws iam delete-access-key --profile {prof} --user-name {qu} "
                        f"--access-key-id {quote(k['id'])}")
@@ -138,8 +172,9 @@ def person_script(plan: Plan, inventory: Inventory, person: PlanPerson, template
             out.append(f"# aws iam delete-user-policy --profile {prof} --user-name {qu} "
                        f"--policy-name {quote(pol['name'])}")
         if rec is not None and rec.attrs.get("mfa_active"):
-            out.append(f"# aws iam list-mfa-devices --profile {prof} --user-name {qu}  "
-                       "# then deactivate-mfa-device and delete-virtual-mfa-device for each")
+            out.append(f"# aws iam list-mfa-devices --profile {prof} --user-name {qu}  # "
+                       + _("then deactivate-mfa-device and delete-virtual-mfa-device for "
+                           "each"))
         out.append(f"# aws iam delete-user --profile {prof} --user-name {qu}")
     return out
 
@@ -147,16 +182,20 @@ def person_script(plan: Plan, inventory: Inventory, person: PlanPerson, template
 def render(plan: Plan, inventory: Inventory, people: list[PlanPerson],
            template: str = DEFAULT_TEMPLATE, days: int = 30) -> str:
     out = ["#!/usr/bin/env bash",
-           "# Cut-over from IAM users to IAM Identity Center, generated by `onboard sso "
-           "cutover`.",
-           f"# Each account block runs with --profile {template} (an admin profile of that",
-           "# account) and first checks that the profile really is that account.",
-           "# Lines that change something are commented out: run them by hand, in order,",
-           "# after the check written above each one.",
-           "set -euo pipefail", "", PIN]
+           *_say(_("Cut-over from IAM users to IAM Identity Center, generated by `onboard sso "
+                   "cutover`.\n"
+                   "Each account block runs with --profile {template} (an admin profile of "
+                   "that\n"
+                   "account) and first checks that the profile really is that account.\n"
+                   "Lines that change something are commented out: run them by hand, in "
+                   "order,\n"
+                   "after the check written above each one.").format(template=template)),
+           "set -euo pipefail", "", PIN.format(comment=one_line(_(PIN_COMMENT)),
+                                          stopping=said(_(PIN_STOP), profile="$1", got="$got",
+                                                        account="$2"))]
     if plan.external_idp:
-        out.append(f"# Users and groups come from {plan.idp_name}: they are not created in "
-                   "Terraform.\n")
+        out.append(commented(_("Users and groups come from {idp}: they are not created in "
+                               "Terraform.").format(idp=plan.idp_name)))
     for person in people:
         out += [*person_script(plan, inventory, person, template, days), ""]
     return "\n".join(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from onboard.checks.base import Inventory
+from onboard.i18n import _
 from onboard.sso_kit.plan import Edit, Plan, build
 from onboard.store import Store
 
@@ -25,8 +26,8 @@ def load(store: Store, session_id: int) -> tuple[Plan, Inventory]:
     """The plan and the inventory it was built from (the cut-over script reads both)."""
     scan = store.latest_scan(session_id)
     if scan is None:
-        raise NoScan("this session has no scan yet; run `onboard scan` (or `onboard demo "
-                     "--headless`) first")
+        raise NoScan(_("this session has no scan yet; run `onboard scan` (or `onboard demo "
+                       "--headless`) first"))
     inventory = Inventory(store.resources(scan.id), store.collect_errors(scan.id))
     regions = [r for r in scan.regions if r != "global"]
     plan = build(inventory, store.accounts(session_id), store.answers(session_id),

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from onboard.checks.base import Inventory
+from onboard.i18n import N_, _, ngettext
 from onboard.models import Account
 from onboard.people import Match, UserRef, parse_user_key, resolve, user_ref
 from onboard.sso_kit.access import (
@@ -31,11 +32,11 @@ from onboard.sso_kit.access import (
 EDIT_KINDS = ("rename-group", "rename-permission-set", "move-user", "exclude-user",
               "break-glass", "identity-source")
 IDENTITY_SOURCES = {
-    "identity-center": "the Identity Center directory",
+    "identity-center": N_("the Identity Center directory"),
     "google": "Google Workspace",
     "okta": "Okta",
     "entra": "Microsoft Entra ID",
-    "other-idp": "an external identity provider",
+    "other-idp": N_("an external identity provider"),
 }
 _IDP_WORDS = (("google", "google"), ("gsuite", "google"), ("g suite", "google"),
               ("okta", "okta"), ("entra", "entra"), ("azure ad", "entra"),
@@ -47,13 +48,31 @@ PS_NAME = re.compile(r"^[\w+=,.@-]{1,32}$")
 FRIENDLY = {"AdministratorAccess": "admins", "PowerUserAccess": "developers",
             "ReadOnlyAccess": "readonly", "ViewOnlyAccess": "readonly",
             "SecurityAudit": "auditors", "Billing": "billing"}
-BREAK_GLASS_REASON = ("kept by choice as the break-glass IAM user: MFA on, no access keys, "
-                      "password in the safe, alarm on its sign-in")
+BREAK_GLASS_REASON = N_("kept by choice as the break-glass IAM user: MFA on, no access keys, "
+                        "password in the safe, alarm on its sign-in")
+# What a group holds, in AWS (English: the description is a value of the resource) and, in
+# the person's language, in the plan
+GROUP_DESCRIPTION = N_("People who hold {sets} in {accounts} today")
 
 
 def one_line(text: str) -> str:
     """Text safe for a comment line of a script or HCL file: no control characters."""
     return _CONTROL.sub(" ", text)
+
+
+def said(template: str, **shell: str) -> str:
+    """A double-quoted shell word for `echo`: the (translated) template's text escaped,
+    its {names} replaced by the shell expressions given (`$1`, `$got`), on one line."""
+    parts = re.split(r"\{(\w+)\}", one_line(template))
+    text = "".join(re.sub(r'([\\"$`])', r"\\\1", part) if i % 2 == 0 else shell[part]
+                   for i, part in enumerate(parts))
+    return f'"{text}"'
+
+
+def commented(text: str) -> str:
+    """Prose as `# ` comment lines of a script or HCL file, one per line of the text (a
+    translation may break its lines elsewhere: each one is still a comment)."""
+    return "".join(f"# {one_line(line)}\n" for line in text.split("\n"))
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -172,7 +191,7 @@ class Plan:
 
     @property
     def idp_name(self) -> str:
-        return IDENTITY_SOURCES[self.identity_source]
+        return _(IDENTITY_SOURCES[self.identity_source])
 
     def group(self, key: str) -> PlanGroup:
         return next(g for g in self.groups if g.key == key)
@@ -196,13 +215,13 @@ def identity_source(answers: dict[str, dict[str, str]], edits: list[Edit]) -> tu
     Identity Center directory (the default when nothing was recorded)."""
     for e in edits:
         if e.kind == "identity-source":
-            return e.value, "set with `onboard sso edit identity-source`"
+            return e.value, _("set with `onboard sso edit identity-source`")
     for prompt in ("identity-provider", "sign-in"):
         text = (answers.get(prompt) or {}).get("answer", "").lower()
         for word, key in _IDP_WORDS:
             if word in text:
-                return key, f"the interview answer to {prompt!r}"
-    return "identity-center", "nothing recorded in the interview (identity-provider)"
+                return key, _("the interview answer to {prompt}").format(prompt=repr(prompt))
+    return "identity-center", _("nothing recorded in the interview (identity-provider)")
 
 
 # --- naming --------------------------------------------------------------------------------
@@ -253,9 +272,9 @@ def _classify(user: Any, edits: dict[tuple[str, ...], Edit]) -> Excluded | None:
         if edit is not None:
             if kind == "break-glass":
                 return Excluded(user.account_id, user.id, "break-glass",
-                                edit.value or BREAK_GLASS_REASON)
+                                edit.value or _(BREAK_GLASS_REASON))
             return Excluded(user.account_id, user.id, "excluded",
-                            edit.value or "excluded by the user")
+                            edit.value or _("excluded by the user"))
     password = user.attrs.get("password_enabled")
     active = [k["id"] for k in user.attrs.get("access_keys") or [] if k.get("status") == "Active"]
     if password is True:
@@ -263,16 +282,18 @@ def _classify(user: Any, edits: dict[tuple[str, ...], Edit]) -> Excluded | None:
     if password is None:
         code = (user.attrs.get("errors") or {}).get("login_profile", "unknown")
         return Excluded(user.account_id, user.id, "unreadable",
-                        f"cannot tell whether it has a console password (GetLoginProfile: "
-                        f"{code}); move it to a person if it is one")
+                        _("cannot tell whether it has a console password (GetLoginProfile: "
+                          "{code}); move it to a person if it is one").format(code=code))
     if active:
-        return Excluded(user.account_id, user.id, "workload",
-                        f"no console password and {len(active)} active access key(s) "
-                        f"({', '.join(active)}): a workload's (iam.workload_users) — give it "
-                        "an IAM role, not an Identity Center user")
+        return Excluded(user.account_id, user.id, "workload", ngettext(
+            "no console password and {n} active access key(s) ({keys}): a workload's "
+            "(iam.workload_users) — give it an IAM role, not an Identity Center user",
+            "no console password and {n} active access key(s) ({keys}): a workload's "
+            "(iam.workload_users) — give it an IAM role, not an Identity Center user",
+            len(active)).format(n=len(active), keys=", ".join(active)))
     return Excluded(user.account_id, user.id, "no-credentials",
-                    "no console password and no active access key: nothing to migrate; "
-                    "delete it once nothing refers to it")
+                    _("no console password and no active access key: nothing to migrate; "
+                      "delete it once nothing refers to it"))
 
 
 # --- the plan ------------------------------------------------------------------------------
@@ -288,16 +309,20 @@ def build(inventory: Inventory, accounts: list[Account], answers: dict[str, dict
     mapping: dict[tuple[str, str], str] = {}
     clean = [e for e in edits if not _CONTROL.search(e.target + e.value)]
     if len(clean) < len(edits):
-        warnings.append(f"{len(edits) - len(clean)} stored edit(s) hold control characters "
-                        "and are ignored; `onboard sso edit list` shows them")
+        bad = len(edits) - len(clean)
+        warnings.append(ngettext(
+            "{n} stored edit(s) hold control characters and are ignored; "
+            "`onboard sso edit list` shows them",
+            "{n} stored edit(s) hold control characters and are ignored; "
+            "`onboard sso edit list` shows them", bad).format(n=bad))
     edits = clean
     for e in edits:
         if e.kind in ("move-user", "exclude-user", "break-glass"):
             try:
                 account, user = parse_user_key(e.target)
             except ValueError:
-                warnings.append(f"stored edit {e.kind} {e.target!r} is not ACCOUNT/USER; "
-                                "ignored")
+                warnings.append(_("stored edit {kind} {target} is not ACCOUNT/USER; "
+                                  "ignored").format(kind=e.kind, target=repr(e.target)))
                 continue
             edit_index[(account, user, e.kind)] = e
             if e.kind == "move-user":
@@ -323,11 +348,13 @@ def build(inventory: Inventory, accounts: list[Account], answers: dict[str, dict
             used_edits.add(moved)
         humans.append(ref)
     for err in inventory.errors_for(("iam.user",)):
-        warnings.append(f"IAM users of {err.account_id} could not be read ({err.code}): "
-                        "nobody there is in the plan")
+        warnings.append(_("IAM users of {account} could not be read ({code}): "
+                          "nobody there is in the plan").format(account=err.account_id,
+                                                                code=err.code))
     for err in inventory.errors_for(("iam.user_access",)):
-        warnings.append(f"IAM group memberships and policies of {err.account_id} could not "
-                        f"be read ({err.code}): its users get no assignment")
+        warnings.append(_("IAM group memberships and policies of {account} could not "
+                          "be read ({code}): its users get no assignment").format(
+                              account=err.account_id, code=err.code))
 
     people = resolve(humans, mapping)
     plan_people: list[PlanPerson] = []
@@ -340,18 +367,24 @@ def build(inventory: Inventory, accounts: list[Account], answers: dict[str, dict
         for m in person.users:
             ua = access.get((m.user.account_id, m.user.user_name))
             if ua is None or not ua.readable:
-                pp.notes.append(f"{m.user.user_name} in {m.user.account_id}: its policies "
-                                "could not be read; no assignment for it")
+                pp.notes.append(_("{user} in {account}: its policies could not be read; "
+                                  "no assignment for it").format(
+                                      user=m.user.user_name, account=m.user.account_id))
                 continue
             if not ua.policies:
-                pp.notes.append(f"{m.user.user_name} in {m.user.account_id} holds no policy: "
-                                "no assignment needed")
+                pp.notes.append(_("{user} in {account} holds no policy: no assignment "
+                                  "needed").format(user=m.user.user_name,
+                                                   account=m.user.account_id))
             per_account[m.user.account_id] |= ua.policies
             iam_groups[m.user.account_id] |= _granting_groups(ua)
         accounts_of = [m.user.account_id for m in person.users]
         for account_id in sorted({a for a in accounts_of if accounts_of.count(a) > 1}):
-            pp.notes.append(f"holds {accounts_of.count(account_id)} IAM users in {account_id}: "
-                            "the permission set there is the union of their policies")
+            n = accounts_of.count(account_id)
+            pp.notes.append(ngettext(
+                "holds {n} IAM user in {account}: the permission set there is the union of "
+                "their policies",
+                "holds {n} IAM users in {account}: the permission set there is the union of "
+                "their policies", n).format(n=n, account=account_id))
         for account_id, refs in sorted(per_account.items()):
             if refs:
                 cell = (frozenset(refs), account_id)
@@ -381,11 +414,12 @@ def build(inventory: Inventory, accounts: list[Account], answers: dict[str, dict
     _existing(plan, inventory)
     for e in edits:
         if e not in used_edits and e.kind != "identity-source":
-            warnings.append(f"stored edit {e.kind} {e.target} → {e.value!r} matches nothing "
-                            "in this scan; `onboard sso edit reset` forgets it")
+            warnings.append(_("stored edit {kind} {target} → {value} matches nothing "
+                              "in this scan; `onboard sso edit reset` forgets it").format(
+                                  kind=e.kind, target=e.target, value=repr(e.value)))
     if not inventory.of("iam.user_access") and inventory.of("iam.user"):
-        warnings.append("the scan has no IAM access records (groups, policies): rescan with "
-                        "this version of onboard to plan permission sets")
+        warnings.append(_("the scan has no IAM access records (groups, policies): rescan "
+                          "with this version of onboard to plan permission sets"))
     return plan
 
 
@@ -410,16 +444,17 @@ def _permission_sets(cells: dict[tuple[frozenset[PolicyRef], str], list[str]],
         key = _unique(_ps_base(refs), keys, 32)
         account_ids = sorted(set(where[refs]))
         if is_admin(refs, inventory, account_ids):
-            duration, why = "PT1H", "full administrator access: short sessions"
+            duration, why = "PT1H", _("full administrator access: short sessions")
         elif is_readonly(refs):
-            duration, why = "PT8H", "read-only access: a working day"
+            duration, why = "PT8H", _("read-only access: a working day")
         else:
-            duration, why = "PT4H", ("half a working day; signing in again is one "
-                                     "`aws sso login`")
+            duration, why = "PT4H", _("half a working day; signing in again is one "
+                                      "`aws sso login`")
         ps = PlanPermissionSet(
             key=key, name=key, policies=refs, session_duration=duration, duration_reason=why,
-            description=_fit_text("Today's IAM access: " + ", ".join(
-                r.label for r in sorted(refs)), 700))
+            # English whatever the language: a permission set's description admits Latin-1
+            description=fit_text("Today's IAM access: " + ", ".join(
+                r.english_label for r in sorted(refs)), 700))
         for ref in ps.customer:
             missing = [a for a in account_ids
                        if inventory.get("iam.policy", a, ref.name) is None]
@@ -429,11 +464,12 @@ def _permission_sets(cells: dict[tuple[frozenset[PolicyRef], str], list[str]],
                     for a in account_ids
                     if (rec := inventory.get("iam.policy", a, ref.name)) is not None}
             if len(docs) > 1:
-                ps.notes.append(f"customer-managed policy {ref.name} differs between "
-                                f"accounts: each account's own version applies")
+                ps.notes.append(_("customer-managed policy {name} differs between "
+                                  "accounts: each account's own version applies").format(
+                                      name=ref.name))
         if ps.inline is not None and len(json.dumps(ps.inline)) > 32768:
-            ps.notes.append("the combined inline policy is over Identity Center's 32,768 "
-                            "characters: split it into a customer-managed policy")
+            ps.notes.append(_("the combined inline policy is over Identity Center's 32,768 "
+                              "characters: split it into a customer-managed policy"))
         rename = renames.get(key)
         if rename is not None:
             used.add(rename)
@@ -443,7 +479,7 @@ def _permission_sets(cells: dict[tuple[frozenset[PolicyRef], str], list[str]],
     return out
 
 
-def _fit_text(text: str, limit: int) -> str:
+def fit_text(text: str, limit: int) -> str:
     # ASCII "...": a permission set description only admits Latin-1 characters
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
@@ -473,21 +509,23 @@ def _groups(cells: dict[tuple[frozenset[PolicyRef], str], list[str]],
     taken: set[str] = set()
 
     def order(item: tuple[tuple[str, ...], list[Any]]) -> tuple[str, list[str]]:
-        return bases[item[0]], sorted(a for _, a in item[1])
+        return bases[item[0]], sorted(a for __, a in item[1])
 
     for members, members_cells in sorted(by_members.items(), key=order):
         base = bases[members]
-        account_ids = sorted({a for _, a in members_cells})
+        account_ids = sorted({a for __, a in members_cells})
         if counts[base] > 1:
             tags = [_account_tag(accounts.get(a), a) for a in account_ids]
             base = f"{base}-{'-'.join(tags)}" if len(tags) <= 3 else \
                 f"{base}-{len(tags)}-accounts"
         key = _unique(_slug(base) if base.isascii() else base, taken)
-        ps_names = sorted({ps_by_policies[refs].key for refs, _ in members_cells})
+        ps_names = sorted({ps_by_policies[refs].key for refs, __ in members_cells})
         account_names = [accounts[a].name if a in accounts and accounts[a].name else a
                          for a in account_ids]
-        description = _fit_text(f"People who hold {', '.join(ps_names)} in "
-                                f"{', '.join(account_names)} today", 1024)
+        # English whatever the language: the description is a value of the resource
+        description = fit_text(GROUP_DESCRIPTION.format(sets=", ".join(ps_names),
+                                                         accounts=", ".join(account_names)),
+                                1024)
         group = PlanGroup(key, key, list(members), description)
         rename = renames.get(key)
         if rename is not None:
@@ -529,13 +567,15 @@ def _least_privilege(pp: PlanPerson, inventory: Inventory,
         extra = granted - set(used)
         if not extra:
             continue
-        what = "every service" if granted == {"*"} else ", ".join(sorted(granted))
+        what = _("every service") if granted == {"*"} else ", ".join(sorted(granted))
         last = max((k.get("last_used") or "")[:10] for k in user.attrs.get("access_keys") or [])
         name = accounts[account_id].name if account_id in accounts else account_id
-        notes.append(f"{m.user.user_name} in {name}: {ps.name} allows {what}; its access key "
-                     f"was last used for {', '.join(used)} ({last or 'date unknown'}). The "
-                     "last use shows one service only: check IAM last-accessed data before "
-                     "narrowing the permission set")
+        notes.append(_("{user} in {account}: {permission_set} allows {what}; its access key "
+                       "was last used for {used} ({last}). The last use shows one service "
+                       "only: check IAM last-accessed data before narrowing the permission "
+                       "set").format(user=m.user.user_name, account=name,
+                                     permission_set=ps.name, what=what, used=", ".join(used),
+                                     last=last or _("date unknown")))
     return notes
 
 
@@ -553,15 +593,16 @@ def _instance(inventory: Inventory, accounts: dict[str, Account], warnings: list
             if inst.get("status") in (None, "ACTIVE") and inst.get("arn"):
                 found.append((rec.account_id, rec.region, inst))
     if not found:
-        warnings.append("no IAM Identity Center instance was found: enable it in the "
-                        "organization's management account (console → IAM Identity Center → "
-                        "Enable) in the home region before applying the kit")
+        warnings.append(_("no IAM Identity Center instance was found: enable it in the "
+                          "organization's management account (console → IAM Identity Center "
+                          "→ Enable) in the home region before applying the kit"))
         return None, mgmt
     account_id, region, inst = found[0]
     if len(found) > 1:
-        others = ", ".join(f"{r} ({a})" for a, r, _ in found[1:])
-        warnings.append(f"Identity Center instances seen in several places; the plan uses "
-                        f"{region} ({account_id}), not {others}")
+        others = ", ".join(f"{r} ({a})" for a, r, __ in found[1:])
+        warnings.append(_("Identity Center instances seen in several places; the plan uses "
+                          "{region} ({account}), not {others}").format(
+                              region=region, account=account_id, others=others))
     return Instance(inst["arn"], inst.get("identity_store_id") or "", region), account_id
 
 
@@ -589,8 +630,9 @@ def _existing(plan: Plan, inventory: Inventory) -> None:
                     == [(r.path, r.name) for r in ps.customer]
                     and rec.attrs.get("inline") == ps.inline)
             if not same:
-                plan.warnings.append(f"permission set {ps.name} already exists with other "
-                                     "policies: the kit would change it")
+                plan.warnings.append(_("permission set {name} already exists with other "
+                                       "policies: the kit would change it").format(
+                                           name=ps.name))
     person_of = {p.existing_user_id: p.id for p in plan.people if p.existing_user_id}
     for g in plan.groups:
         g.existing_id = group_by_name.get(g.name)
@@ -610,8 +652,9 @@ def _existing(plan: Plan, inventory: Inventory) -> None:
     for principal, ps_arn, account_id in sorted(_current(sets) - planned, key=str):
         ps_name = next((r.name for r in sets if r.id == ps_arn), ps_arn)
         who = groups[principal].name if principal in groups else principal
-        plan.warnings.append(f"Identity Center already grants {ps_name} in {account_id} to "
-                             f"{who}: not part of today's IAM access — review it")
+        plan.warnings.append(_("Identity Center already grants {permission_set} in {account} "
+                               "to {who}: not part of today's IAM access — review it").format(
+                                   permission_set=ps_name, account=account_id, who=who))
 
 
 def _current(sets: list[Any]) -> set[tuple[str | None, str | None, str]]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from onboard.i18n import _
 from onboard.mdtext import cell as md_cell
 from onboard.mdtext import inline as md_inline
-from onboard.sso_kit.plan import Plan
+from onboard.sso_kit.plan import GROUP_DESCRIPTION, Plan, PlanGroup, fit_text
 
 JSON_KEYS = ("people", "groups", "permission_sets", "assignments", "excluded", "warnings")
 
@@ -62,43 +63,63 @@ def to_json(plan: Plan) -> dict[str, Any]:
 
 
 def header(plan: Plan) -> list[str]:
-    where = (f"instance {plan.instance.arn.rsplit('/', 1)[-1]} (identity store "
-             f"{plan.instance.identity_store_id}) in {plan.home_region}" if plan.instance
-             else f"no instance yet; home region proposed: {plan.home_region}")
-    return [f"Identity Center: {where}.",
-            f"Identity source: {plan.idp_name} ({plan.identity_source_from})."]
+    if plan.instance:
+        where = _("Identity Center: instance {instance} (identity store {store}) in "
+                  "{region}.").format(instance=plan.instance.arn.rsplit("/", 1)[-1],
+                                      store=plan.instance.identity_store_id,
+                                      region=plan.home_region)
+    else:
+        where = _("Identity Center: no instance yet; home region proposed: {region}.").format(
+            region=plan.home_region)
+    return [where, _("Identity source: {source} ({source_from}).").format(
+        source=plan.idp_name, source_from=plan.identity_source_from)]
+
+
+def group_description(plan: Plan, group: PlanGroup) -> str:
+    """What the group holds, for a person in the current language (the group's
+    `description`, the value sent to AWS, stays English)."""
+    held = sorted({a.permission_set for a in plan.assignments if a.group == group.key})
+    where = sorted({a.account_id for a in plan.assignments if a.group == group.key})
+    names = [plan.accounts[a].name if a in plan.accounts and plan.accounts[a].name else a
+             for a in where]
+    return fit_text(_(GROUP_DESCRIPTION).format(sets=", ".join(held),
+                                                accounts=", ".join(names)), 1024)
 
 
 def to_markdown(plan: Plan) -> str:
     """The plan for the team: people, groups, permission sets, assignments, exclusions."""
-    out = ["# IAM Identity Center plan", "", *(md_inline(h) + "  " for h in header(plan)), ""]
-    out += ["## People", "", "| person | IAM users (rule) | groups | notes |", "|---|---|---|---|"]
+    out = [_("# IAM Identity Center plan"), "",
+           *(md_inline(h) + "  " for h in header(plan)), ""]
+    out += [_("## People"), "", _("| person | IAM users (rule) | groups | notes |"),
+            "|---|---|---|---|"]
     for p in plan.people:
         users = "; ".join(f"{m.user.user_name} @ {plan.account_label(m.user.account_id)} "
                           f"({m.rule})" for m in p.users)
         groups = ", ".join(plan.group(g).name for g in p.groups) or "—"
         out.append(f"| {md_cell(p.display_name)} | {md_cell(users)} | {md_cell(groups)} | "
                    f"{md_cell(' / '.join(p.notes)) or '—'} |")
-    out += ["", "## Groups", "", "| group | members | description |", "|---|---|---|"]
+    out += ["", _("## Groups"), "", _("| group | members | description |"), "|---|---|---|"]
     for g in plan.groups:
         out.append(f"| {md_cell(g.name)} | {md_cell(', '.join(g.members))} | "
-                   f"{md_cell(g.description)} |")
-    out += ["", "## Permission sets", "",
-            "| permission set | session | policies | notes |", "|---|---|---|---|"]
+                   f"{md_cell(group_description(plan, g))} |")
+    out += ["", _("## Permission sets"), "",
+            _("| permission set | session | policies | notes |"), "|---|---|---|---|"]
     for ps in plan.permission_sets:
-        notes = [f"{name} missing in {', '.join(accts)}" for name, accts in ps.missing.items()]
+        notes = [_("{name} missing in {accounts}").format(name=name, accounts=", ".join(accts))
+                 for name, accts in ps.missing.items()]
         out.append(f"| {md_cell(ps.name)} | {ps.session_duration} ({md_cell(ps.duration_reason)})"
                    f" | {md_cell(', '.join(r.label for r in sorted(ps.policies)))} | "
                    f"{md_cell(' / '.join(notes + ps.notes)) or '—'} |")
-    out += ["", "## Assignments", "", "| group | permission set | account |", "|---|---|---|"]
+    out += ["", _("## Assignments"), "", _("| group | permission set | account |"),
+            "|---|---|---|"]
     for a in plan.assignments:
         out.append(f"| {md_cell(plan.group(a.group).name)} | "
                    f"{md_cell(plan.permission_set(a.permission_set).name)} | "
                    f"{md_cell(plan.account_label(a.account_id))} |")
-    out += ["", "## Not migrated", "", "| IAM user | account | why |", "|---|---|---|"]
+    out += ["", _("## Not migrated"), "", _("| IAM user | account | why |"), "|---|---|---|"]
     for e in plan.excluded:
         out.append(f"| {md_cell(e.user_name)} | {md_cell(plan.account_label(e.account_id))} | "
                    f"{md_cell(e.kind + ': ' + e.reason)} |")
     if plan.warnings:
-        out += ["", "## Warnings", ""] + [f"- {md_cell(w)}" for w in plan.warnings]
+        out += ["", _("## Warnings"), ""] + [f"- {md_cell(w)}" for w in plan.warnings]
     return "\n".join(out) + "\n"
