@@ -359,7 +359,7 @@ def decision_table(store: Store, catalog: Catalog, session_id: int,
             lines.append(((position[rid], a.id), DecisionLine(
                 row_id=r.id, check_id=r.check_id, observation=r.observation,
                 incident=r.incident, reason=r.reason, risk=r.score, **common)))
-    return [line for __, line in sorted(lines, key=lambda x: x[0])]
+    return [line for _key, line in sorted(lines, key=lambda x: x[0])]
 
 
 def plan_for(catalog: Catalog, action: Action, rows: Sequence[MatrixRow],

@@ -536,7 +536,7 @@ class _Builder:
                 label += " · " + _("{n} instances").format(n=len(group) - 1)
             units.append((group, label))
         units += [([d], resource_label(d)) for d in singles]
-        for (__, __, rg), group in caches.items():
+        for (_account, _region, rg), group in caches.items():
             group = sorted(group, key=lambda x: x.id)
             if rg.startswith("\0"):
                 units.append((group, resource_label(group[0])))

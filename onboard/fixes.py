@@ -95,7 +95,8 @@ class FixInput:
 def profile_name(template: str, account_id: str) -> str:
     """The --profile for an account, from a template such as 'onboard-{account_id}'."""
     try:
-        fields = {f for __, f, __, __ in string.Formatter().parse(template) if f is not None}
+        fields = {f for _lit, f, _spec, _conv in string.Formatter().parse(template)
+                  if f is not None}
     except ValueError as exc:
         raise FixError(_("bad --profile-template {template}: {error}").format(
             template=repr(template), error=exc)) from None
@@ -253,7 +254,7 @@ def gather(store: Store, catalog: Catalog, session_id: int, refs: Iterable[str],
                 seen.add(key)
                 pending.append((adef, check, res))
     names = _unique_names(list(dict.fromkeys(
-        (r.account_id, r.region, r.resource_id) for __, __, r in pending)))
+        (r.account_id, r.region, r.resource_id) for _adef, _check, r in pending)))
     targets = []
     for adef, check, res in pending:
         inv = inventory.get((res.resource_type, res.account_id, res.resource_id)) \
@@ -277,7 +278,7 @@ def gather(store: Store, catalog: Catalog, session_id: int, refs: Iterable[str],
         if f.check_id == "s3.bucket_public" and mark == "accepted risk":
             keep_public.setdefault(f.account_id, []).append(f.resource_id)
         if f.check_id in answered_checks or any(
-                f.check_id in (a.answers if a else []) for a, __, __ in picked):
+                f.check_id in (a.answers if a else []) for a, _title, _rows in picked):
             left_out.append(LeftOut(f.check_id, f.account_id, f.region, f.resource_id, mark,
                                     str((t or {}).get("note", ""))))
     # rows made before the triage still list the resource: the triage wins
@@ -291,8 +292,8 @@ def gather(store: Store, catalog: Catalog, session_id: int, refs: Iterable[str],
                  if a.environment == "management"), "")
     if not mgmt and scan is not None:
         mgmt = scan.identity.get("account_id", "")
-    return FixInput(actions=[a for a, __, __ in picked],
-                    action_titles=[t for __, t, __ in picked],
+    return FixInput(actions=[a for a, _title, _rows in picked],
+                    action_titles=[t for _adef, t, _rows in picked],
                     targets=targets, left_out=left_out,
                     accounts={a: names_by_id.get(a, "") for a in account_ids},
                     home_region=home, management_account=mgmt or (account_ids or [""])[0],

@@ -244,7 +244,7 @@ def _unique_names(resources: list[RowResource]) -> dict[tuple[str, str, str], st
 
 def used_placeholders(template: str) -> set[str]:
     try:
-        return {name for __, name, __, __ in string.Formatter().parse(template) if name}
+        return {name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name}
     except ValueError:
         return {k for k in PLACEHOLDERS if "{" + k + "}" in template}
 
@@ -284,13 +284,13 @@ def plan(action: ActionDef | None, checks: dict[str, CheckDef],
             continue
         for res in sorted(resources, key=lambda r: (r.account_id, r.region, r.resource_id)):
             pairs.append((check, res))
-    names = _unique_names([r for __, r in pairs])
+    names = _unique_names([r for _check, r in pairs])
     snippets = [resource_snippet(c, r, tf, names[(r.account_id, r.region, r.resource_id)])
                 for c, r in pairs]
     out = Plan(resources=snippets, notes=notes)
     if action is not None:
         contexts: list[dict[str, str]] = []
-        for __, r in pairs:
+        for _check, r in pairs:
             v = values_for(r)
             ctx = {"account_id": v["account_id"], "region": v["region"]}
             if ctx not in contexts:
