@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from onboard.i18n import _
 from onboard.models import ActionDef, CheckDef, Day, InterviewPrompt, Task
 
 ENV_VAR = "ONBOARD_CHECKLISTS"
@@ -66,21 +67,24 @@ def _read_text(path: Path) -> str:
     """The file's text, bounded in size; a decoding error names the byte offset."""
     try:
         if path.exists() and not path.is_file():
-            raise CatalogError(f"{path}: not a regular file")
+            raise CatalogError(_("{path}: not a regular file").format(path=path))
         with path.open("rb") as fh:
             raw = fh.read(MAX_CHECKLIST_BYTES + 1)
     except FileNotFoundError:
-        raise CatalogError(f"{path}: file not found") from None
+        raise CatalogError(_("{path}: file not found").format(path=path)) from None
     except OSError as exc:
-        raise CatalogError(f"{path}: cannot read: {exc.strerror}") from None
+        raise CatalogError(_("{path}: cannot read: {why}").format(
+            path=path, why=exc.strerror)) from None
     if len(raw) > MAX_CHECKLIST_BYTES:
-        raise CatalogError(f"{path}: larger than {MAX_CHECKLIST_BYTES // (1024 * 1024)} MB; "
-                           "a checklist file is text of a few hundred KB")
+        raise CatalogError(_("{path}: larger than {mb} MB; a checklist file is text of a few "
+                             "hundred KB").format(path=path,
+                                                  mb=MAX_CHECKLIST_BYTES // (1024 * 1024)))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CatalogError(f"{path}: not UTF-8 text (byte {exc.start} is "
-                           f"0x{raw[exc.start]:02x}); save it as UTF-8") from None
+        raise CatalogError(_("{path}: not UTF-8 text (byte {offset} is {byte}); save it as "
+                             "UTF-8").format(path=path, offset=exc.start,
+                                             byte=f"0x{raw[exc.start]:02x}")) from None
 
 
 def _read_yaml(path: Path) -> Any:
@@ -89,21 +93,26 @@ def _read_yaml(path: Path) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        where = (" " + _("line {line} column {column}").format(
+            line=mark.line + 1, column=mark.column + 1)) if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CatalogError(f"{path}:{where}: invalid YAML: {problem}") from None
+        raise CatalogError(_("{path}:{where}: invalid YAML: {problem}").format(
+            path=path, where=where, problem=problem)) from None
     except RecursionError:
         # PyYAML builds nested collections recursively: a deeply nested file (no checklist
         # nests more than a few levels) would otherwise end in a thousand-line traceback.
-        raise CatalogError(f"{path}: YAML nested too deeply to be a checklist") from None
+        raise CatalogError(_("{path}: YAML nested too deeply to be a checklist").format(
+            path=path)) from None
 
 
 def _section(path: Path, data: Any, key: str) -> list[Any]:
     if not isinstance(data, dict) or key not in data:
-        raise CatalogError(f"{path}: expected a mapping with a top-level '{key}:' list")
+        raise CatalogError(_("{path}: expected a mapping with a top-level '{key}:' "
+                             "list").format(path=path, key=key))
     items = data[key]
     if not isinstance(items, list):
-        raise CatalogError(f"{path}: {key}: expected a list, got {type(items).__name__}")
+        raise CatalogError(_("{path}: {key}: expected a list, got {type}").format(
+            path=path, key=key, type=type(items).__name__))
     return items
 
 
@@ -126,7 +135,8 @@ def _unique(path: Path, key: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for ident in ids:
         if ident in seen:
-            raise CatalogError(f"{path}: {key}: duplicate id '{ident}'")
+            raise CatalogError(_("{path}: {key}: duplicate id '{id}'").format(
+                path=path, key=key, id=ident))
         seen.add(ident)
 
 
@@ -136,7 +146,7 @@ def load(directory: str | os.PathLike[str] | None = None, lang: str = "en") -> C
     over the English by id (`onboard.translations`); what they leave out stays English."""
     root = resolve_dir(directory)
     if not root.is_dir():
-        raise CatalogError(f"{root}: checklists folder not found")
+        raise CatalogError(_("{path}: checklists folder not found").format(path=root))
     week_path, interview_path, checks_path = (root / name for name in FILES)
 
     days = _validate(week_path, "days", _section(week_path, _read_yaml(week_path), "days"), Day)
@@ -158,13 +168,15 @@ def load(directory: str | os.PathLike[str] | None = None, lang: str = "en") -> C
     action_ids = {a.id for a in actions}
     for c in checks:
         if c.action and c.action not in action_ids:
-            raise CatalogError(f"{checks_path}: checks.{c.id}.action: unknown action "
-                               f"'{c.action}'")
+            raise CatalogError(_("{path}: checks.{id}.action: unknown action "
+                                 "'{action}'").format(path=checks_path, id=c.id,
+                                                      action=c.action))
     for a in actions:
         for answered in a.answers:
             if answered not in check_ids:
-                raise CatalogError(f"{checks_path}: actions.{a.id}.answers: unknown check "
-                                   f"'{answered}'")
+                raise CatalogError(_("{path}: actions.{id}.answers: unknown check "
+                                     "'{check}'").format(path=checks_path, id=a.id,
+                                                         check=answered))
     english = Catalog(
         directory=root,
         days=sorted(days, key=lambda d: d.day),

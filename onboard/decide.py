@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from onboard.catalog import Catalog, in_language
+from onboard.i18n import N_, _
 from onboard.models import Action, ActionStatus
 from onboard.orient import MatrixRow, matrix, written_language
 from onboard.remediation import Plan, TfIndex, plan
@@ -72,6 +73,11 @@ class DecisionLine(BaseModel):
     kit: str = ""  # the onboard command that carries the action out, if there is one
 
 
+ANSWERS_NOTHING = N_("{id} answers no open matrix row; `onboard actions suggest` lists the "
+                     "current suggestions")
+UNKNOWN_ACTION = N_("unknown action {id}; `onboard actions suggest` lists suggested ids, "
+                    "`onboard actions list` numbered ones")
+
 # Actions onboard has a kit for: the decision table points at it.
 KITS = {"adopt-identity-center": "onboard sso plan"}
 
@@ -85,15 +91,15 @@ def _status(value: Any) -> ActionStatus:
     try:
         return ActionStatus(aliases.get(text, text))
     except ValueError:
-        raise DecideError(f"status must be one of {', '.join(s.value for s in ActionStatus)}"
-                          f", not {value!r}") from None
+        raise DecideError(_("status must be one of {choices}, not {value}").format(
+            choices=", ".join(s.value for s in ActionStatus), value=repr(value))) from None
 
 
 def _priority(value: Any) -> str:
     text = str(value or "").strip().upper()
     if text and text not in PRIORITIES:
-        raise DecideError(f"priority must be P1, P2 or P3 (or empty for derived), not "
-                          f"{value!r}")
+        raise DecideError(_("priority must be P1, P2 or P3 (or empty for derived), not "
+                            "{value}").format(value=repr(value)))
     return text
 
 
@@ -103,8 +109,8 @@ def _due(value: Any) -> str:
         try:
             return date.fromisoformat(text).isoformat()
         except ValueError:
-            raise DecideError(f"due date must be an ISO date like 2025-01-31, not "
-                              f"{value!r}") from None
+            raise DecideError(_("due date must be an ISO date like 2025-01-31, not "
+                                "{value}").format(value=repr(value))) from None
     return text
 
 
@@ -160,7 +166,7 @@ def get_action(store: Store, catalog: Catalog, session_id: int, action_id: int,
     for a in list_actions(store, catalog, session_id, rows):
         if a.id == action_id:
             return a
-    raise DecideError(f"no action {action_id}")
+    raise DecideError(_("no action {id}").format(id=action_id))
 
 
 def suggestions(store: Store, catalog: Catalog, session_id: int,
@@ -224,10 +230,8 @@ def choose(store: Store, catalog: Catalog, session_id: int, ref: str | int, *,
         suggestion = found.get(text)
         if suggestion is None:
             if text in catalog.actions:
-                raise DecideError(f"{text} answers no open matrix row; "
-                                  "`onboard actions suggest` lists the current suggestions")
-            raise DecideError(f"unknown action {text!r}; `onboard actions suggest` lists "
-                              "suggested ids, `onboard actions list` numbered ones")
+                raise DecideError(_(ANSWERS_NOTHING).format(id=text))
+            raise DecideError(_(UNKNOWN_ACTION).format(id=repr(text)))
         if suggestion.action_id is not None:
             action = get_action(store, catalog, session_id, suggestion.action_id, rows)
             if action.status in (ActionStatus.PROPOSED, ActionStatus.WONT):
@@ -259,13 +263,12 @@ def resolve_refs(store: Store, catalog: Catalog, session_id: int, refs: Iterable
         for item in wanted:
             if item.isdigit():
                 if item not in existing:
-                    raise DecideError(f"no action {item}; `onboard actions list` shows them")
+                    raise DecideError(_("no action {id}; `onboard actions list` shows "
+                                        "them").format(id=item))
             elif item not in suggested:
                 if item in catalog.actions:
-                    raise DecideError(f"{item} answers no open matrix row; `onboard "
-                                      "actions suggest` lists the current suggestions")
-                raise DecideError(f"unknown action {item!r}; `onboard actions suggest` "
-                                  "lists suggested ids, `onboard actions list` numbered ones")
+                    raise DecideError(_(ANSWERS_NOTHING).format(id=item))
+                raise DecideError(_(UNKNOWN_ACTION).format(id=repr(item)))
             if item not in out:
                 out.append(item)
     return out
@@ -277,12 +280,12 @@ def add_action(store: Store, catalog: Catalog, session_id: int, title: str, *,
                notes: str = "") -> Action:
     """A custom action (the user's own idea, or an answer to a custom row)."""
     if not title.strip():
-        raise DecideError("an action needs a title")
+        raise DecideError(_("an action needs a title"))
     known = {r.id for r in store.matrix_rows(session_id)}
     ids = sorted(set(row_ids))
     missing = [i for i in ids if i not in known]
     if missing:
-        raise DecideError(f"no matrix row {missing[0]}")
+        raise DecideError(_("no matrix row {id}").format(id=missing[0]))
     state = _status(status)
     action_id = store.save_action(session_id, {
         "action_def": None, "title": title.strip(), "owner": owner.strip(),
@@ -300,7 +303,8 @@ def update_action(store: Store, catalog: Catalog, session_id: int, action_id: in
     row_ids (replaces the links)."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise DecideError(f"cannot edit {', '.join(unknown)}; editable: {', '.join(EDITABLE)}")
+        raise DecideError(_("cannot edit {names}; editable: {editable}").format(
+            names=", ".join(unknown), editable=", ".join(EDITABLE)))
     get_action(store, catalog, session_id, action_id)
     data: dict[str, Any] = {"id": action_id}
     for name, value in changes.items():
@@ -314,10 +318,11 @@ def update_action(store: Store, catalog: Catalog, session_id: int, action_id: in
             known = {r.id for r in store.matrix_rows(session_id)}
             ids = sorted(set(value))
             if any(i not in known for i in ids):
-                raise DecideError(f"no matrix row {next(i for i in ids if i not in known)}")
+                raise DecideError(_("no matrix row {id}").format(
+                    id=next(i for i in ids if i not in known)))
             data[name] = ids
         elif name == "title" and not str(value).strip():
-            raise DecideError("an action needs a title")
+            raise DecideError(_("an action needs a title"))
         else:
             data[name] = str(value)
     store.save_action(session_id, data)
@@ -354,7 +359,7 @@ def decision_table(store: Store, catalog: Catalog, session_id: int,
             lines.append(((position[rid], a.id), DecisionLine(
                 row_id=r.id, check_id=r.check_id, observation=r.observation,
                 incident=r.incident, reason=r.reason, risk=r.score, **common)))
-    return [line for _, line in sorted(lines, key=lambda x: x[0])]
+    return [line for _key, line in sorted(lines, key=lambda x: x[0])]
 
 
 def plan_for(catalog: Catalog, action: Action, rows: Sequence[MatrixRow],

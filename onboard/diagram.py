@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onboard.checks.base import Inventory
+from onboard.i18n import N_, _, ngettext
 from onboard.models import GLOBAL, Finding, Resource, Status
 from onboard.topology import GONE_INSTANCE_STATES, Topology
 
@@ -97,14 +98,16 @@ KINDS: dict[str, tuple[str, str]] = {
     "wafv2.web_acl": ("waf", "WAF web ACL"),
 }
 KIND_PLURAL: dict[str, str] = {
-    "ec2": "EC2 instance", "nat": "NAT gateway", "igw": "internet gateway",
-    "rds": "RDS database", "cache": "ElastiCache cluster", "lb": "load balancer",
-    "lambda": "Lambda function", "eks": "EKS cluster", "ecs": "ECS cluster",
-    "codebuild": "CodeBuild project", "codepipeline": "CodePipeline pipeline",
-    "codecommit": "CodeCommit repository", "s3": "S3 bucket", "dynamodb": "DynamoDB table",
-    "apigw": "API Gateway API", "cloudfront": "CloudFront distribution",
-    "route53": "Route 53 zone", "waf": "WAF web ACL", "external": "origin outside the inventory",
+    "ec2": N_("EC2 instance"), "nat": N_("NAT gateway"), "igw": N_("internet gateway"),
+    "rds": N_("RDS database"), "cache": N_("ElastiCache cluster"), "lb": N_("load balancer"),
+    "lambda": N_("Lambda function"), "eks": N_("EKS cluster"), "ecs": N_("ECS cluster"),
+    "codebuild": N_("CodeBuild project"), "codepipeline": N_("CodePipeline pipeline"),
+    "codecommit": N_("CodeCommit repository"), "s3": N_("S3 bucket"),
+    "dynamodb": N_("DynamoDB table"), "apigw": N_("API Gateway API"),
+    "cloudfront": N_("CloudFront distribution"), "route53": N_("Route 53 zone"),
+    "waf": N_("WAF web ACL"), "external": N_("origin outside the inventory"),
 }
+"""What a folded "N × …" node holds (translated where the node is made)."""
 # Types that are placed in a VPC when they have one (the others are always outside).
 VPC_TYPES = frozenset({"ec2.instance", "ec2.nat_gateway", "rds.db_instance", "rds.db_cluster",
                        "elasticache.cluster", "elb.load_balancer", "lambda.function",
@@ -270,21 +273,21 @@ def resource_label(r: Resource) -> str:
         parts = [f"EC2 {name}"] + ([r.id] if r.name else [])
         parts += [a.get("instance_type") or ""]
         if a.get("public_ip"):
-            parts.append("public IP")
+            parts.append(_("public IP"))
         if a.get("state") not in (None, "running"):
             parts.append(str(a["state"]))
     elif r.type == "ec2.nat_gateway":
-        parts = [f"NAT gateway {name}"]
+        parts = [_("NAT gateway {name}").format(name=name)]
     elif r.type == "ec2.internet_gateway":
-        parts = [f"Internet gateway {name}"]
+        parts = [_("Internet gateway {name}").format(name=name)]
     elif r.type == "rds.db_instance":
         parts = [f"RDS {r.id}", a.get("engine") or ""]
         if a.get("publicly_accessible"):
-            parts.append("publicly accessible")
+            parts.append(_("publicly accessible"))
     elif r.type == "rds.db_cluster":
-        parts = [f"RDS cluster {r.id}", a.get("engine") or ""]
+        parts = [_("RDS cluster {id}").format(id=r.id), a.get("engine") or ""]
         if a.get("publicly_accessible"):
-            parts.append("publicly accessible")
+            parts.append(_("publicly accessible"))
     elif r.type == "elasticache.cluster":
         parts = [f"ElastiCache {r.id}", a.get("engine") or ""]
     elif r.type == "elb.load_balancer":
@@ -294,12 +297,13 @@ def resource_label(r: Resource) -> str:
     elif r.type == "eks.cluster":
         parts = [f"EKS {name}", a.get("version") or ""]
         if a.get("endpoint_public_access"):
-            parts.append("public API endpoint")
+            parts.append(_("public API endpoint"))
     elif r.type == "ecs.cluster":
         services = a.get("services")
-        parts = [f"ECS {name}"] + ([f"{services} services"] if services is not None else [])
+        parts = [f"ECS {name}"] + ([_("{n} services").format(n=services)]
+                                   if services is not None else [])
     elif r.type == "codebuild.project":
-        parts = [f"CodeBuild {name}"] + (["privileged"] if a.get("privileged_mode") else [])
+        parts = [f"CodeBuild {name}"] + ([_("privileged")] if a.get("privileged_mode") else [])
     elif r.type == "codepipeline.pipeline":
         parts = [f"CodePipeline {name}"]
     elif r.type == "codecommit.repository":
@@ -315,7 +319,7 @@ def resource_label(r: Resource) -> str:
     elif r.type == "cloudfront.distribution":
         parts = [f"CloudFront {r.id}", (a.get("aliases") or [a.get("domain") or ""])[0]]
     elif r.type == "route53.zone":
-        parts = [f"Route 53 {name}"] + (["private"] if a.get("private") else [])
+        parts = [f"Route 53 {name}"] + ([_("private")] if a.get("private") else [])
     elif r.type == "wafv2.web_acl":
         parts = [f"WAF {name}"]
     else:
@@ -356,7 +360,7 @@ class _Builder:
     def account(self, account_id: str) -> Group:
         if account_id not in self.accounts:
             name = self.names.get(account_id, "")
-            label = f"Account {account_id}" + (f" · {name}" if name else "")
+            label = _("Account {id}").format(id=account_id) + (f" · {name}" if name else "")
             self.accounts[account_id] = Group(
                 self.ids.get(("account", account_id), f"acct_{account_id}"), "account", label,
                 meta={"account_id": account_id, "name": name})
@@ -368,7 +372,7 @@ class _Builder:
             if g.kind == "global":
                 return g
         g = Group(self.ids.get(("global", account_id), f"global_{account_id}"), "global",
-                  "global · edge services", meta={"account_id": account_id})
+                  _("global · edge services"), meta={"account_id": account_id})
         acct.groups.insert(0, g)
         return g
 
@@ -378,7 +382,7 @@ class _Builder:
             g = Group(self.ids.get(("region", *key), f"r_{account_id}_{region}"), "region",
                       region, meta={"account_id": account_id, "region": region})
             outside = Group(self.ids.get(("outside", *key), f"out_{account_id}_{region}"),
-                            "outside", "outside the VPCs",
+                            "outside", _("outside the VPCs"),
                             meta={"account_id": account_id, "region": region})
             g.groups.append(outside)
             self.account(account_id).groups.append(g)
@@ -395,9 +399,9 @@ class _Builder:
             parts = [f"VPC {vpc_id}"]
             if vpc is not None:
                 parts += [vpc.name, vpc.attrs.get("cidr") or ""]
-                parts += ["default VPC"] if vpc.attrs.get("is_default") else []
+                parts += [_("default VPC")] if vpc.attrs.get("is_default") else []
             else:
-                parts.append("not in the inventory")
+                parts.append(_("not in the inventory"))
             g = Group(self.ids.get(("vpc", *key), vpc_id, account_id), "vpc",
                       " · ".join(p for p in parts if p),
                       meta={"account_id": account_id, "region": region, "vpc_id": vpc_id,
@@ -413,8 +417,8 @@ class _Builder:
         key = (account_id, region, vpc_id, public)
         if key not in self.tiers:
             vpc = self.vpc(account_id, region, vpc_id)
-            label = ("public subnets · routed to an internet gateway" if public
-                     else "private subnets")
+            label = (_("public subnets · routed to an internet gateway") if public
+                     else _("private subnets"))
             g = Group(self.ids.get(("tier", *key), f"{vpc.id}_{'public' if public else 'private'}"),
                       "tier", label, meta={"public": public, "vpc_id": vpc_id})
             vpc.groups.append(g)
@@ -478,7 +482,8 @@ class _Builder:
             self.add(self.outside(r.account_id, r.region), resources, label)
             return
         if not vpc_id:
-            self.add(self.outside(r.account_id, r.region), resources, f"{label} · VPC unknown")
+            self.add(self.outside(r.account_id, r.region), resources,
+                     f"{label} · " + _("VPC unknown"))
             return
         if not subnets:
             self.add(self.vpc(r.account_id, r.region, vpc_id), resources, label)
@@ -491,9 +496,10 @@ class _Builder:
         for s in subnets:
             self.subnet(s)  # the subnets it can use are drawn too
         if public and private:
-            suffix = f"{len(public)} public + {private} private subnets"
+            suffix = _("{public} public + {private} private subnets").format(
+                public=len(public), private=private)
         else:
-            suffix = f"{len(subnets)} subnets"
+            suffix = _("{n} subnets").format(n=len(subnets))
         self.add(self.tier(r.account_id, r.region, vpc_id, bool(public)), resources,
                  f"{label} · {suffix}")
 
@@ -527,17 +533,17 @@ class _Builder:
             group = [cluster, *sorted(members[key], key=lambda x: x.id)]
             label = resource_label(cluster)
             if len(group) > 1:
-                label += f" · {len(group) - 1} instances"
+                label += " · " + _("{n} instances").format(n=len(group) - 1)
             units.append((group, label))
         units += [([d], resource_label(d)) for d in singles]
-        for (_, _, rg), group in caches.items():
+        for (_account, _region, rg), group in caches.items():
             group = sorted(group, key=lambda x: x.id)
             if rg.startswith("\0"):
                 units.append((group, resource_label(group[0])))
             else:
                 engine = group[0].attrs.get("engine") or ""
                 units.append((group, " · ".join(p for p in (
-                    f"ElastiCache {rg}", engine, f"{len(group)} nodes") if p)))
+                    f"ElastiCache {rg}", engine, _("{n} nodes").format(n=len(group))) if p)))
         for type_ in ("ec2.instance", "ec2.nat_gateway", "elb.load_balancer", "lambda.function",
                       "eks.cluster", "ecs.cluster", "codebuild.project",
                       "codepipeline.pipeline", "codecommit.repository", "s3.bucket",
@@ -598,28 +604,29 @@ class _Builder:
                     ".s3" in domain else None
                 if bucket:
                     if bucket in buckets:
-                        self.edge(d, buckets[bucket], "origin")
+                        self.edge(d, buckets[bucket], _("origin"))
                     else:
-                        self.edge(d, self.external(d.account_id, domain,
-                                                   f"S3 {bucket} · not in the inventory"),
-                                  "origin")
+                        self.edge(d, self.external(d.account_id, domain, f"S3 {bucket} · "
+                                                   + _("not in the inventory")), _("origin"))
                 elif domain in lbs_by_dns:
-                    self.edge(d, lbs_by_dns[domain], "origin")
+                    self.edge(d, lbs_by_dns[domain], _("origin"))
                 elif _api_of_domain(domain) in apis:
-                    self.edge(d, apis[_api_of_domain(domain) or ""], "origin")
+                    self.edge(d, apis[_api_of_domain(domain) or ""], _("origin"))
                 elif domain:
-                    self.edge(d, self.external(d.account_id, domain, f"origin {domain}"),
-                              "origin")
+                    self.edge(d, self.external(d.account_id, domain,
+                                               _("origin {domain}").format(domain=domain)),
+                              _("origin"))
             acl_ref = d.attrs.get("web_acl_id")
             if acl_ref:
                 acl = acls.get(acl_ref)
                 if acl is not None and acl.key in self.item_of:
-                    self.edge(acl, d, "protects", dotted=True)
+                    self.edge(acl, d, _("protects"), dotted=True)
                 else:
                     short = acl_ref.rsplit("/", 2)[-2] if "/" in acl_ref else acl_ref
                     self.edge(self.external(d.account_id, f"waf {acl_ref}",
-                                            f"WAF {short} · not in the inventory", "waf"),
-                              d, "protects", dotted=True)
+                                            f"WAF {short} · " + _("not in the inventory"),
+                                            "waf"),
+                              d, _("protects"), dotted=True)
         # regional WAF → ALB / API Gateway stage
         for acl in inv.of("wafv2.web_acl"):
             for arn in acl.attrs.get("protects") or []:
@@ -628,7 +635,7 @@ class _Builder:
                 if protected is None and m:
                     protected = apis.get(m.group(1))
                 if protected is not None:
-                    self.edge(acl, protected, "protects", dotted=True)
+                    self.edge(acl, protected, _("protects"), dotted=True)
         # Route 53 aliases
         zones = {(z.account_id, z.id): z for z in inv.of("route53.zone")}
         for rec in inv.of("route53.record"):
@@ -729,7 +736,9 @@ def collapsed(arch: Architecture, limit: int) -> Architecture:
                 continue
             resources = [r for i in items for r in i.resources]
             many = Item(safe_id(f"{g.id}_{kind}_many"), kind,
-                        f"{len(items)} × {KIND_PLURAL.get(kind, kind)}", resources, True)
+                        f"{len(items)} × "
+                        + (_(KIND_PLURAL[kind]) if kind in KIND_PLURAL else kind),
+                        resources, True)
             for i in items:
                 moved[i.id] = many.id
             kept.append(many)
@@ -789,17 +798,20 @@ def _drawn(g: Group) -> _Box | None:
         names = [s.meta.get("name") or s.meta.get("subnet_id") or s.id for s in empty_subnets]
         if len(empty_subnets) == 1:
             meta = empty_subnets[0].meta
-            label = " · ".join(p for p in (f"subnet {names[0]}", meta.get("cidr") or "",
-                                           meta.get("az") or "") if p)
+            label = " · ".join(p for p in (_("subnet {name}").format(name=names[0]),
+                                           meta.get("cidr") or "", meta.get("az") or "") if p)
         else:
-            label = f"{len(empty_subnets)} more subnets: {_short(names, 3)}"
+            label = _("{n} more subnets: {names}").format(n=len(empty_subnets),
+                                                          names=_short(names, 3))
         items.append(Item(f"{g.id}_empty", "subnets", clean(label),
                           [], collapsed=len(empty_subnets) > 1))
     if empty_vpcs and g.kind == "region":
-        names = [(v.meta.get("vpc_id") or v.id) + (" · default" if v.meta.get("is_default")
-                                                   else "") for v in empty_vpcs]
-        label = (f"{len(empty_vpcs)} VPC{'s' if len(empty_vpcs) > 1 else ''} without "
-                 f"resources: {_short(names, 3)}")
+        names = [(v.meta.get("vpc_id") or v.id) + (" · " + _("default")
+                                                   if v.meta.get("is_default") else "")
+                 for v in empty_vpcs]
+        label = ngettext("{n} VPC without resources: {names}",
+                         "{n} VPCs without resources: {names}", len(empty_vpcs)).format(
+            n=len(empty_vpcs), names=_short(names, 3))
         items.append(Item(f"{g.id}_empty_vpcs", "vpcs", clean(label), [], True))
     return _Box(g, items, boxes)
 
@@ -807,7 +819,7 @@ def _drawn(g: Group) -> _Box | None:
 def _item_label(item: Item, failing: set[str]) -> str:
     bad = _is_failing(item, failing)
     if item.collapsed and bad:
-        return f"{item.label} · {bad} with findings"
+        return f"{item.label} · " + _("{n} with findings").format(n=bad)
     return item.label
 
 
@@ -820,7 +832,8 @@ def mermaid(inventory: Inventory, failing: Iterable[str] = (), collapse: int = C
     lines = [f"flowchart {direction}"]
     boxes = [b for b in (_drawn(a) for a in arch.accounts) if b is not None]
     if not boxes:
-        lines.append('  empty["No resources in the inventory yet · run a scan"]')
+        empty = mermaid_label(_("No resources in the inventory yet · run a scan"))
+        lines.append(f'  empty["{empty}"]')
         return "\n".join(lines) + "\n"
     risky: list[str] = []
     drawn: set[str] = set()

@@ -19,12 +19,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from onboard import decide, diagram, orient, terraform, week
+from onboard import decide, diagram, orient, people, terraform, week
 from onboard import mdtext as md
 from onboard.assets import Asset, list_assets
 from onboard.catalog import Catalog
 from onboard.checks.base import Inventory
 from onboard.decide import Action, DecisionLine, DecisionTable
+from onboard.i18n import N_, _, ngettext
+from onboard.labels import (
+    ACCEPTED_HOW,
+    ACCESS,
+    C_,
+    ENVIRONMENT,
+    INTERVIEW_STATUS,
+    ROW_STATUS,
+    SCAN_STATUS,
+    TRIAGE_MARK,
+    label,
+)
 from onboard.models import Account, Finding, Resource, ScanInfo, SessionInfo, Status
 from onboard.orient import MatrixRow
 from onboard.remediation import TfIndex
@@ -35,13 +47,19 @@ FORMATS = ("markdown", "json", "csv", "mermaid")
 ONLY = ("decisions", "findings", "matrix", "actions")
 SCHEMA_VERSION = 2
 """Version of the JSON export's shape (docs/export-schema.md); 1 had no `schema_version`."""
-NOT_SET = "not set"
+NOT_SET = N_("not set")
+"""Shown (translated) where an owner or a due date is empty."""
 FOLD_FROM = 12
 """Tables and lists longer than this many lines fold into a <details> block."""
 FINDING_COLUMNS = ("check_id", "status", "severity", "account_id", "region", "resource_id",
                    "resource_arn", "message", "terraform_address")
 DECISION_COLUMNS = ("#", "observation", "assumed incident", "reason", "action", "priority",
                     "owner", "due", "status", "risk")
+DECISION_HEADERS = ("#", N_("column|observation"), N_("column|assumed incident"),
+                    N_("column|reason"), N_("column|action"), N_("column|priority"),
+                    N_("column|owner"), N_("column|due"), N_("column|status"),
+                    N_("column|risk"))
+"""DECISION_COLUMNS as the Markdown table heads them, in the talk's words (C_ them)."""
 DECISION_CSV_COLUMNS = ("number", "action", "action_def", "priority", "owner", "due",
                         "status", "risk", "matrix_rows", "observations", "incidents",
                         "reasons", "notes")
@@ -50,8 +68,32 @@ MATRIX_CSV_COLUMNS = ("number", "row_id", "check_id", "account_id", "observation
                       "vulnerability", "risk", "status", "custom", "edited")
 ACTION_CSV_COLUMNS = ("action_id", "action_def", "title", "status", "priority", "owner",
                       "due", "risk", "matrix_rows", "notes", "remediation")
-FOUND_BY = {"organizations": "Organizations", "caller": "caller identity",
-            "manual": "by hand", "interview": "interview"}
+CSV_HEADS = {
+    "check_id": N_("csv column|check_id"), "status": N_("csv column|status"),
+    "severity": N_("csv column|severity"), "account_id": N_("csv column|account_id"),
+    "region": N_("csv column|region"), "resource_id": N_("csv column|resource_id"),
+    "resource_arn": N_("csv column|resource_arn"), "message": N_("csv column|message"),
+    "terraform_address": N_("csv column|terraform_address"),
+    "number": N_("csv column|number"), "action": N_("csv column|action"),
+    "action_def": N_("csv column|action_def"), "priority": N_("csv column|priority"),
+    "owner": N_("csv column|owner"), "due": N_("csv column|due"), "risk": N_("csv column|risk"),
+    "matrix_rows": N_("csv column|matrix_rows"),
+    "observations": N_("csv column|observations"), "incidents": N_("csv column|incidents"),
+    "reasons": N_("csv column|reasons"), "notes": N_("csv column|notes"),
+    "row_id": N_("csv column|row_id"), "observation": N_("csv column|observation"),
+    "incident": N_("csv column|incident"), "reason": N_("csv column|reason"),
+    "stride": N_("csv column|stride"), "asset": N_("csv column|asset"),
+    "asset_value": N_("csv column|asset_value"), "threat": N_("csv column|threat"),
+    "vulnerability": N_("csv column|vulnerability"), "custom": N_("csv column|custom"),
+    "edited": N_("csv column|edited"), "action_id": N_("csv column|action_id"),
+    "title": N_("csv column|title"), "remediation": N_("csv column|remediation"),
+}
+"""CSV header cells: the column keys in English, words in another language (the cells
+below keep their machine values: status codes, ids)."""
+FOUND_BY = {"organizations": N_("found by|Organizations"),
+            "caller": N_("found by|caller identity"), "manual": N_("found by|by hand"),
+            "interview": N_("found by|interview")}
+"""How an account was found (Account.source), as the report says it (C_ them)."""
 REMEDIATION_STATUSES = ("chosen", "doing")
 """Actions whose remediation the report spells out (work still to do)."""
 
@@ -213,7 +255,16 @@ def _account_order(accounts: dict[str, Account], account_id: str) -> tuple[str, 
 
 
 def _person(text: str) -> str:
-    return md.cell(text) if text.strip() else NOT_SET
+    return md.cell(text) if text.strip() else _(NOT_SET)
+
+
+def _heads(*names: str) -> list[str]:
+    """Table heads: "column|owner" msgids in the current language (English: "owner")."""
+    return [C_(n) for n in names]
+
+
+def _found_by(source: str) -> str:
+    return C_(FOUND_BY[source]) if source in FOUND_BY else source
 
 
 def _numbers(snap: Snapshot) -> dict[int, int]:
@@ -233,51 +284,63 @@ def decisions_markdown(snap: Snapshot, level: int = 2) -> list[str]:
     decision and the accepted risks. `level` is the heading level of the table."""
     t = snap.table
     assert t is not None
-    scan = (f"scan #{t.scan_id} ({t.scan_status})" if t.scan_id is not None else "no scan yet")
-    regions = ", ".join(t.regions) or "none"
-    out = [_h(level, f"Decision table: {md.heading(t.session)}"), "",
-           f"Session **{md.one_line(t.session)}** · person: {_person(t.person)} · {t.date} · "
-           f"{scan} · scope: {len(t.accounts)} "
-           f"{'account' if len(t.accounts) == 1 else 'accounts'} "
-           f"({md.one_line(', '.join(t.accounts)) or 'none'}), {len(t.regions)} "
-           f"{'region' if len(t.regions) == 1 else 'regions'} ({md.one_line(regions)})", ""]
+    scan = (_("scan #{id} ({status})").format(id=t.scan_id,
+                                              status=label(SCAN_STATUS, t.scan_status))
+            if t.scan_id is not None else _("no scan yet"))
+    none = C_(N_("nothing listed|none"))
+    accounts = ngettext("{n} account ({names})", "{n} accounts ({names})",
+                        len(t.accounts)).format(
+        n=len(t.accounts), names=md.one_line(_(", ").join(t.accounts)) or none)
+    regions = ngettext("{n} region ({names})", "{n} regions ({names})",
+                       len(t.regions)).format(
+        n=len(t.regions), names=md.one_line(_(", ").join(t.regions) or none))
+    out = [_h(level, _("Decision table: {session}").format(session=md.heading(t.session))), "",
+           _("Session **{session}** · person: {person} · {date} · {scan} · scope: {accounts}, "
+             "{regions}").format(session=md.one_line(t.session), person=_person(t.person),
+                                 date=t.date, scan=scan, accounts=accounts, regions=regions),
+           ""]
     if not t.decisions:
-        out += ["No decisions yet: `onboard actions suggest`, then `onboard actions choose "
-                "ID --owner NAME --due YYYY-MM-DD`."]
+        out += [_("No decisions yet: `onboard actions suggest`, then `onboard actions choose "
+                  "ID --owner NAME --due YYYY-MM-DD`.")]
     else:
         body = []
         for d in t.decisions:
-            obs = "<br>".join(md.cell(f"#{r.number} {r.observation} (risk {r.risk})")
-                              for r in d.rows) or "—"
+            obs = "<br>".join(md.cell(_("#{number} {observation} (risk {risk})").format(
+                number=r.number, observation=r.observation, risk=r.risk))
+                for r in d.rows) or "—"
             incidents = list(dict.fromkeys(r.incident for r in d.rows if r.incident))
             reasons = list(dict.fromkeys(r.reason for r in d.rows if r.reason))
-            action = md.cell(d.action) + (f"<br>kit: `{d.kit}`" if d.kit else "")
+            action = md.cell(d.action) + ("<br>" + _("kit: `{command}`").format(command=d.kit)
+                                          if d.kit else "")
             body.append([str(d.number), obs, "<br>".join(md.cell(x) for x in incidents) or "—",
                          "<br>".join(md.cell(x) for x in reasons) or "—", action,
                          md.cell(d.priority), md.cell(d.owner), md.cell(d.due),
                          md.cell(d.status.label), str(d.risk) if d.rows else "—"])
-        out += [md.table(list(DECISION_COLUMNS), body, align="rllllllllr"), "",
-                "`#N` is the row's number in the risk matrix (highest risk first)."]
-    out += ["", _h(level + 1, "High-risk observations without a decision"), ""]
+        out += [md.table(_heads(*DECISION_HEADERS), body, align="rllllllllr"), "",
+                _("`#N` is the row's number in the risk matrix (highest risk first).")]
+    out += ["", _h(level + 1, _("High-risk observations without a decision")), ""]
     if not t.undecided:
-        out += [f"None: every open row of risk {decide.HIGH_RISK_FROM} or more has a decision."]
+        out += [_("None: every open row of risk {risk} or more has a decision.").format(
+            risk=decide.HIGH_RISK_FROM)]
     else:
         body = [[str(r.number), md.cell(r.observation), str(r.risk),
                  md.cell(f"{r.incident}: {r.reason}" if r.incident else r.reason)]
                 for r in t.undecided]
-        out += [f"Open rows of risk {decide.HIGH_RISK_FROM} or more that no chosen action "
-                "answers.", "",
-                md.table(["#", "observation", "risk", "why it matters"], body, align="rlrl")]
-    out += ["", _h(level + 1, "Accepted risks"), ""]
+        out += [_("Open rows of risk {risk} or more that no chosen action answers.").format(
+                    risk=decide.HIGH_RISK_FROM), "",
+                md.table(_heads("#", N_("column|observation"), N_("column|risk"),
+                                N_("column|why it matters")), body, align="rlrl")]
+    out += ["", _h(level + 1, _("Accepted risks")), ""]
     if not t.accepted:
-        out += ["None: no row was triaged accepted risk / false positive or answered by a "
-                "won't-do action."]
+        out += [_("None: no row was triaged accepted risk / false positive or answered by a "
+                  "won't-do action.")]
     else:
         body = [[str(a.row.number), md.cell(a.row.observation), str(a.row.risk),
-                 md.cell(a.how + (f": {a.action}" if a.action else "")), _person(a.by),
-                 md.cell(a.note)] for a in t.accepted]
-        out += [md.table(["#", "observation", "risk", "how", "accepted by", "note"], body,
-                         align="rlrlll")]
+                 md.cell(label(ACCEPTED_HOW, a.how) + (f": {a.action}" if a.action else "")),
+                 _person(a.by), md.cell(a.note)] for a in t.accepted]
+        out += [md.table(_heads("#", N_("column|observation"), N_("column|risk"),
+                                N_("column|how"), N_("column|accepted by"),
+                                N_("column|note")), body, align="rlrlll")]
     return out
 
 
@@ -286,22 +349,29 @@ def decisions_markdown(snap: Snapshot, level: int = 2) -> list[str]:
 
 def _session_section(snap: Snapshot, catalog: Catalog) -> list[str]:
     s = snap.session
-    out = [f"# Onboarding report: {md.heading(s.name)}", ""]
-    out.append(f"- **Person:** {_person(s.person)}")
-    out.append(f"- **Started:** {md.cell(s.started)}")
-    out.append(f"- **Day:** {snap.day} of {len(catalog.days)} (the week plan's current day)")
+    out = [_("# Onboarding report: {session}").format(session=md.heading(s.name)), ""]
+    out.append(_("- **Person:** {person}").format(person=_person(s.person)))
+    out.append(_("- **Started:** {date}").format(date=md.cell(s.started)))
+    out.append(_("- **Day:** {day} of {days} (the week plan's current day)").format(
+        day=snap.day, days=len(catalog.days)))
     if snap.scan:
         scan = snap.scan
         when = scan.finished or scan.started
         who = scan.identity.get("arn", "")
-        out.append(f"- **Latest scan:** #{scan.id}, {scan.status}, {md.cell(when)}"
-                   + (f", as {md.cell(who)}" if who else ""))
+        fields = {"id": scan.id, "status": label(SCAN_STATUS, scan.status),
+                  "when": md.cell(when), "who": md.cell(who)}
+        out.append((_("- **Latest scan:** #{id}, {status}, {when}, as {who}") if who else
+                    _("- **Latest scan:** #{id}, {status}, {when}")).format(**fields))
     else:
-        out.append("- **Latest scan:** none yet")
+        out.append(_("- **Latest scan:** none yet"))
     if snap.newest:
-        out.append(f"- **Not shown:** scan #{snap.newest.id} did not finish "
-                   f"({snap.newest.status}); this report shows "
-                   + (f"scan #{snap.scan.id}" if snap.scan else "no scan") + ".")
+        fields = {"id": snap.newest.id, "status": label(SCAN_STATUS, snap.newest.status)}
+        if snap.scan:
+            out.append(_("- **Not shown:** scan #{id} did not finish ({status}); this report "
+                         "shows scan #{shown}.").format(shown=snap.scan.id, **fields))
+        else:
+            out.append(_("- **Not shown:** scan #{id} did not finish ({status}); this report "
+                         "shows no scan.").format(**fields))
     return out
 
 
@@ -310,66 +380,81 @@ def _summary_section(snap: Snapshot) -> list[str]:
     owners and dates, what is undecided, what changed since the previous complete scan."""
     t = snap.table
     assert t is not None
-    out = ["## Executive summary", ""]
+    out = [_("## Executive summary"), ""]
     known = [a.name or a.account_id for a in sorted(
         snap.accounts, key=lambda a: (a.name or "~", a.account_id)) if a.known_before]
     by_source: dict[str, list[str]] = defaultdict(list)
     for a in sorted(snap.accounts, key=lambda a: (a.name or "~", a.account_id)):
         if not a.known_before:
-            by_source[FOUND_BY.get(a.source, a.source)].append(a.name or a.account_id)
-    parts = [f"{len(known)} known on day one ({', '.join(known)})"] if known else []
-    parts += [f"{len(v)} {'more ' if known else ''}found by {k} ({', '.join(v)})"
-              for k, v in sorted(by_source.items())]
-    found = "; ".join(parts)
+            by_source[a.source].append(a.name or a.account_id)
+    parts = [_("{n} known on day one ({names})").format(n=len(known), names=_(", ").join(known))
+             ] if known else []
+    more = (_("{n} more found by {source} ({names})") if known
+            else _("{n} found by {source} ({names})"))
+    # in the order of the English words, whatever the language (the report stays stable)
+    parts += [more.format(n=len(v), source=_found_by(k), names=_(", ").join(v))
+              for k, v in sorted(by_source.items(),
+                                 key=lambda kv: FOUND_BY.get(kv[0], kv[0]).split("|")[-1])]
+    found = C_(N_("list separator|; ")).join(parts)
     denied = [a.name or a.account_id for a in snap.accounts if a.access == "denied"]
-    out.append(f"- **Accounts:** {len(snap.accounts)} found — {md.one_line(found) or 'none'}"
-               + (f"; not readable: {md.one_line(', '.join(denied))}" if denied else "") + ".")
+    fields = {"n": len(snap.accounts),
+              "found": md.one_line(found) or C_(N_("nothing listed|none")),
+              "denied": md.one_line(_(", ").join(denied))}
+    out.append((_("- **Accounts:** {n} found — {found}; not readable: {denied}.") if denied
+                else _("- **Accounts:** {n} found — {found}.")).format(**fields))
     decided_by_row = {r.row_id: d for d in t.decisions for r in d.rows}
     top = [r for r in snap.rows if r.status in ("open", "answered")][:3]
     numbers = _numbers(snap)
     if top:
-        out.append("- **Top risks:**")
+        out.append(_("- **Top risks:**"))
         for r in top:
             d = decided_by_row.get(r.id)
-            what = (f"decision {d.number}: {md.one_line(d.action)}" if d else "**no decision**")
-            out.append(f"  - #{numbers[r.id]} (risk {r.score}) {md.one_line(r.observation)} "
-                       f"→ {what}")
+            what = (_("decision {number}: {action}").format(number=d.number,
+                                                            action=md.one_line(d.action))
+                    if d else _("**no decision**"))
+            out.append("  - " + _("#{number} (risk {risk}) {observation} → {what}").format(
+                number=numbers[r.id], risk=r.score, observation=md.one_line(r.observation),
+                what=what))
     if t.decisions:
-        out.append(f"- **Decisions ({len(t.decisions)}):**")
+        out.append(_("- **Decisions ({n}):**").format(n=len(t.decisions)))
         for d in t.decisions:
-            owner = md.one_line(d.owner) if d.owner else f"owner {NOT_SET}"
-            due = md.one_line(d.due) if d.due else f"due {NOT_SET}"
-            out.append(f"  - {d.number}\\. {md.one_line(d.action)} — {owner}, {due}, "
-                       f"{d.status.label}")
+            owner = md.one_line(d.owner) if d.owner else _("owner not set")
+            due = md.one_line(d.due) if d.due else _("due not set")
+            out.append("  - " + _("{number}\\. {action} — {owner}, {due}, {status}").format(
+                number=d.number, action=md.one_line(d.action), owner=owner, due=due,
+                status=d.status.label))
     else:
-        out.append("- **Decisions:** none yet.")
+        out.append(_("- **Decisions:** none yet."))
     if t.undecided:
-        names = ", ".join(f"#{r.number} (risk {r.risk})" for r in t.undecided)
-        out.append(f"- **Still undecided:** {len(t.undecided)} high-risk "
-                   f"{'row' if len(t.undecided) == 1 else 'rows'}: {names}.")
+        names = _(", ").join(_("#{number} (risk {risk})").format(number=r.number, risk=r.risk)
+                          for r in t.undecided)
+        out.append(ngettext("- **Still undecided:** {n} high-risk row: {names}.",
+                            "- **Still undecided:** {n} high-risk rows: {names}.",
+                            len(t.undecided)).format(n=len(t.undecided), names=names))
     else:
-        out.append("- **Still undecided:** no high-risk row.")
+        out.append(_("- **Still undecided:** no high-risk row."))
     follow = [p for p, a in (snap.answers or {}).items() if a.get("status") == "follow-up"]
     if follow:
-        out.append(f"- **Open interview follow-ups:** {len(follow)}.")
+        out.append(_("- **Open interview follow-ups:** {n}.").format(n=len(follow)))
     if snap.scan is None:
-        out.append("- **Since the previous scan:** no scan yet.")
+        out.append(_("- **Since the previous scan:** no scan yet."))
     elif snap.changes is None:
-        out.append(f"- **Since the previous scan:** scan #{snap.scan.id} is the first "
-                   "complete scan; nothing to compare.")
+        out.append(_("- **Since the previous scan:** scan #{id} is the first complete scan; "
+                     "nothing to compare.").format(id=snap.scan.id))
     else:
         c = snap.changes
         assert snap.previous is not None
-        out.append(f"- **Since scan #{snap.previous.id}:** {len(c['new'])} new FAIL, "
-                   f"{len(c['fixed'])} fixed (read again and passed), {len(c['unchecked'])} "
-                   "not re-checked.")
+        out.append(_("- **Since scan #{id}:** {new} new FAIL, {fixed} fixed (read again and "
+                     "passed), {unchecked} not re-checked.").format(
+            id=snap.previous.id, new=len(c["new"]), fixed=len(c["fixed"]),
+            unchecked=len(c["unchecked"])))
     return out
 
 
 def _interview_section(snap: Snapshot, catalog: Catalog) -> list[str]:
     """Every prompt with notes or a status past 'not asked': who answered, the notes, and
     the open follow-ups (a follow-up without notes is the question still to ask)."""
-    out = ["## Interviews", ""]
+    out = [_("## Interviews"), ""]
     who = snap.interviewees or {}
     asked = [p for p in catalog.prompts
              if p.id in snap.answers and (snap.answers[p.id]["answer"].strip()
@@ -378,23 +463,25 @@ def _interview_section(snap: Snapshot, catalog: Catalog) -> list[str]:
     known = {p.id for p in catalog.prompts}
     extra = sorted(k for k, v in snap.answers.items() if k not in known and v["answer"].strip())
     if not asked and not extra:
-        return [*out, "No interview notes yet."]
+        return [*out, _("No interview notes yet.")]
     follow = [p for p in asked if snap.answers[p.id]["status"] == "follow-up"]
     if follow:
-        out += ["**Open follow-ups:**", ""]
+        out += [_("**Open follow-ups:**"), ""]
         for p in follow:
             notes = snap.answers[p.id]["answer"].strip()
             out.append(f"- {md.one_line(p.topic)}: {md.one_line(p.plain_wording)}"
-                       + ("" if notes else " (no notes yet)"))
+                       + ("" if notes else _(" (no notes yet)")))
         out.append("")
     for prompt in asked:
         answer = snap.answers[prompt.id]
+        status = label(INTERVIEW_STATUS, answer["status"] or "not asked")
         out += [f"### {md.heading(prompt.topic)}", "",
-                f"**Asked:** {md.paragraph(prompt.plain_wording)}", "",
-                f"**Interviewed:** {_person(who.get(prompt.id, ''))} · **status:** "
-                f"{md.one_line(answer['status'] or 'not asked')}", "",
+                _("**Asked:** {question}").format(question=md.paragraph(prompt.plain_wording)),
+                "",
+                _("**Interviewed:** {person} · **status:** {status}").format(
+                    person=_person(who.get(prompt.id, "")), status=md.one_line(status)), "",
                 md.paragraph(answer["answer"]) if answer["answer"].strip()
-                else "No notes yet.", ""]
+                else _("No notes yet."), ""]
     for key in extra:
         out += [f"### {md.heading(key)}", "", md.paragraph(snap.answers[key]["answer"]), ""]
     return out[:-1]
@@ -404,15 +491,18 @@ _CODE = re.compile(r"\b([A-Z][A-Za-z]*(?:Exception|Denied|Error|Fault|Required|E
                    r"NotFound|Unauthorized[A-Za-z]*|Throttling|TokenId))\b")
 HINTS = (
     (("AccessDenied", "Unauthorized", "Forbidden"),
-     "the scan's role lacks this read permission: add it (`onboard policy` lists every call)"),
+     N_("the scan's role lacks this read permission: add it (`onboard policy` lists every "
+        "call)")),
     (("OptInRequired", "SubscriptionRequired", "NotSubscribed"),
-     "the service or region is not enabled for this account"),
+     N_("the service or region is not enabled for this account")),
     (("Expired", "InvalidClientTokenId", "TokenId"),
-     "the credentials expired: sign in again and rescan"),
-    (("Throttl", "RequestLimitExceeded"), "AWS throttled the scan: rescan with fewer --workers"),
+     N_("the credentials expired: sign in again and rescan")),
+    (("Throttl", "RequestLimitExceeded"),
+     N_("AWS throttled the scan: rescan with fewer --workers")),
     (("404", "NotImplemented"),
-     "the endpoint does not implement this API (an emulator, not AWS): nothing to fix"),
+     N_("the endpoint does not implement this API (an emulator, not AWS): nothing to fix")),
 )
+"""AWS error code → what to do; English in the JSON export, translated in Markdown."""
 
 
 def error_code(f: Finding, errors: Sequence[Any]) -> str:
@@ -431,13 +521,13 @@ def error_hint(code: str, message: str = "") -> str:
     for keys, hint in HINTS:
         if any(k.lower() in (code + " " + message).lower() for k in keys):
             return hint
-    return "see the message; rescan once it is fixed"
+    return N_("see the message; rescan once it is fixed")
 
 
 def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
-    out = ["## Findings by check × account", ""]
+    out = [_("## Findings by check × account"), ""]
     if snap.scan is None:
-        return [*out, "No scan yet: run `onboard scan`."]
+        return [*out, _("No scan yet: run `onboard scan`.")]
     errors_list = snap.errors or []
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     errors: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
@@ -452,21 +542,22 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
         elif f.status == Status.SKIPPED:
             skipped[f.check_id][f.account_id].append(f)
     total = {s: sum(1 for f in snap.findings if f.status == s) for s in Status}
-    out.append(f"Scan #{snap.scan.id}: {total[Status.FAIL]} FAIL, {total[Status.ERROR]} "
-               f"ERROR, {total[Status.PASS]} PASS, {total[Status.SKIPPED]} SKIPPED over "
-               f"{len(checks_seen)} checks. Cells count FAIL findings; `err` names the AWS "
-               "error code of a check that could not run there (why, below the table).")
+    out.append(_("Scan #{id}: {fail} FAIL, {error} ERROR, {passed} PASS, {skipped} SKIPPED "
+                 "over {checks} checks. Cells count FAIL findings; `err` names the AWS error "
+                 "code of a check that could not run there (why, below the table).").format(
+        id=snap.scan.id, fail=total[Status.FAIL], error=total[Status.ERROR],
+        passed=total[Status.PASS], skipped=total[Status.SKIPPED], checks=len(checks_seen)))
     # a check flagged by FAIL, ERROR or SKIPPED is in the table: only a check that PASSed
     # wherever it ran may be summed up as "passed"
     flagged = sorted(set(counts) | set(errors) | set(skipped), key=lambda c: (
         -(catalog.checks[c].severity.rank if c in catalog.checks else 0), c))
     if not flagged:
-        return [*out, "", "Every check passed."]
+        return [*out, "", _("Every check passed.")]
     by_id = {a.account_id: a for a in snap.accounts}
     account_ids = sorted({f.account_id for f in snap.findings},
                          key=lambda a: _account_order(by_id, a))
-    headers = ["check", "severity", *(md.cell(_account_label(by_id, a)) for a in account_ids),
-               "FAIL"]
+    headers = [*_heads(N_("column|check"), N_("column|severity")),
+               *(md.cell(_account_label(by_id, a)) for a in account_ids), "FAIL"]
     body = []
     for check_id in flagged:
         check = catalog.checks.get(check_id)
@@ -475,15 +566,16 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
             n, errs = counts[check_id].get(a, 0), errors[check_id].get(a, [])
             codes = sorted({error_code(f, errors_list) for f in errs})
             err = f"err: {', '.join(codes)}" if errs else ""
-            skip = "skipped" if skipped[check_id].get(a) else ""
+            skip = C_(N_("findings cell|skipped")) if skipped[check_id].get(a) else ""
             cells.append(md.cell(" ".join(x for x in (str(n) if n else "", err, skip) if x)))
-        body.append([md.cell(check_id), md.cell(check.severity.value if check else ""),
+        body.append([md.cell(check_id), md.cell(check.severity.label if check else ""),
                      *cells, str(sum(counts[check_id].values()))])
     passing = len(checks_seen - set(flagged))
     out += ["", md.table(headers, body, align="ll" + "r" * (len(account_ids) + 1))]
     if passing:
-        out += ["", f"{passing} other {'check' if passing == 1 else 'checks'} passed in "
-                    "every account."]
+        out += ["", ngettext("{n} other check passed in every account.",
+                             "{n} other checks passed in every account.", passing).format(
+            n=passing)]
     why: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for check_id in sorted(errors):
         for account_id, errs in errors[check_id].items():
@@ -492,10 +584,11 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
                 why[(check_id, code, error_hint(code, f.message))].append(
                     f"{_account_label(by_id, account_id)} {f.region}")
     if why:
-        lines = [f"- `{check_id}` — {md.one_line(code)}: {md.one_line(hint)}. Where: "
-                 f"{md.one_line(', '.join(sorted(where)))}."
+        lines = [_("- `{check}` — {code}: {hint}. Where: {where}.").format(
+                     check=check_id, code=md.one_line(code), hint=md.one_line(_(hint)),
+                     where=md.one_line(_(", ").join(sorted(where))))
                  for (check_id, code, hint), where in sorted(why.items())]
-        out += ["", "**Why checks errored:**", "", *lines]
+        out += ["", _("**Why checks errored:**"), "", *lines]
     skip_why: dict[tuple[str, str], list[str]] = defaultdict(list)
     for check_id in sorted(skipped):
         for account_id, found in skipped[check_id].items():
@@ -503,10 +596,11 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
                 skip_why[(check_id, f.message)].append(
                     f"{_account_label(by_id, account_id)} {f.region}")
     if skip_why:
-        lines = [f"- `{check_id}` — {md.one_line(message)}. Where: "
-                 f"{md.one_line(', '.join(sorted(where)))}."
+        lines = [_("- `{check}` — {message}. Where: {where}.").format(
+                     check=check_id, message=md.one_line(message),
+                     where=md.one_line(_(", ").join(sorted(where))))
                  for (check_id, message), where in sorted(skip_why.items())]
-        out += ["", "**Why checks were skipped (not checked, so not passed):**", "", *lines]
+        out += ["", _("**Why checks were skipped (not checked, so not passed):**"), "", *lines]
     out += _triage_lines(snap, by_id)
     return out
 
@@ -514,140 +608,160 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
 def _triage_lines(snap: Snapshot, by_id: dict[str, Account]) -> list[str]:
     """The SRE's triage marks with their notes (kept across rescans)."""
     marks = snap.triage or {}
-    out = ["", "### Triage marks", ""]
+    out = ["", _("### Triage marks"), ""]
     if not marks:
-        return [*out, "No finding triaged yet."]
+        return [*out, _("No finding triaged yet.")]
     body = [[md.cell(check), md.cell(resource), md.cell(_account_label(by_id, account)),
-             md.cell(region), md.cell(m["mark"]), md.cell(m["note"])]
+             md.cell(region), md.cell(label(TRIAGE_MARK, m["mark"])), md.cell(m["note"])]
             for (check, account, region, resource), m in sorted(
                 marks.items(), key=lambda kv: (kv[0][0], _account_order(by_id, kv[0][1]),
                                                kv[0][2], kv[0][3]))]
-    table = md.table(["check", "resource", "account", "region", "mark", "note"], body)
-    return [*out, *_fold(f"{len(body)} triaged findings", table, len(body) + 2)]
+    table = md.table(_heads(N_("column|check"), N_("column|resource"), N_("column|account"),
+                            N_("column|region"), N_("column|mark"), N_("column|note")), body)
+    return [*out, *_fold(_("{n} triaged findings").format(n=len(body)), table, len(body) + 2)]
 
 
 def _matrix_section(snap: Snapshot) -> list[str]:
-    out = ["## Risk matrix", "",
-           f"Risk = information asset value (1–3) × threat likelihood (1–3) × vulnerability "
-           f"(1–3), 1–27. A row whose resources hold no declared asset uses value "
-           f"{orient.DEFAULT_ASSET_VALUE} ({orient.DEFAULT_ASSET_NAME}). `#` numbers rows "
-           "by rank (open rows by risk first).", ""]
+    out = [_("## Risk matrix"), "",
+           _("Risk = information asset value (1–3) × threat likelihood (1–3) × vulnerability "
+             "(1–3), 1–27. A row whose resources hold no declared asset uses value {value} "
+             "({name}). `#` numbers rows by rank (open rows by risk first).").format(
+               value=orient.DEFAULT_ASSET_VALUE, name=_(orient.DEFAULT_ASSET_NAME)), ""]
     if not snap.rows:
-        return [*out, "No matrix rows yet."]
+        return [*out, _("No matrix rows yet.")]
     body = []
     for i, r in enumerate(snap.rows, start=1):
         risk = r.risk
         assert risk is not None
-        asset = f"{risk.asset} ({risk.asset_value})"
+        name = _(orient.DEFAULT_ASSET_NAME) if risk.default_asset else risk.asset
+        asset = f"{name} ({risk.asset_value})"
         body.append([str(i), md.cell(r.observation), md.cell(r.incident),
                      md.cell(r.reason), md.cell(r.stride), md.cell(asset), str(r.threat),
                      str(r.vulnerability), str(risk.score),
-                     r.status + (" (custom)" if r.custom else "")])
-    headers = ["#", "observation", "assumed incident", "reason", "STRIDE", "asset",
-               "threat", "vuln.", "risk", "status"]
+                     label(ROW_STATUS, r.status) + (_(" (custom)") if r.custom else "")])
+    headers = _heads("#", N_("column|observation"), N_("column|assumed incident"),
+                     N_("column|reason"), "STRIDE", N_("column|asset"), N_("column|threat"),
+                     N_("column|vuln."), N_("column|risk"), N_("column|status"))
     table = md.table(headers, body, align="rlllllrrrl")
-    return [*out, *_fold(f"{len(body)} matrix rows", table, len(body) + 2)]
+    return [*out, *_fold(_("{n} matrix rows").format(n=len(body)), table, len(body) + 2)]
 
 
 def _assets_section(snap: Snapshot) -> list[str]:
-    out = ["## Information assets", ""]
+    out = [_("## Information assets"), ""]
     if not snap.assets:
-        return [*out, f"No information assets declared yet: every row uses the default "
-                      f"value {orient.DEFAULT_ASSET_VALUE}."]
+        return [*out, _("No information assets declared yet: every row uses the default "
+                        "value {value}.").format(value=orient.DEFAULT_ASSET_VALUE)]
     body = [[md.cell(a.name), str(a.value), md.cell(a.description),
              md.cell("\n".join(lk.label for lk in a.links))] for a in snap.assets]
-    return [*out, md.table(["asset", "value", "description", "linked to"], body,
+    return [*out, md.table(_heads(N_("column|asset"), N_("column|value"),
+                                  N_("column|description"), N_("column|linked to")), body,
                            align="lrll")]
 
 
 def _actions_section(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> list[str]:
     """Every action with owner, due date and notes; the remediation of the ones still to
     do, folded."""
-    out = ["## Actions and remediation", ""]
+    out = [_("## Actions and remediation"), ""]
     if not snap.actions:
-        return [*out, "No actions yet: `onboard actions suggest`, then "
-                      "`onboard actions choose ID`."]
+        return [*out, _("No actions yet: `onboard actions suggest`, then "
+                        "`onboard actions choose ID`.")]
     numbers = _numbers(snap)
     body = [[str(a.id), md.cell(a.title), md.cell(a.status.label), md.cell(a.priority),
-             _person(a.owner), md.cell(a.due) if a.due else NOT_SET,
-             md.cell(", ".join(f"#{numbers[i]}" for i in a.row_ids if i in numbers)),
+             _person(a.owner), md.cell(a.due) if a.due else _(NOT_SET),
+             md.cell(_(", ").join(f"#{numbers[i]}" for i in a.row_ids if i in numbers)),
              md.cell(a.notes)] for a in snap.actions]
-    out += [md.table(["id", "action", "status", "priority", "owner", "due", "answers rows",
-                      "notes"], body, align="rllllll" + "l")]
+    out += [md.table(_heads(N_("column|id"), N_("column|action"), N_("column|status"),
+                            N_("column|priority"), N_("column|owner"), N_("column|due"),
+                            N_("column|answers rows"), N_("column|notes")), body,
+                     align="rllllll" + "l")]
     todo = [a for a in snap.actions if a.status.value in REMEDIATION_STATUSES]
     for a in todo:
         p = decide.plan_for(catalog, a, snap.rows, tf)
-        rows = ", ".join(f"#{numbers[i]}" for i in a.row_ids if i in numbers) or "none"
+        rows = (_(", ").join(f"#{numbers[i]}" for i in a.row_ids if i in numbers)
+                or C_(N_("nothing listed|none")))
         out += ["", f"### {md.heading(a.title)}", "",
-                f"Action {a.id}, {a.status.label}, {a.priority}; owner "
-                f"{_person(a.owner)}, due {md.one_line(a.due) if a.due else NOT_SET};"
-                f" answers matrix rows {rows}."]
+                _("Action {id}, {status}, {priority}; owner {owner}, due {due}; answers matrix "
+                  "rows {rows}.").format(
+                    id=a.id, status=a.status.label, priority=a.priority,
+                    owner=_person(a.owner), due=md.one_line(a.due) if a.due else _(NOT_SET),
+                    rows=rows)]
         if a.notes.strip():
-            out += ["", f"**Notes:** {md.paragraph(a.notes)}"]
-        for label, text, info in (("Console", p.console, "text"),
-                                  ("AWS CLI", p.all_cli, "sh"),
-                                  ("Terraform", p.all_terraform, "hcl"),
-                                  ("Remediation notes", p.notes, "text")):
+            out += ["", _("**Notes:** {notes}").format(notes=md.paragraph(a.notes))]
+        for name, text, info in ((N_("Console"), p.console, "text"),
+                                 (N_("AWS CLI"), p.all_cli, "sh"),
+                                 (N_("Terraform"), p.all_terraform, "hcl"),
+                                 (N_("Remediation notes"), p.notes, "text")):
             if text.strip():
-                out += ["", *_fold(f"{label} ({text.count(chr(10)) + 1} lines)",
+                lines = text.count(chr(10)) + 1
+                out += ["", *_fold(ngettext("{what} ({n} line)", "{what} ({n} lines)",
+                                            lines).format(what=_(name), n=lines),
                                    md.fence(text, info))]
     return out
 
 
 def _architecture_section(snap: Snapshot) -> list[str]:
-    out = ["## Architecture", ""]
+    out = [_("## Architecture"), ""]
     if not snap.architecture:
-        return [*out, "No scan yet: the diagram is drawn from the scanned inventory."]
+        return [*out, _("No scan yet: the diagram is drawn from the scanned inventory.")]
     fence = md.fence(snap.architecture.rstrip("\n"), "mermaid")
-    return [*out, "Drawn from the latest scan; resources with FAIL findings are red.", "",
-            *_fold("The architecture diagram (Mermaid)", fence)]
+    return [*out, _("Drawn from the latest scan; resources with FAIL findings are red."), "",
+            *_fold(_("The architecture diagram (Mermaid)"), fence)]
 
 
 def _terraform_section(snap: Snapshot) -> list[str]:
-    out = ["## Made by hand (not in Terraform)", ""]
+    out = [_("## Made by hand (not in Terraform)"), ""]
     if snap.unmanaged is None:
-        return [*out, "No Terraform state imported (`onboard tf import PATH`)."]
+        return [*out, _("No Terraform state imported (`onboard tf import PATH`).")]
     names = {a.account_id: a for a in snap.accounts}
     rows = [[md.cell(_account_label(names, acct)), str(len(res)),
-             md.cell(terraform.summary_counts(res) or "none")]
+             md.cell(terraform.summary_counts(res) or C_(N_("nothing listed|none")))]
             for acct, res in sorted(snap.unmanaged.items(),
                                     key=lambda kv: _account_order(names, kv[0]))]
-    return [*out, md.table(["account", "unmanaged", "what"], rows)]
+    return [*out, md.table(_heads(N_("column|account"), N_("column|unmanaged"),
+                                  N_("column|what")), rows)]
 
 
 def _accounts_section(snap: Snapshot) -> list[str]:
-    out = ["## Accounts", ""]
+    out = [_("## Accounts"), ""]
     if not snap.accounts:
-        return [*out, "No accounts recorded yet."]
+        return [*out, _("No accounts recorded yet.")]
     body = []
     for a in sorted(snap.accounts, key=lambda a: (a.name or "~", a.account_id)):
-        access = a.access + (f": {a.access_reason}" if a.access_reason else "")
-        body.append([md.cell(a.account_id), md.cell(a.name), md.cell(a.environment),
-                     md.cell(FOUND_BY.get(a.source, a.source)),
-                     "yes" if a.known_before else "no", md.cell(access)])
-    return [*out, md.table(["account", "name", "environment", "found by", "known on day 1",
-                            "access"], body)]
+        access = label(ACCESS, a.access) + (f": {a.access_reason}" if a.access_reason else "")
+        body.append([md.cell(a.account_id), md.cell(a.name),
+                     md.cell(label(ENVIRONMENT, a.environment)), md.cell(_found_by(a.source)),
+                     C_(N_("known on day 1|yes")) if a.known_before
+                     else C_(N_("known on day 1|no")), md.cell(access)])
+    return [*out, md.table(_heads(N_("column|account"), N_("column|name"),
+                                  N_("column|environment"), N_("column|found by"),
+                                  N_("column|known on day 1"), N_("column|access")), body)]
 
 
 def _people_section(snap: Snapshot) -> list[str]:
     """Who signs in with IAM users, resolved across accounts, and the rule that said so."""
-    out = ["## People with IAM users", ""]
+    out = [_("## People with IAM users"), ""]
     if not snap.people:
-        return [*out, "No person signs in with an IAM user in the current scan."]
+        return [*out, _("No person signs in with an IAM user in the current scan.")]
     by_id = {a.account_id: a for a in snap.accounts}
     body = [[md.cell(p.id),
-             md.cell("\n".join(f"{m.user.user_name} in {_account_label(by_id, m.user.account_id)}"
-                                for m in sorted(p.users, key=lambda m: _account_order(
-                                    by_id, m.user.account_id)))),
-             md.cell("\n".join(sorted({f"{m.rule}: {m.detail}" for m in p.users})))]
+             md.cell("\n".join(_("{user} in {account}").format(
+                 user=m.user.user_name, account=_account_label(by_id, m.user.account_id))
+                 for m in sorted(p.users, key=lambda m: _account_order(
+                     by_id, m.user.account_id)))),
+             md.cell("\n".join(sorted({f"{people.rule_label(m.rule)}: "
+                                       f"{people.detail_label(m)}" for m in p.users})))]
             for p in snap.people]
     users = sum(len(p.users) for p in snap.people)
-    return [*out, f"{len(snap.people)} {'person' if len(snap.people) == 1 else 'people'} "
-                  f"hold {users} IAM {'user' if users == 1 else 'users'} with a console "
-                  "password or a person's key (`iam.human_users`). A wrong match is fixed "
-                  "with the mapping (`onboard sso edit move-user ACCOUNT/USER PERSON`).", "",
-            *_fold(f"{len(body)} people", md.table(["person", "IAM users", "rule"], body),
-                   len(body) + 2)]
+    holders = ngettext("{n} person", "{n} people", len(snap.people)).format(
+        n=len(snap.people))
+    held = ngettext("{n} IAM user", "{n} IAM users", users).format(n=users)
+    return [*out, _("{people} hold {users} with a console password or a person's key "
+                    "(`iam.human_users`). A wrong match is fixed with the mapping "
+                    "(`onboard sso edit move-user ACCOUNT/USER PERSON`).").format(
+                        people=holders, users=held), "",
+            *_fold(_("{n} people").format(n=len(body)),
+                   md.table(_heads(N_("column|person"), N_("column|IAM users"),
+                                   N_("column|rule")), body), len(body) + 2)]
 
 
 def report_markdown(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> str:
@@ -732,7 +846,7 @@ def report_json(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> dict[str, Any]
 def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
+    writer.writerow({c: C_(CSV_HEADS[c]) if c in CSV_HEADS else c for c in columns})
     for row in rows:
         writer.writerow({k: csv_cell(row.get(k)) for k in columns})
     return buf.getvalue()

@@ -20,6 +20,7 @@ from typing import Any
 from onboard import decide
 from onboard.assets import RowResource
 from onboard.catalog import Catalog
+from onboard.i18n import _
 from onboard.models import GLOBAL, ActionDef, CheckDef, Resource
 from onboard.orient import EXCLUDED_MARKS, MatrixRow, matrix
 from onboard.remediation import GLOBAL_REGION, RawValue, TfIndex, hcl_escape, tf_name
@@ -94,16 +95,18 @@ class FixInput:
 def profile_name(template: str, account_id: str) -> str:
     """The --profile for an account, from a template such as 'onboard-{account_id}'."""
     try:
-        fields = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+        fields = {f for _lit, f, _spec, _conv in string.Formatter().parse(template)
+                  if f is not None}
     except ValueError as exc:
-        raise FixError(f"bad --profile-template {template!r}: {exc}") from None
+        raise FixError(_("bad --profile-template {template}: {error}").format(
+            template=repr(template), error=exc)) from None
     if fields != {"account_id"}:
-        raise FixError(f"--profile-template must use {{account_id}} and nothing else, not "
-                       f"{template!r}")
+        raise FixError(_("--profile-template must use {{account_id}} and nothing else, not "
+                         "{template}").format(template=repr(template)))
     name = template.format(account_id=account_id)
     if not re.fullmatch(r"[A-Za-z0-9._@+=-]+", name):
-        raise FixError(f"--profile-template gives {name!r}: a profile name has no spaces "
-                       "or shell characters")
+        raise FixError(_("--profile-template gives {name}: a profile name has no spaces or "
+                         "shell characters").format(name=repr(name)))
     return name
 
 
@@ -251,7 +254,7 @@ def gather(store: Store, catalog: Catalog, session_id: int, refs: Iterable[str],
                 seen.add(key)
                 pending.append((adef, check, res))
     names = _unique_names(list(dict.fromkeys(
-        (r.account_id, r.region, r.resource_id) for _, _, r in pending)))
+        (r.account_id, r.region, r.resource_id) for _adef, _check, r in pending)))
     targets = []
     for adef, check, res in pending:
         inv = inventory.get((res.resource_type, res.account_id, res.resource_id)) \
@@ -275,7 +278,7 @@ def gather(store: Store, catalog: Catalog, session_id: int, refs: Iterable[str],
         if f.check_id == "s3.bucket_public" and mark == "accepted risk":
             keep_public.setdefault(f.account_id, []).append(f.resource_id)
         if f.check_id in answered_checks or any(
-                f.check_id in (a.answers if a else []) for a, _, _ in picked):
+                f.check_id in (a.answers if a else []) for a, _title, _rows in picked):
             left_out.append(LeftOut(f.check_id, f.account_id, f.region, f.resource_id, mark,
                                     str((t or {}).get("note", ""))))
     # rows made before the triage still list the resource: the triage wins
@@ -289,7 +292,8 @@ def gather(store: Store, catalog: Catalog, session_id: int, refs: Iterable[str],
                  if a.environment == "management"), "")
     if not mgmt and scan is not None:
         mgmt = scan.identity.get("account_id", "")
-    return FixInput(actions=[a for a, _, _ in picked], action_titles=[t for _, t, _ in picked],
+    return FixInput(actions=[a for a, _title, _rows in picked],
+                    action_titles=[t for _adef, t, _rows in picked],
                     targets=targets, left_out=left_out,
                     accounts={a: names_by_id.get(a, "") for a in account_ids},
                     home_region=home, management_account=mgmt or (account_ids or [""])[0],

@@ -26,6 +26,8 @@ from onboard.fixes import (
     quote_value,
     shell_quote,
 )
+from onboard.i18n import _
+from onboard.labels import TRIAGE_MARK, label
 from onboard.models import CheckDef
 from onboard.store import Store
 
@@ -91,7 +93,8 @@ def _unknown_out(text: str, missing: set[str]) -> str:
     for line in text.split("\n"):
         gaps = sorted(k for k in missing if "{" + k + "}" in line)
         if gaps and not line.lstrip().startswith("#"):
-            out.append(f"# (not run: the inventory has no {', '.join(gaps)}) {line.strip()}")
+            out.append("# " + _("(not run: the inventory has no {names})").format(
+                names=", ".join(gaps)) + f" {line.strip()}")
         else:
             out.append(line)
     return "\n".join(out)
@@ -125,9 +128,10 @@ def _setup_values(t: Target) -> dict[str, Any]:
 def _account_section(fi: FixInput, account_id: str, targets: list[Target],
                      profile: str) -> list[str]:
     name = fi.accounts.get(account_id, "")
+    heading = (_("Account {id} ({name}), profile {profile}") if name
+               else _("Account {id}, profile {profile}"))
     out = ["", "# " + "-" * 76,
-           f"# Account {account_id}" + (f" ({_one_line(name)})" if name else "")
-           + f", profile {profile}",
+           "# " + heading.format(id=account_id, name=_one_line(name), profile=profile),
            "# " + "-" * 76,
            f"onboard_check_account {shell_quote(profile)} {account_id}"]
     done_setup: set[str] = set()
@@ -146,15 +150,16 @@ def _account_section(fi: FixInput, account_id: str, targets: list[Target],
         text, missing = render(rem.cli, t.values, shell_quote)
         text = _unknown_out(text, missing).rstrip()
         if check.id == "s3.account_public_access_block" and keep_public:
-            text = _comment_all(text, "Left commented: the account-wide setting would also close "
-                                f"{', '.join(keep_public)}, triaged as meant to be public. "
-                                "Run it once those are behind CloudFront or private.")
+            text = _comment_all(text, _(
+                "Left commented: the account-wide setting would also close {buckets}, "
+                "triaged as meant to be public. Run it once those are behind CloudFront or "
+                "private.").format(buckets=", ".join(keep_public)))
         parts.append(text)
         out.append("")
         out.append(f"## {_label(t)}")
         if check.manual and check.id not in manual_said:
             manual_said.add(check.id)
-            out.append(f"# Manual step: {_one_line(check.manual)}")
+            out.append("# " + _("Manual step: {text}").format(text=_one_line(check.manual)))
         out.append("\n\n".join(_block(p, profile) for p in parts if p.strip()))
     return out
 
@@ -165,50 +170,83 @@ onboard_check_account() {
   local profile="$1" expected="$2" actual
   if ! actual=$(aws sts get-caller-identity --profile "$profile" --query Account \
       --output text); then
-    echo "onboard: profile $profile does not work (see 'onboard profiles');" \
-      "stopping before account $expected" >&2
+    echo "%(broken)s" \
+      "%(stopping)s" >&2
     exit 1
   fi
   if [ "$actual" != "$expected" ]; then
-    echo "onboard: profile $profile is account $actual, not $expected; stopping" >&2
+    echo "%(other)s" >&2
     exit 1
   fi
-  echo "== account $expected (profile $profile)"
+  echo "%(checked)s"
 }"""
+"""The script's shell function; its echo texts are `said()` in the current language."""
+_VARIABLES = ("profile", "expected", "actual")
+
+
+def said(text: str) -> str:
+    """A message for inside a double-quoted `echo "…"`: one line, the shell characters a
+    translation may hold escaped, then {profile}, {expected}, {actual} become variables."""
+    text = " ".join(text.split())  # one line: echo's argument
+    for ch in ("\\", '"', "$", "`"):
+        text = text.replace(ch, "\\" + ch)
+    for name in _VARIABLES:
+        text = text.replace("{" + name + "}", "$" + name)
+    return text
+
+
+def preamble() -> str:
+    """PREAMBLE with its messages in the current language."""
+    return PREAMBLE % {
+        "broken": said(_("onboard: profile {profile} does not work (see 'onboard profiles');")),
+        "stopping": said(_("stopping before account {expected}")),
+        "other": said(_("onboard: profile {profile} is account {actual}, not {expected}; "
+                        "stopping")),
+        "checked": said(_("== account {expected} (profile {profile})"))}
 
 
 def script(fi: FixInput, profile_template: str = DEFAULT_PROFILE_TEMPLATE,
            generated: str = "") -> str:
     """The whole bash script for `fi` (see the module docstring)."""
     profiles = {a: profile_name(profile_template, a) for a in fi.accounts}
+    origin = (_("Fix script from onboard ({generated}).").format(generated=generated)
+              if generated else _("Fix script from onboard."))
     head = ["#!/usr/bin/env bash",
-            "# Fix script from onboard" + (f" ({generated})" if generated else "") + ".",
-            "# Actions: " + "; ".join(_one_line(t) for t in fi.action_titles),
-            "# Read it before running it: every command names its account's profile, and each",
-            "# account block first checks that the profile is that account. Destructive steps",
-            "# are commented out with what to check first. `onboard profiles` prints the",
-            "# ~/.aws/config entries for the profiles.",
-            f"# Fixes {len(fi.targets)} failing resource(s) in {len(fi.accounts)} account(s)."]
+            "# " + origin,
+            "# " + _("Actions: {titles}").format(
+                titles="; ".join(_one_line(t) for t in fi.action_titles)),
+            *("# " + line for line in _(
+                "Read it before running it: every command names its account's profile, and each\n"
+                "account block first checks that the profile is that account. Destructive steps\n"
+                "are commented out with what to check first. `onboard profiles` prints the\n"
+                "~/.aws/config entries for the profiles.").split("\n")),
+            "# " + _("Fixes {resources} failing resource(s) in {accounts} account(s).").format(
+                resources=len(fi.targets), accounts=len(fi.accounts))]
     manual = sorted({t.check.id: t.check.manual for t in fi.targets if t.check.manual}.items())
     if manual:
-        head.append("# Needs a person afterwards (these findings stay FAIL until then):")
+        head.append("# " + _("Needs a person afterwards (these findings stay FAIL until then):"))
         head += [f"#   {cid}: {_one_line(reason or '')}" for cid, reason in manual]
     if fi.left_out:
-        head.append("# Left out, as triaged:")
-        head += [f"#   {lo.check_id}: {_one_line(lo.resource_id)} (account {lo.account_id}"
-                 + (f", {lo.region}" if lo.region and lo.region != "global" else "")
-                 + f"): {lo.mark}" + (f" — {_one_line(lo.note)}" if lo.note.strip() else "")
-                 for lo in fi.left_out]
+        head.append("# " + _("Left out, as triaged:"))
+        for lo in fi.left_out:
+            fields = {"check": lo.check_id, "resource": _one_line(lo.resource_id),
+                      "account": lo.account_id, "region": lo.region,
+                      "mark": label(TRIAGE_MARK, lo.mark)}
+            line = (_("{check}: {resource} (account {account}, {region}): {mark}")
+                    if lo.region and lo.region != "global"
+                    else _("{check}: {resource} (account {account}): {mark}")).format(**fields)
+            head.append("#   " + line + (f" — {_one_line(lo.note)}" if lo.note.strip() else ""))
     if not fi.targets:
-        head.append("# Nothing to fix: the chosen actions answer no open finding.")
-    body: list[str] = ["", PREAMBLE]
+        head.append("# " + _("Nothing to fix: the chosen actions answer no open finding."))
+    body: list[str] = ["", preamble()]
     if any("jq " in t.check.remediation.cli for t in fi.targets):
-        body += ["", 'command -v jq >/dev/null || { echo "onboard: this script needs jq" >&2; '
-                     "exit 1; }"]
+        body += ["", 'command -v jq >/dev/null || { echo "'
+                 + said(_("onboard: this script needs jq")) + '" >&2; exit 1; }']
     for account_id in fi.accounts:
         mine = [t for t in fi.targets if t.resource.account_id == account_id]
         body += _account_section(fi, account_id, mine, profiles[account_id])
-    body += ["", 'echo "onboard: done; rescan (onboard scan) to see what turned PASS"']
+    body += ["", 'echo "' + said(_("onboard: done; rescan (onboard scan) to see what turned "
+                                   "PASS")) + '"']
     return "\n".join(head + body) + "\n"
 
 
@@ -223,4 +261,4 @@ def script_for(store: Store, catalog: Catalog, session_id: int, ref: str,
     """The fix script for one action (number) or suggestion (catalog id), as the Actions
     screen shows and copies it; FixError when there is nothing to build it from."""
     return script(gather(store, catalog, session_id, [ref]), profile_template,
-                  generated=f"action {ref}")
+                  generated=_("action {ref}").format(ref=ref))

@@ -11,6 +11,8 @@ from onboard import remediation as rem
 from onboard import week
 from onboard.assets import RowResource
 from onboard.catalog import Catalog
+from onboard.i18n import N_, _
+from onboard.labels import C_
 from onboard.models import TRIAGE_MARKS, CheckDef, Finding, ScanInfo
 from onboard.store import Store
 
@@ -18,9 +20,10 @@ UI_STATE_VERSION = 1
 
 PROMPT_STATUSES = ("not asked", "asked", "answered", "follow-up")
 
-ACCESS_LABELS = {"ok": "ok", "denied": "denied", "skipped": "not tried"}
-SOURCE_LABELS = {"organizations": "Organizations", "caller": "caller",
-                 "manual": "added by hand", "interview": "interview"}
+ACCESS_LABELS = {"ok": N_("ok"), "denied": N_("denied"), "skipped": N_("not tried")}
+SOURCE_LABELS = {"organizations": N_("Organizations"), "caller": N_("caller"),
+                 "manual": N_("added by hand"), "interview": N_("interview")}
+"""English labels; `_(ACCESS_LABELS[x])` where they are shown (the Discovery screen)."""
 
 
 # --- resume -------------------------------------------------------------------------------
@@ -51,12 +54,13 @@ def load_ui_state(raw: dict[str, Any]) -> tuple[UiState, str | None]:
     if not raw:
         return UiState(), None
     if raw.get("version", UI_STATE_VERSION) > UI_STATE_VERSION:
-        return UiState(), "saved screen state is from a newer onboard; starting on Week"
+        return UiState(), _("saved screen state is from a newer onboard; starting on Week")
     try:
         return UiState.model_validate(raw), None
     except ValidationError as exc:
         where = ".".join(str(p) for p in exc.errors()[0]["loc"])
-        return UiState(), f"saved screen state was unreadable ({where}); starting on Week"
+        return UiState(), _("saved screen state was unreadable ({where}); starting on "
+                            "Week").format(where=where)
 
 
 # --- week events --------------------------------------------------------------------------
@@ -87,12 +91,12 @@ def current_day(catalog: Catalog, store: Store, session_id: int) -> int:
 
 def identity_label(scan: ScanInfo | None) -> str:
     if scan is None or not scan.identity:
-        return "not scanned yet"
+        return _("not scanned yet")
     ident = scan.identity
     arn = ident.get("arn", "")
     who = arn.split(":", 5)[-1] if arn else ""
     account = ident.get("account_id", "")
-    return f"{who} @ {account}" if who else account or "unknown identity"
+    return f"{who} @ {account}" if who else account or _("unknown identity")
 
 
 # --- remediation --------------------------------------------------------------------------
@@ -115,5 +119,5 @@ def references(check: CheckDef) -> list[tuple[str, str]]:
     out = [("CIS v5.0", ", ".join(refs.cis)), ("CIS v3.0", ", ".join(refs.cis_v3)),
            ("Security Hub", ", ".join(refs.securityhub)),
            ("Prowler", ", ".join(refs.prowler))]
-    out += [("Docs", url) for url in refs.docs]
+    out += [(C_(N_("reference|Docs")), url) for url in refs.docs]
     return [(k, v) for k, v in out if v]

@@ -10,6 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from onboard.i18n import N_, _
+from onboard.labels import ACTION_STATUS, SEVERITY, label
+
 GLOBAL = "global"
 """The region name used for global services (IAM, S3 listing, CloudFront, Organizations)."""
 TRIAGE_MARKS = ("confirmed", "accepted risk", "false positive", "question")
@@ -30,6 +33,11 @@ class Severity(StrEnum):
         """Higher is worse; used to sort findings."""
         return {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}[self.value]
 
+    @property
+    def label(self) -> str:
+        """The word a person reads, in the current language ("high" in English)."""
+        return label(SEVERITY, self.value)
+
 
 class Status(StrEnum):
     FAIL = "FAIL"
@@ -47,13 +55,14 @@ class Phase(StrEnum):
 
 Stride = Literal["S", "T", "R", "I", "D", "E"]
 STRIDE_NAMES: dict[str, str] = {
-    "S": "Spoofing",
-    "T": "Tampering",
-    "R": "Repudiation",
-    "I": "Information disclosure",
-    "D": "Denial of service",
-    "E": "Elevation of privilege",
+    "S": N_("Spoofing"),
+    "T": N_("Tampering"),
+    "R": N_("Repudiation"),
+    "I": N_("Information disclosure"),
+    "D": N_("Denial of service"),
+    "E": N_("Elevation of privilege"),
 }
+"""English names; `_(STRIDE_NAMES[s])` where they are shown."""
 
 
 class _Strict(BaseModel):
@@ -346,7 +355,8 @@ class MatrixRow(BaseModel):
 
     @property
     def stride_names(self) -> list[str]:
-        return [STRIDE_NAMES[s] for s in self.stride if s in STRIDE_NAMES]
+        """The STRIDE names in the current language."""
+        return [_(STRIDE_NAMES[s]) for s in self.stride if s in STRIDE_NAMES]
 
     def stored(self) -> dict[str, Any]:
         """The columns the store keeps."""
@@ -368,7 +378,8 @@ class ActionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"doing": "in progress", "wont": "won't do"}.get(self.value, self.value)
+        """What a person reads ("in progress" for doing), in the current language."""
+        return label(ACTION_STATUS, self.value)
 
     @property
     def decided(self) -> bool:

@@ -58,7 +58,8 @@ def normalize_stride(value: str | Iterable[str]) -> str:
     letters = [c.upper() for c in text if c not in " ,;/|-"]
     bad = sorted({c for c in letters if c not in STRIDE_NAMES})
     if bad:
-        raise OrientError(f"STRIDE letters are S, T, R, I, D, E; not {''.join(bad)!r}")
+        raise OrientError(_("STRIDE letters are S, T, R, I, D, E; not {bad!r}").format(
+            bad="".join(bad)))
     return "".join(c for c in "STRIDE" if c in letters)
 
 
@@ -68,9 +69,11 @@ def _score(value: Any, name: str) -> int:
     elif isinstance(value, str) and value.strip().isdigit():
         number = int(value.strip())
     else:
-        raise OrientError(f"{name} must be 1, 2 or 3, not {value!r}")
+        raise OrientError(_("{name} must be 1, 2 or 3, not {value!r}").format(
+            name=name, value=value))
     if not 1 <= number <= 3:
-        raise OrientError(f"{name} must be 1, 2 or 3, not {value!r}")
+        raise OrientError(_("{name} must be 1, 2 or 3, not {value!r}").format(
+            name=name, value=value))
     return number
 
 
@@ -410,18 +413,21 @@ def risk(row: MatrixRow, index: AssetIndex) -> RiskBreakdown:
         for asset in index.assets_for(res):
             found.setdefault(asset.name, (asset.value, []))[1].append(res.resource_id)
     ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    formula = f"threat {row.threat} × vulnerability {row.vulnerability}"
+    formula = _("threat {threat} × vulnerability {vulnerability}").format(
+        threat=row.threat, vulnerability=row.vulnerability)
     if ranked:
         name, (value, via) = ranked[0]
-        via_text = ", ".join(sorted(set(via))[:MAX_EXAMPLES])
-        explanation = (f"{name} (value {value}, held by {via_text}) × {formula} = "
-                       f"{value * row.threat * row.vulnerability}")
+        via_text = _(", ").join(sorted(set(via))[:MAX_EXAMPLES])
+        explanation = _("{name} (value {value}, held by {via}) × {formula} = {score}").format(
+            name=name, value=value, via=via_text, formula=formula,
+            score=value * row.threat * row.vulnerability)
         default = False
     else:
         name, value = DEFAULT_ASSET_NAME, DEFAULT_ASSET_VALUE
-        explanation = (f"no information asset linked to these resources: default value "
-                       f"{value} ({DEFAULT_ASSET_NAME}) × {formula} = "
-                       f"{value * row.threat * row.vulnerability}")
+        explanation = _("no information asset linked to these resources: default value "
+                        "{value} ({unclassified}) × {formula} = {score}").format(
+            value=value, unclassified=_(DEFAULT_ASSET_NAME), formula=formula,
+            score=value * row.threat * row.vulnerability)
         default = True
     return RiskBreakdown(asset=name, asset_value=value, assets=[n for n, __ in ranked],
                          default_asset=default, threat=row.threat,
@@ -517,7 +523,7 @@ def get_row(store: Store, catalog: Catalog, session_id: int, row_id: int) -> Mat
     for row in matrix(store, catalog, session_id):
         if row.id == row_id:
             return row
-    raise OrientError(f"no matrix row {row_id}")
+    raise OrientError(_("no matrix row {row_id}").format(row_id=row_id))
 
 
 # --- editing ------------------------------------------------------------------------------
@@ -526,8 +532,8 @@ def get_row(store: Store, catalog: Catalog, session_id: int, row_id: int) -> Mat
 def _validated(changes: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
-        raise OrientError(f"cannot edit {', '.join(unknown)}; editable: "
-                          f"{', '.join(EDITABLE_FIELDS)}")
+        raise OrientError(_("cannot edit {fields}; editable: {editable}").format(
+            fields=", ".join(unknown), editable=", ".join(EDITABLE_FIELDS)))
     out: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "stride":
@@ -558,11 +564,11 @@ def reset_fields(store: Store, catalog: Catalog, session_id: int, row_id: int,
     """Give fields back to the generator (all edited fields when none are named)."""
     row = get_row(store, catalog, session_id, row_id)
     if row.custom:
-        raise OrientError("a custom row has no generated text to go back to")
+        raise OrientError(_("a custom row has no generated text to go back to"))
     names = set(fields or row.edited)
     unknown = sorted(names - set(EDITABLE_FIELDS))
     if unknown:
-        raise OrientError(f"not a matrix field: {', '.join(unknown)}")
+        raise OrientError(_("not a matrix field: {fields}").format(fields=", ".join(unknown)))
     scan = store.latest_scan(session_id)
     gen = generated(row.check_id, catalog.checks.get(row.check_id), row.resources,
                     {a.account_id: a.name for a in store.accounts(session_id)},
@@ -581,7 +587,7 @@ def add_custom_row(store: Store, catalog: Catalog, session_id: int, observation:
     """A row for something no check sees (e.g. from an interview). `resources` are ids,
     names or ARNs, so that asset links can score it."""
     if not observation.strip():
-        raise OrientError("a matrix row needs an observation")
+        raise OrientError(_("a matrix row needs an observation"))
     values = _validated({"observation": observation, "incident": incident,
                          "reason": reason, "stride": stride, "threat": threat,
                          "vulnerability": vulnerability})
@@ -599,7 +605,7 @@ def delete_row(store: Store, catalog: Catalog, session_id: int, row_id: int) -> 
     findings as false positive or accepted risk instead."""
     row = get_row(store, catalog, session_id, row_id)
     if not row.custom:
-        raise OrientError("only custom rows can be deleted; mark the findings false "
-                          "positive or accepted risk to drop a generated row")
+        raise OrientError(_("only custom rows can be deleted; mark the findings false "
+                            "positive or accepted risk to drop a generated row"))
     store.delete_matrix_row(row.id)
 

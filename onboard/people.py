@@ -21,7 +21,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from onboard.i18n import N_, _
+from onboard.labels import C_
+
 Rule = Literal["mapping", "email tag", "same user name", "only user"]
+
+RULE_LABELS: dict[str, str] = {"mapping": N_("people rule|mapping"),
+                               "email tag": N_("people rule|email tag"),
+                               "same user name": N_("people rule|same user name"),
+                               "only user": N_("people rule|only user")}
+"""Rule → what a person reads (`rule_label`); the rule itself is a machine value."""
 
 EMAIL_TAG_KEYS = ("email", "e-mail", "mail", "emailaddress", "email_address", "email-address")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -48,6 +57,27 @@ class Match:
     user: UserRef
     rule: Rule
     detail: str
+    """In English (JSON, the SSO kit); `detail_label` says it in the current language."""
+    template: str = field(default="", compare=False)
+    args: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+
+def _match(ref: UserRef, rule: Rule, template: str, **args: Any) -> Match:
+    """A Match whose detail is `template` filled in (English), kept to be translated."""
+    values = tuple((k, str(v)) for k, v in args.items())
+    return Match(ref, rule, template.format(**args), template, values)
+
+
+def rule_label(rule: str) -> str:
+    """The rule as a person reads it, in the current language."""
+    return C_(RULE_LABELS[rule]) if rule in RULE_LABELS else rule
+
+
+def detail_label(match: Match) -> str:
+    """The match's detail in the current language."""
+    if not match.template:
+        return match.detail
+    return _(match.template).format(**dict(match.args))
 
 
 @dataclass
@@ -93,8 +123,8 @@ def parse_user_key(text: str) -> tuple[str, str]:
     """`ACCOUNT/USER` → (account id, user name); ValueError with a one-line message."""
     account, sep, user = text.strip().partition("/")
     if not sep or not re.fullmatch(r"\d{12}", account) or not user:
-        raise ValueError(f"{text!r} is not ACCOUNT/USER (a 12-digit account id, a slash, "
-                         "an IAM user name)")
+        raise ValueError(_("{text} is not ACCOUNT/USER (a 12-digit account id, a slash, an "
+                           "IAM user name)").format(text=repr(text)))
     return account, user
 
 
@@ -155,7 +185,8 @@ def resolve(users: Iterable[UserRef],
             person.users.append(_why(u, members))
     for u, pid in sorted(mapped.items()):
         person = people.setdefault(pid, Person(pid))
-        person.users.append(Match(u, "mapping", f"mapped to {pid} by the user"))
+        person.users.append(_match(u, "mapping", N_("mapped to {person} by the user"),
+                                   person=pid))
     for person in people.values():
         person.users.sort(key=lambda m: m.user)
     return [people[k] for k in sorted(people)]
@@ -175,13 +206,13 @@ def _unique(pid: str, people: Mapping[str, Person]) -> str:
 
 def _why(u: UserRef, members: list[UserRef]) -> Match:
     if len(members) == 1:
-        return Match(u, "only user", "no other account has this user or email")
+        return _match(u, "only user", N_("no other account has this user or email"))
     others = [m for m in members if m != u]
     if u.email and any(m.email == u.email for m in others):
-        return Match(u, "email tag", f"email tag {u.email}")
+        return _match(u, "email tag", N_("email tag {email}"), email=u.email)
     if any(m.user_name.lower() == u.user_name.lower() for m in others):
-        return Match(u, "same user name", f"user name {u.user_name} in "
-                     f"{len({m.account_id for m in members})} accounts")
+        return _match(u, "same user name", N_("user name {name} in {n} accounts"),
+                      name=u.user_name, n=len({m.account_id for m in members}))
     # joined through a third user (same name as one, same email as another)
-    return Match(u, "same user name" if not u.email else "email tag",
-                 "joined through another account's user")
+    return _match(u, "same user name" if not u.email else "email tag",
+                  N_("joined through another account's user"))

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from onboard.assets import RowResource
+from onboard.i18n import _
 from onboard.models import GLOBAL, ActionDef, CheckDef
 from onboard.terraform import ManagedIndex
 
@@ -102,7 +103,7 @@ def dedupe_hcl(parts: Iterable[str]) -> list[str]:
                 kept.append(text)
                 continue
             if text in seen_text or (header.startswith("data ") and header in seen_data):
-                kept.append(f"# ({header} is declared above)")
+                kept.append("# " + _("({block} is declared above)").format(block=header))
                 continue
             seen_text.add(text)
             if header.startswith("data "):
@@ -183,7 +184,8 @@ def _fill_note(text: str) -> str:
     for line in text.split("\n"):
         gaps = [k for k in PLACEHOLDERS if "{" + k + "}" in line]
         if gaps and not line.lstrip().startswith("#"):
-            line = f"# (the fix script fills {', '.join(gaps)}: press F) {line.strip()}"
+            line = "# " + _("(the fix script fills {names}: press F)").format(
+                names=", ".join(gaps)) + f" {line.strip()}"
         out.append(line)
     return "\n".join(out)
 
@@ -206,8 +208,9 @@ class TfIndex:
 
 
 def managed_note(res: RowResource, address: str) -> str:
-    return (f"# {_comment(res.resource_id)} is managed by `{address}`: add these blocks to "
-            "that configuration; they reference it.")
+    return "# " + _("{resource} is managed by `{address}`: add these blocks to that "
+                    "configuration; they reference it.").format(
+        resource=_comment(res.resource_id), address=address)
 
 
 def resource_snippet(check: CheckDef, res: RowResource, tf: TfIndex,
@@ -241,7 +244,7 @@ def _unique_names(resources: list[RowResource]) -> dict[tuple[str, str, str], st
 
 def used_placeholders(template: str) -> set[str]:
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        return {name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name}
     except ValueError:
         return {k for k in PLACEHOLDERS if "{" + k + "}" in template}
 
@@ -260,9 +263,10 @@ def _per_context(template: str, contexts: list[dict[str, str]],
     rendered = [(ctx, text) for ctx, text in rendered if text]
     if len(rendered) <= 1:
         return rendered[0][1] if rendered else ""
-    return "\n\n".join("# For " + ", ".join(f"{k.replace('_id', '')} {v}"
-                                            for k, v in sorted(ctx.items()))
-                        + "\n" + text for ctx, text in rendered)
+    return "\n\n".join("# " + _("For {where}").format(where=", ".join(
+        (_("account {value}") if k == "account_id" else _("region {value}") if k == "region"
+         else f"{k} {{value}}").format(value=v) for k, v in sorted(ctx.items())))
+        + "\n" + text for ctx, text in rendered)
 
 
 def plan(action: ActionDef | None, checks: dict[str, CheckDef],
@@ -280,13 +284,13 @@ def plan(action: ActionDef | None, checks: dict[str, CheckDef],
             continue
         for res in sorted(resources, key=lambda r: (r.account_id, r.region, r.resource_id)):
             pairs.append((check, res))
-    names = _unique_names([r for _, r in pairs])
+    names = _unique_names([r for _check, r in pairs])
     snippets = [resource_snippet(c, r, tf, names[(r.account_id, r.region, r.resource_id)])
                 for c, r in pairs]
     out = Plan(resources=snippets, notes=notes)
     if action is not None:
         contexts: list[dict[str, str]] = []
-        for _, r in pairs:
+        for _check, r in pairs:
             v = values_for(r)
             ctx = {"account_id": v["account_id"], "region": v["region"]}
             if ctx not in contexts:

@@ -19,6 +19,7 @@ from onboard.aws.session import Aws
 from onboard.catalog import Catalog
 from onboard.checks import evaluate
 from onboard.checks.base import Inventory
+from onboard.i18n import _
 from onboard.models import Account, CollectError, Finding, Resource, Status
 from onboard.store import Store
 from onboard.workspace import Workspace
@@ -65,7 +66,7 @@ def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptio
     cancel = cancel or threading.Event()
     workers = max(1, options.workers or DEFAULT_WORKERS)
     aws = aws or Aws(options.profile, workers=workers, role_name=options.role_name)
-    report(Progress("identity", 0, 1, "who am I?"))
+    report(Progress("identity", 0, 1, _("who am I?")))
     identity = aws.whoami()
     ws = Workspace(store, catalog, session_id)
     scan_id = ws.start_scan(identity, options.regions or [])
@@ -83,7 +84,7 @@ def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptio
                         on_accounts=ws.record_accounts)
     status = "complete" if collected.complete and not cancel.is_set() else "incomplete"
 
-    report(Progress("evaluate", 0, 1, "evaluating checks"))
+    report(Progress("evaluate", 0, 1, _("evaluating checks")))
     severities = {c.id: c.severity for c in catalog.checks.values()}
     findings = evaluate(Inventory(resources, errors), severities, emulated=options.emulated)
     notes = {"organizations_error": collected.organizations_error,
@@ -94,7 +95,7 @@ def run_scan(store: Store, session_id: int, catalog: Catalog, options: ScanOptio
     diff = (store.diff(scan_id, previous.id) if previous
             else {"new": [], "fixed": [], "unchecked": []})
     info = store.scan(scan_id)
-    report(Progress("done", 1, 1, f"{len(findings)} findings"))
+    report(Progress("done", 1, 1, _("{n} findings").format(n=len(findings))))
     return ScanResult(
         scan_id=scan_id, status=status, identity=identity, accounts=collected.accounts,
         findings=findings, inventory_counts=store.inventory_counts(scan_id),

@@ -20,6 +20,7 @@ from typing import Any
 import platformdirs
 import sqlite_utils
 
+from onboard.i18n import N_, _
 from onboard.models import (
     Account,
     Activity,
@@ -214,22 +215,24 @@ def _check_existing(path: Path) -> None:
         with path.open("rb") as fh:
             head = fh.read(16)
     except PermissionError:
-        raise StoreError(f"{path}: cannot read the database (permission denied)") from None
+        raise StoreError(_("{path}: cannot read the database (permission denied)").format(
+            path=path)) from None
     except IsADirectoryError:
-        raise StoreError(f"{path}: is a directory, not a database file") from None
+        raise StoreError(_("{path}: is a directory, not a database file").format(
+            path=path)) from None
     if head and head != SQLITE_MAGIC:
-        raise StoreError(f"{path}: not an onboard database (not an SQLite file); "
-                         "left untouched — pass another --db")
+        raise StoreError(_("{path}: not an onboard database (not an SQLite file); left "
+                           "untouched — pass another --db").format(path=path))
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-        raise StoreError(f"{path}: the database is read-only; "
-                         "make it writable or pass another --db")
+        raise StoreError(_("{path}: the database is read-only; make it writable or pass "
+                           "another --db").format(path=path))
 
 
 LOCK_TIMEOUT = 30.0
 """Seconds a write waits for another process's lock before giving up with one line."""
 
-DAMAGED = ("the database is damaged ({detail}); your file is untouched; restore it from a "
-           "backup (`onboard db backup PATH` makes one) or pass another --db")
+DAMAGED = N_("the database is damaged ({detail}); your file is untouched; restore it from a "
+             "backup (`onboard db backup PATH` makes one) or pass another --db")
 
 
 def _inspect(path: Path, conn: sqlite3.Connection) -> int:
@@ -243,17 +246,21 @@ def _inspect(path: Path, conn: sqlite3.Connection) -> int:
     except sqlite3.DatabaseError as exc:
         if _code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
             raise _write_error(path, exc) from None
-        raise StoreError(f"{path}: " + DAMAGED.format(detail=_one_line(exc))) from None
+        raise StoreError(f"{path}: " + _(DAMAGED).format(detail=_one_line(exc))) from None
     if problems != ["ok"]:
-        raise StoreError(f"{path}: " + DAMAGED.format(detail=_one_line(problems[0])))
+        raise StoreError(f"{path}: " + _(DAMAGED).format(detail=_one_line(problems[0])))
     if version < 0 or version > SCHEMA_VERSION:
-        known = "a newer onboard" if version > SCHEMA_VERSION else "an unknown program"
-        raise StoreError(f"{path}: written by {known} (schema version {version}; this onboard "
-                         f"knows 1 to {SCHEMA_VERSION}); left untouched — upgrade onboard or "
-                         "pass another --db")
+        newer = (_("{path}: written by a newer onboard (schema version {version}; this "
+                   "onboard knows 1 to {known}); left untouched — upgrade onboard or pass "
+                   "another --db") if version > SCHEMA_VERSION else
+                 _("{path}: written by an unknown program (schema version {version}; this "
+                   "onboard knows 1 to {known}); left untouched — upgrade onboard or pass "
+                   "another --db"))
+        raise StoreError(newer.format(path=path, version=version, known=SCHEMA_VERSION))
     if version == 0 and tables - {"sqlite_sequence"}:
-        raise StoreError(f"{path}: not an onboard database (it has tables but no onboard "
-                         "schema version); left untouched — pass another --db")
+        raise StoreError(_("{path}: not an onboard database (it has tables but no onboard "
+                           "schema version); left untouched — pass another --db").format(
+            path=path))
     return version
 
 
@@ -270,18 +277,18 @@ def _write_error(path: Path, exc: sqlite3.Error) -> StoreError:
     code = _code(exc)
     text = str(exc).lower()
     if code == sqlite3.SQLITE_FULL or "disk is full" in text:
-        why = "the disk is full"
+        why = _("the disk is full")
     elif code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
-        why = (f"another program (another onboard?) held the database locked for "
-               f"{LOCK_TIMEOUT:.0f} s")
+        why = _("another program (another onboard?) held the database locked for "
+                "{seconds} s").format(seconds=f"{LOCK_TIMEOUT:.0f}")
     elif code == sqlite3.SQLITE_IOERR or "i/o error" in text:
-        why = "the disk refused the write (I/O error)"
+        why = _("the disk refused the write (I/O error)")
     elif code == sqlite3.SQLITE_READONLY or "readonly" in text:
-        why = "the database is read-only"
+        why = _("the database is read-only")
     else:
         why = _one_line(exc)
-    return StoreError(f"{path}: cannot write the database: {why}; nothing of this change "
-                      "was written")
+    return StoreError(_("{path}: cannot write the database: {why}; nothing of this change "
+                        "was written").format(path=path, why=why))
 
 
 def check_file(path: str | os.PathLike[str]) -> list[str]:
@@ -289,7 +296,7 @@ def check_file(path: str | os.PathLike[str]) -> list[str]:
     sound), opened read-only so that a damaged file is left exactly as it is."""
     target = Path(path)
     if not target.is_file():
-        raise StoreError(f"{target}: no database there")
+        raise StoreError(_("{path}: no database there").format(path=target))
     try:
         conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True,
                                timeout=LOCK_TIMEOUT)
@@ -317,8 +324,8 @@ def _create_file(path: Path) -> None:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise StoreError(f"{path}: cannot create the database ({exc.strerror}); "
-                         "pass a writable --db") from None
+        raise StoreError(_("{path}: cannot create the database ({why}); pass a writable "
+                           "--db").format(path=path, why=exc.strerror)) from None
 
 
 def _last_pk(table: sqlite_utils.db.Table) -> int:
@@ -351,15 +358,16 @@ class Store:
         if target.exists():
             _check_existing(target)
         elif not create:
-            raise StoreError(f"{target}: no onboard database here yet; run `onboard demo` or "
-                             "`onboard scan` first, or pass --db")
+            raise StoreError(_("{path}: no onboard database here yet; run `onboard demo` or "
+                               "`onboard scan` first, or pass --db").format(path=target))
         else:
             _create_file(target)
         try:
             conn = sqlite3.connect(target, check_same_thread=False, timeout=LOCK_TIMEOUT)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{target}: not a usable SQLite database ({exc}); "
-                             "left untouched — pass another --db") from None
+            raise StoreError(_("{path}: not a usable SQLite database ({error}); left "
+                               "untouched — pass another --db").format(
+                path=target, error=exc)) from None
         try:
             version = _inspect(target, conn)
         except StoreError:
@@ -399,9 +407,11 @@ class Store:
         while the app is open), created 0600 and put in place by a rename."""
         target = Path(dest)
         if target.exists() and target.resolve() == self.path.resolve():
-            raise StoreError(f"{target}: that is the database itself; pick another path")
+            raise StoreError(_("{path}: that is the database itself; pick another "
+                               "path").format(path=target))
         if target.is_dir():
-            raise StoreError(f"{target}: is a directory; give the backup file's path")
+            raise StoreError(_("{path}: is a directory; give the backup file's path").format(
+                path=target))
         tmp = target.with_name(f".{target.name}.tmp")
         try:
             fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
@@ -417,7 +427,8 @@ class Store:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else _one_line(exc)
-            raise StoreError(f"{target}: cannot write the backup ({why})") from None
+            raise StoreError(_("{path}: cannot write the backup ({why})").format(
+                path=target, why=why)) from None
         return target
 
     @property
@@ -494,7 +505,7 @@ class Store:
     def session(self, session_id: int) -> SessionInfo:
         rows = self._rows("SELECT * FROM sessions WHERE id = ?", [session_id])
         if not rows:
-            raise StoreError(f"no session with id {session_id}")
+            raise StoreError(_("no session with id {id}").format(id=session_id))
         return self._session(rows[0])
 
     def sessions(self) -> list[SessionInfo]:
@@ -688,7 +699,7 @@ class Store:
     def scan(self, scan_id: int) -> ScanInfo:
         rows = self._rows("SELECT * FROM scans WHERE id = ?", [scan_id])
         if not rows:
-            raise StoreError(f"no scan with id {scan_id}")
+            raise StoreError(_("no scan with id {id}").format(id=scan_id))
         return self._scan(rows[0])
 
     def scans(self, session_id: int) -> list[ScanInfo]:
@@ -888,7 +899,8 @@ class Store:
 
     def add_asset_link(self, asset_id: int, kind: str, value: str) -> int:
         if kind not in {"arn", "pattern", "tag"}:
-            raise ValueError(f"link kind must be arn, pattern or tag, not {kind!r}")
+            raise ValueError(_("link kind must be arn, pattern or tag, not {kind}").format(
+                kind=repr(kind)))
         with self.tx() as db:
             table = db.table("asset_links")
             table.insert({"asset_id": asset_id, "kind": kind, "value": value})

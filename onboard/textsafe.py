@@ -14,6 +14,8 @@ import json
 import re
 from typing import Any
 
+from rich.cells import get_character_cell_size
+
 # C0 controls, DEL, C1 controls (8-bit CSI, OSC, ST, …) and the Unicode formatting
 # characters that reorder or hide text on screen (bidi overrides and isolates, line and
 # paragraph separators): none of them may reach a terminal as they are.
@@ -97,3 +99,14 @@ def json_text(data: Any, indent: int | None = 2) -> str:
     formatting character escaped as `\\u00XX`: json already escapes C0, not these."""
     text = json.dumps(data, indent=indent, ensure_ascii=False)
     return _C1_AND_FORMAT.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def clip(text: str, width: int) -> str:
+    """`text` cut to at most `width` terminal cells (a Japanese character is two), never in
+    the middle of a character; shorter text is returned as it is."""
+    used = 0
+    for i, char in enumerate(text):
+        used += get_character_cell_size(char)
+        if used > width:
+            return text[:i]
+    return text

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from onboard.catalog import Catalog, CatalogError
+from onboard.i18n import _
 from onboard.models import ActionDef, CheckDef, Day, InterviewPrompt, Remediation, Task
 
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -51,8 +52,8 @@ def _where(path: Path, section: str, ident: Any, name: str = "") -> str:
 
 def _text(path: Path, section: str, ident: Any, name: str, value: Any) -> str:
     if not isinstance(value, str):
-        raise CatalogError(f"{_where(path, section, ident, name)}: expected text, got "
-                           f"{type(value).__name__}")
+        raise CatalogError(_("{where}: expected text, got {type}").format(
+            where=_where(path, section, ident, name), type=type(value).__name__))
     return value
 
 
@@ -61,28 +62,31 @@ def _fields(path: Path, section: str, item: dict[str, Any], allowed: tuple[str, 
     ident = item.get("id", item.get("day"))
     unknown = sorted(set(item) - {"id", "day", *allowed, *extra})
     if unknown:
-        raise CatalogError(f"{_where(path, section, ident)}: cannot translate "
-                           f"{', '.join(unknown)} (translatable: {', '.join(allowed)})")
+        raise CatalogError(_("{where}: cannot translate {names} (translatable: "
+                             "{allowed})").format(where=_where(path, section, ident),
+                                                  names=", ".join(unknown),
+                                                  allowed=", ".join(allowed)))
     return {k: _text(path, section, ident, k, item[k]) for k in allowed if k in item}
 
 
 def _remediation(path: Path, section: str, ident: str, english: Remediation,
                  value: Any) -> Remediation:
     if not isinstance(value, dict):
-        raise CatalogError(f"{_where(path, section, ident, 'remediation')}: expected a mapping")
+        raise CatalogError(_("{where}: expected a mapping").format(
+            where=_where(path, section, ident, "remediation")))
     unknown = sorted(set(value) - set(REMEDIATION_FIELDS))
     if unknown:
-        raise CatalogError(f"{_where(path, section, ident, 'remediation')}: unknown "
-                           f"{', '.join(unknown)}")
+        raise CatalogError(_("{where}: unknown {names}").format(
+            where=_where(path, section, ident, "remediation"), names=", ".join(unknown)))
     changes = {}
     for name in REMEDIATION_FIELDS:
         if name not in value:
             continue
         text = _text(path, section, ident, f"remediation.{name}", value[name])
         if name in CODE_FIELDS and code_lines(text) != code_lines(getattr(english, name)):
-            raise CatalogError(f"{_where(path, section, ident, 'remediation.' + name)}: "
-                               "the commands differ from the English; translate only the "
-                               "comments (lines starting with # or //)")
+            raise CatalogError(_("{where}: the commands differ from the English; translate "
+                                 "only the comments (lines starting with # or //)").format(
+                where=_where(path, section, ident, "remediation." + name)))
         changes[name] = text
     return english.model_copy(update=changes)
 
@@ -90,7 +94,8 @@ def _remediation(path: Path, section: str, ident: str, english: Remediation,
 def _items(path: Path, data: Any, section: str) -> list[dict[str, Any]]:
     items = data.get(section) or []
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise CatalogError(f"{path}: {section}: expected a list of mappings")
+        raise CatalogError(_("{path}: {section}: expected a list of mappings").format(
+            path=path, section=section))
     return items
 
 
@@ -100,10 +105,12 @@ def _index(path: Path, section: str, items: list[dict[str, Any]], key: str,
     for item in items:
         ident = item.get(key)
         if ident not in known:
-            raise CatalogError(f"{path}: {section}: unknown {key} {ident!r} (translations "
-                               "name an item of the English file)")
+            raise CatalogError(_("{path}: {section}: unknown {key} {id} (translations name "
+                                 "an item of the English file)").format(
+                path=path, section=section, key=key, id=repr(ident)))
         if ident in out:
-            raise CatalogError(f"{path}: {section}: {key} {ident!r} translated twice")
+            raise CatalogError(_("{path}: {section}: {key} {id} translated twice").format(
+                path=path, section=section, key=key, id=repr(ident)))
         out[ident] = item
     return out
 
@@ -123,8 +130,8 @@ def translated(english: Catalog, lang: str, files: list[tuple[Path, Any]]) -> Ca
         if data is None:
             continue
         if not isinstance(data, dict) or set(data) - set(SECTIONS):
-            raise CatalogError(f"{path}: expected a mapping with some of "
-                               f"{', '.join(s + ':' for s in SECTIONS)}")
+            raise CatalogError(_("{path}: expected a mapping with some of {sections}").format(
+                path=path, sections=", ".join(s + ":" for s in SECTIONS)))
         for ident, item in _index(path, "checks", _items(path, data, "checks"), "id",
                                   set(checks) - seen["checks"]).items():
             c: CheckDef = checks[ident]

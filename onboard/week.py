@@ -16,6 +16,8 @@ from typing import Literal
 
 from onboard import orient
 from onboard.catalog import Catalog
+from onboard.i18n import N_, _, ngettext
+from onboard.labels import C_, SCAN_STATUS, label
 from onboard.models import TRIAGE_MARKS, ScanInfo, Status, Task
 from onboard.store import Store
 
@@ -73,19 +75,16 @@ class Facts:
         return orient.matrix(self.store, self.catalog, self.session_id)
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def _scan_complete(f: Facts) -> Verdict:
     scan = f.store.latest_scan(f.session_id, complete=True)
     newest = f.store.newest_scan(f.session_id)
     if scan is None:
         if newest is None:
-            return Verdict(False, "no scan yet: press r on Review or run `onboard scan`")
-        return Verdict(False, f"scan #{newest.id} did not finish ({newest.status}); "
-                       "run it again")
-    return Verdict(True, f"scan #{scan.id} finished in every account it could read")
+            return Verdict(False, _("no scan yet: press r on Review or run `onboard scan`"))
+        return Verdict(False, _("scan #{id} did not finish ({status}); run it again").format(
+            id=newest.id, status=label(SCAN_STATUS, newest.status)))
+    return Verdict(True, _("scan #{id} finished in every account it could read").format(
+        id=scan.id))
 
 
 def _accounts_discovered(f: Facts) -> Verdict:
@@ -95,14 +94,19 @@ def _accounts_discovered(f: Facts) -> Verdict:
     listed = [a for a in accounts if a.source == "organizations"]
     if not listed:
         if org_error:
-            return Verdict(False, f"Organizations could not be listed ({org_error}): scan "
-                           "from the management account, or add accounts by hand")
-        return Verdict(False, "no organization listed yet: run a scan")
+            return Verdict(False, _("Organizations could not be listed ({error}): scan from "
+                                    "the management account, or add accounts by hand").format(
+                error=org_error))
+        return Verdict(False, _("no organization listed yet: run a scan"))
+    n = len(listed)
     if not any(a.environment == "management" for a in listed):
-        return Verdict(False, f"{_plural(len(listed), 'account', 'accounts')} listed, but "
-                       "not the management account")
-    return Verdict(True, f"{_plural(len(listed), 'account', 'accounts')} listed through "
-                   "Organizations, the management account among them")
+        return Verdict(False, ngettext("{n} account listed, but not the management account",
+                                       "{n} accounts listed, but not the management account",
+                                       n).format(n=n))
+    return Verdict(True, ngettext(
+        "{n} account listed through Organizations, the management account among them",
+        "{n} accounts listed through Organizations, the management account among them",
+        n).format(n=n))
 
 
 def _interview_complete(f: Facts) -> Verdict:
@@ -114,87 +118,101 @@ def _interview_complete(f: Facts) -> Verdict:
         if not (a.get("status") in ("answered", "follow-up") and a.get("answer", "").strip()):
             open_.append(p.id)
     if not prompts:
-        return Verdict(False, "the interview has no prompts")
+        return Verdict(False, _("the interview has no prompts"))
     if open_:
-        return Verdict(False, f"{len(open_)} of {len(prompts)} prompts have no answer yet "
-                       "(a follow-up needs notes to count)")
-    return Verdict(True, f"all {len(prompts)} prompts answered")
+        return Verdict(False, _("{open} of {total} prompts have no answer yet (a follow-up "
+                                "needs notes to count)").format(open=len(open_),
+                                                                total=len(prompts)))
+    return Verdict(True, _("all {n} prompts answered").format(n=len(prompts)))
 
 
 def _tf_imported(f: Facts) -> Verdict:
     rows = f.store.tf_resources(f.session_id)
     if not rows:
-        return Verdict(False, "no Terraform state imported yet (`onboard tf import PATH`)")
+        return Verdict(False, _("no Terraform state imported yet (`onboard tf import PATH`)"))
     files = len({r.get("source") for r in rows})
-    return Verdict(True, f"{_plural(len(rows), 'resource', 'resources')} from "
-                   f"{_plural(files, 'state file', 'state files')}")
+    return Verdict(True, _("{resources} from {files}").format(
+        resources=ngettext("{n} resource", "{n} resources", len(rows)).format(n=len(rows)),
+        files=ngettext("{n} state file", "{n} state files", files).format(n=files)))
 
 
 def _findings_triaged(f: Facts) -> Verdict:
     scan = f.scan
     if scan is None:
-        return Verdict(False, "no scan yet")
+        return Verdict(False, _("no scan yet"))
     failing = f.store.findings(scan.id, status=Status.FAIL.value)
     if not failing:
-        return Verdict(False, "the current scan has no FAIL to triage")
+        return Verdict(False, _("the current scan has no FAIL to triage"))
     marks = f.store.triage(f.session_id)
     left = sum(1 for x in failing if marks.get(x.key, {}).get("mark") not in TRIAGE_MARKS)
     if left:
-        return Verdict(False, f"{left} of {len(failing)} FAILs not triaged yet")
-    return Verdict(True, f"all {len(failing)} FAILs triaged")
+        return Verdict(False, _("{left} of {total} FAILs not triaged yet").format(
+            left=left, total=len(failing)))
+    return Verdict(True, _("all {n} FAILs triaged").format(n=len(failing)))
 
 
 def _diagram_exported(f: Facts) -> Verdict:
     scan = f.scan
     last = f.store.last_activity(f.session_id, "diagram_exported")
     if scan is None:
-        return Verdict(False, "no scan yet")
+        return Verdict(False, _("no scan yet"))
     if last is None:
-        return Verdict(False, "the architecture diagram has not been exported "
-                       "(`onboard export --format mermaid`)")
+        return Verdict(False, _("the architecture diagram has not been exported "
+                                "(`onboard export --format mermaid`)"))
     if last.detail.get("scan_id") != scan.id:
-        return Verdict(False, f"the diagram was exported from scan #{last.detail.get('scan_id')}"
-                       f"; export it again for scan #{scan.id}")
-    return Verdict(True, f"diagram of scan #{scan.id} exported")
+        return Verdict(False, _("the diagram was exported from scan #{old}; export it again "
+                                "for scan #{id}").format(old=last.detail.get("scan_id"),
+                                                          id=scan.id))
+    return Verdict(True, _("diagram of scan #{id} exported").format(id=scan.id))
 
 
 def _assets_declared(f: Facts) -> Verdict:
     assets = f.store.assets(f.session_id)
     if not assets:
-        return Verdict(False, "no information asset declared yet")
+        return Verdict(False, _("no information asset declared yet"))
     unlinked = [a.name for a in assets if not a.links]
-    if len(unlinked) == len(assets):
-        return Verdict(False, f"{_plural(len(assets), 'asset', 'assets')} declared, none "
-                       "linked to a resource yet")
-    return Verdict(True, f"{_plural(len(assets), 'asset', 'assets')} declared"
-                   + (f" ({len(unlinked)} not linked yet)" if unlinked else ""))
+    n = len(assets)
+    if len(unlinked) == n:
+        return Verdict(False, ngettext("{n} asset declared, none linked to a resource yet",
+                                       "{n} assets declared, none linked to a resource yet",
+                                       n).format(n=n))
+    if unlinked:
+        return Verdict(True, ngettext("{n} asset declared ({unlinked} not linked yet)",
+                                      "{n} assets declared ({unlinked} not linked yet)",
+                                      n).format(n=n, unlinked=len(unlinked)))
+    return Verdict(True, ngettext("{n} asset declared", "{n} assets declared", n).format(n=n))
 
 
 def _matrix_reviewed(f: Facts) -> Verdict:
     rows = [r for r in f.rows if r.status not in ("fixed",)]
     if not rows:
-        return Verdict(False, "no matrix yet: the matrix is made from a scan's findings")
+        return Verdict(False, _("no matrix yet: the matrix is made from a scan's findings"))
     missing = [r for r in rows
                if not (r.observation.strip() and r.incident.strip() and r.reason.strip()
                        and r.stride.strip())]
     if missing:
-        return Verdict(False, f"{_plural(len(missing), 'row lacks', 'rows lack')} an "
-                       "observation, incident, reason or STRIDE")
+        return Verdict(False, ngettext(
+            "{n} row lacks an observation, incident, reason or STRIDE",
+            "{n} rows lack an observation, incident, reason or STRIDE",
+            len(missing)).format(n=len(missing)))
     reviewed = f.store.last_activity(f.session_id, "matrix_reviewed")
     if reviewed is None:
-        return Verdict(False, "mark the matrix reviewed once you agree with every row")
+        return Verdict(False, _("mark the matrix reviewed once you agree with every row"))
     added = f.store.last_activity(f.session_id, "matrix_rows_added")
     if added is not None and added.id > reviewed.id:
         count = int(added.detail.get("count", 0))
-        return Verdict(False, f"{_plural(count, 'row was', 'rows were')} added since you "
-                       "marked the matrix reviewed")
-    return Verdict(True, f"{_plural(len(rows), 'row', 'rows')} reviewed")
+        return Verdict(False, ngettext(
+            "{n} row was added since you marked the matrix reviewed",
+            "{n} rows were added since you marked the matrix reviewed",
+            count).format(n=count))
+    return Verdict(True, ngettext("{n} row reviewed", "{n} rows reviewed",
+                                  len(rows)).format(n=len(rows)))
 
 
 def _actions_chosen(f: Facts) -> Verdict:
     rows = f.rows
     if not rows:
-        return Verdict(False, "no matrix yet")
+        return Verdict(False, _("no matrix yet"))
     high = [r for r in rows if r.score >= HIGH_RISK_FROM and r.status not in ("fixed",)]
     actions = f.store.actions(f.session_id)
     undecided, unowned = 0, set[int]()
@@ -211,28 +229,32 @@ def _actions_chosen(f: Facts) -> Verdict:
     if undecided or unowned:
         parts = []
         if undecided:
-            parts.append(f"{undecided} of {len(high)} high-risk rows still without a decision")
+            parts.append(_("{undecided} of {total} high-risk rows still without a "
+                           "decision").format(undecided=undecided, total=len(high)))
         if unowned:
-            parts.append(f"{_plural(len(unowned), 'chosen action has', 'chosen actions have')}"
-                         " no owner or due date")
-        return Verdict(False, "; ".join(parts))
+            parts.append(ngettext("{n} chosen action has no owner or due date",
+                                  "{n} chosen actions have no owner or due date",
+                                  len(unowned)).format(n=len(unowned)))
+        return Verdict(False, C_(N_("separator|; ")).join(parts))
     if not high:
-        return Verdict(True, f"no row at risk {HIGH_RISK_FROM} or more")
-    return Verdict(True, f"all {len(high)} high-risk rows decided, with owners and dates")
+        return Verdict(True, _("no row at risk {risk} or more").format(risk=HIGH_RISK_FROM))
+    return Verdict(True, _("all {n} high-risk rows decided, with owners and dates").format(
+        n=len(high)))
 
 
 def _decisions_exported(f: Facts) -> Verdict:
     exported = f.store.last_activity(f.session_id, "decisions_exported")
     changed = f.store.last_activity(f.session_id, "decisions_changed")
     if exported is None:
-        return Verdict(False, "the decision table has not been exported yet")
+        return Verdict(False, _("the decision table has not been exported yet"))
     rows = int(exported.detail.get("decisions", 0))
     if rows < 1:
-        return Verdict(False, "the last export had no decision in it")
+        return Verdict(False, _("the last export had no decision in it"))
     if changed is not None and changed.id > exported.id:
-        return Verdict(False, "decisions changed after the last export; export again")
-    return Verdict(True, f"exported with {_plural(rows, 'decision', 'decisions')} "
-                   f"at {exported.at}")
+        return Verdict(False, _("decisions changed after the last export; export again"))
+    return Verdict(True, ngettext("exported with {n} decision at {at}",
+                                  "exported with {n} decisions at {at}", rows).format(
+        n=rows, at=exported.at))
 
 
 RULES: dict[str, Callable[[Facts], Verdict]] = {
@@ -262,16 +284,19 @@ def task_states(catalog: Catalog, store: Store, session_id: int) -> list[TaskSta
             verdict = rule(facts) if rule else None
             if task.id in overrides:
                 done = overrides[task.id]
-                why = "ticked by you" if done else "unticked by you"
                 if verdict is not None:
-                    why += f" (the rule says: {verdict.reason})"
+                    why = (_("ticked by you (the rule says: {reason})") if done
+                           else _("unticked by you (the rule says: {reason})")).format(
+                        reason=verdict.reason)
+                else:
+                    why = _("ticked by you") if done else _("unticked by you")
                 out.append(TaskState(task, day.day, done, "user", why))
             elif verdict is not None:
                 out.append(TaskState(task, day.day, verdict.done, "derived", verdict.reason))
             else:
                 out.append(TaskState(task, day.day, False, "open",
-                                     "no rule can see this one: tick it yourself when it is "
-                                     "done"))
+                                     _("no rule can see this one: tick it yourself when it is "
+                                       "done")))
     return out
 
 

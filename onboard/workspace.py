@@ -26,6 +26,7 @@ from typing import Any
 
 from onboard import assets, decide, i18n, orient, terraform
 from onboard.catalog import Catalog, in_language
+from onboard.i18n import _
 from onboard.models import Account, Finding
 from onboard.store import Store
 
@@ -117,7 +118,7 @@ class Workspace:
     def set_task(self, task_id: str, done: bool | None) -> None:
         """The user's own tick/untick (wins over the task's rule); None: back to the rule."""
         if task_id not in self.catalog.tasks:
-            raise ValueError(f"no task {task_id!r} in the week plan")
+            raise ValueError(_("no task {id} in the week plan").format(id=repr(task_id)))
         self.store.set_task(self.session_id, task_id, done)
 
     def add_account(self, account: Account) -> None:
@@ -251,7 +252,8 @@ class Workspace:
         """The user's note on a week task (its id) or a matrix row (its id); empty deletes.
         Nothing derives from a note: it is shown beside its task or row and exported."""
         if kind not in self.NOTE_KINDS:
-            raise ValueError(f"notes are on a task or a row, not {kind!r}")
+            raise ValueError(_("notes are on a task or a row, not {kind}").format(
+                kind=repr(kind)))
         self.store.set_note(self.session_id, kind, str(target), text.strip())
 
     # -- people and interviews (the report counts people and names who was interviewed)
@@ -260,7 +262,7 @@ class Workspace:
         """Who answered an interview prompt ('' forgets it); one line of text."""
         name = " ".join(person.split())
         if len(name) > 200:
-            raise ValueError("the interviewee is at most 200 characters")
+            raise ValueError(_("the interviewee is at most 200 characters"))
         self.store.set_interviewee(self.session_id, prompt_id, name)
 
     def set_language(self, lang: str) -> None:
@@ -297,7 +299,8 @@ class Workspace:
         known = {(r.account_id, r.id) for r in self.store.resources(scan.id, "iam.user")} \
             if scan else set()
         if (account, user) not in known:
-            raise ValueError(f"the current scan has no IAM user {user!r} in {account}")
+            raise ValueError(_("the current scan has no IAM user {user} in {account}").format(
+                user=repr(user), account=account))
         name = " ".join(person.split())
         with self.store.tx():
             if name:

@@ -26,11 +26,13 @@ from onboard.cli import (
     tui,
     week,
 )
-from onboard.cli.common import UsageError, add_common
+from onboard.cli.common import C_, UsageError, add_common
+from onboard.cli.helpformat import Parser, speak_argparse
+from onboard.i18n import N_, _
 from onboard.store import StoreError
 from onboard.textsafe import visible
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   onboard demo                      try the app on an emulated startup org (no AWS needed)
   onboard demo --headless           the same, scanned and summarised without the TUI
@@ -49,24 +51,26 @@ exit codes:
 environment:
   ONBOARD_DB (database path), {checklists} (checklists folder),
   AWS_PROFILE / AWS_ENDPOINT_URL as boto3 reads them.
-"""
+""")
 
 COMMANDS = (demo, scan, export, actions, matrix, assets, sessions, week, policy, tf, sso,
             profiles, db)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    speak_argparse()
+    parser = Parser(
         prog="onboard",
-        description="Walks a newly joined SRE through the first week of securing a "
-                    "startup's AWS: Observe, Orient, Decide, Act. With no sub-command it "
-                    "opens the TUI on the most recent session.",
+        description=_("Walks a newly joined SRE through the first week of securing a "
+                      "startup's AWS: Observe, Orient, Decide, Act. With no sub-command it "
+                      "opens the TUI on the most recent session."),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=EPILOG.format(checklists=CHECKLISTS_ENV),
+        epilog=_(EPILOG).format(checklists=CHECKLISTS_ENV),
     )
-    parser.add_argument("--version", action="version", version=f"onboard {__version__}")
+    parser.add_argument("--version", action="version", version=f"onboard {__version__}",
+                        help=_("show program's version number and exit"))
     add_common(parser, top=True)
-    parser.add_argument("--profile", help="AWS profile for scans started from the TUI")
+    parser.add_argument("--profile", help=_("AWS profile for scans started from the TUI"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:
         module.add_parser(sub)
@@ -109,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"onboard: error: {visible(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("onboard: interrupted", file=sys.stderr)
+        print("onboard: " + C_(N_("CLI|interrupted")), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return _closed_pipe()

@@ -18,6 +18,7 @@ from onboard.cli.common import (
     safe,
 )
 from onboard.cli.common import console as cli_console
+from onboard.i18n import _
 from onboard.store import Store
 from onboard.workspace import Workspace
 
@@ -26,32 +27,33 @@ VERBS = ("list", "add", "link", "unlink", "remove")
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "assets", help="declare information assets (value 1-3) and link them to resources",
-        description="Examples: onboard assets add 'investor cap tables' --value 3 "
-                    "--link 'pattern:cap-table*' --link tag:data=investor; "
-                    "onboard assets link 'investor cap tables' arn:aws:s3:::deal-room; "
-                    "onboard assets list")
+        "assets", help=_("declare information assets (value 1-3) and link them to "
+                         "resources"),
+        description=_("Examples: onboard assets add 'investor cap tables' --value 3 "
+                      "--link 'pattern:cap-table*' --link tag:data=investor; "
+                      "onboard assets link 'investor cap tables' arn:aws:s3:::deal-room; "
+                      "onboard assets list"))
     add_common(p)
-    p.add_argument("verb", choices=VERBS, help="what to do with the asset NAME")
-    p.add_argument("name", nargs="?", help="the asset's name (or number)")
+    p.add_argument("verb", choices=VERBS, help=_("what to do with the asset NAME"))
+    p.add_argument("name", nargs="?", help=_("the asset's name (or number)"))
     p.add_argument("links", nargs="*", metavar="LINK",
-                   help="with link/unlink: arn:ARN, pattern:GLOB or tag:KEY=VALUE")
+                   help=_("with link/unlink: arn:ARN, pattern:GLOB or tag:KEY=VALUE"))
     p.add_argument("--value", type=int, choices=(1, 2, 3), default=None,
-                   help="with add: how much it would hurt to lose or leak (3 = most)")
-    p.add_argument("--description", default=None, help="with add: what it is")
+                   help=_("with add: how much it would hurt to lose or leak (3 = most)"))
+    p.add_argument("--description", default=None, help=_("with add: what it is"))
     p.add_argument("--link", action="append", default=[], dest="add_links", metavar="LINK",
-                   help="with add: arn:ARN, pattern:GLOB or tag:KEY=VALUE (repeatable)")
+                   help=_("with add: arn:ARN, pattern:GLOB or tag:KEY=VALUE (repeatable)"))
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # Usage errors first: a refused `assets add` must not leave a new session behind.
     if args.verb != "list" and not args.name:
-        raise UsageError(f"`onboard assets {args.verb}` needs the asset's name")
+        raise UsageError(_needs_name(args.verb))
     if args.verb == "add" and args.value is None:
-        raise UsageError("`onboard assets add` needs --value 1, 2 or 3")
+        raise UsageError(_("`onboard assets add` needs --value 1, 2 or 3"))
     if args.verb in ("link", "unlink") and not args.links:
-        raise UsageError(f"`onboard assets {args.verb}` needs at least one LINK")
+        raise UsageError(_needs_link(args.verb))
     store = open_store(args, create=args.verb == "add")
     session = resolve_session(store, getattr(args, "session", None),
                               create=args.verb == "add")
@@ -61,22 +63,22 @@ def run(args: argparse.Namespace) -> int:
         if args.verb == "list":
             return _list(console, store, session.id)
         if not args.name:
-            raise UsageError(f"`onboard assets {args.verb}` needs the asset's name")
+            raise UsageError(_needs_name(args.verb))
         if args.verb == "add":
             if args.value is None:
-                raise UsageError("`onboard assets add` needs --value 1, 2 or 3")
+                raise UsageError(_("`onboard assets add` needs --value 1, 2 or 3"))
             asset = ws.add_asset(args.name, args.value, args.description or "",
                                  args.add_links + args.links)
-            console.print(f"asset {asset.id} {safe(asset.name)} (value {asset.value}), "
-                          f"{len(asset.links)} link(s)")
+            console.print(_("asset {id} {name} (value {value}), {n} link(s)").format(
+                id=asset.id, name=safe(asset.name), value=asset.value, n=len(asset.links)))
             return 0
         asset = assets_mod.get_asset(store, session.id, args.name)
         if args.verb == "remove":
             ws.delete_asset(asset.id)
-            console.print(f"removed asset {safe(asset.name)}")
+            console.print(_("removed asset {name}").format(name=safe(asset.name)))
             return 0
         if not args.links:
-            raise UsageError(f"`onboard assets {args.verb}` needs at least one LINK")
+            raise UsageError(_needs_link(args.verb))
         for text in args.links:
             kind, value = assets_mod.parse_link(text)
             if args.verb == "link":
@@ -84,33 +86,46 @@ def run(args: argparse.Namespace) -> int:
             else:
                 match = [lk for lk in asset.links if (lk.kind, lk.value) == (kind, value)]
                 if not match:
-                    raise UsageError(f"{asset.name!r} has no link {kind}:{value!r}")
+                    raise UsageError(_("{name} has no link {link}").format(
+                        name=repr(asset.name), link=f"{kind}:{value!r}"))
                 ws.unlink_asset(match[0].id)
-        console.print(f"{args.verb}ed {len(args.links)} link(s) on {safe(asset.name)}")
+        done = (_("linked {n} link(s) on {name}") if args.verb == "link"
+                else _("unlinked {n} link(s) on {name}"))
+        console.print(done.format(n=len(args.links), name=safe(asset.name)))
         return 0
     except AssetError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _needs_name(verb: str) -> str:
+    return _("`onboard assets {verb}` needs the asset's name").format(verb=verb)
+
+
+def _needs_link(verb: str) -> str:
+    return _("`onboard assets {verb}` needs at least one LINK").format(verb=verb)
 
 
 def _list(console: Console, store: Store, session_id: int) -> int:
     scan = store.latest_scan(session_id)
     index = AssetIndex.load(store, session_id, scan.id if scan else None, full=True)
     if not index.assets:
-        console.print("No information assets yet: `onboard assets add NAME --value 3 "
-                      "--link pattern:GLOB`.")
+        console.print(_("No information assets yet: `onboard assets add NAME --value 3 "
+                        "--link pattern:GLOB`."))
         return 0
-    table = Table(title="Information assets")
+    table = Table(title=_("Information assets"))
     table.add_column("#", justify="right")
-    table.add_column("asset")
-    table.add_column("value", justify="right")
-    table.add_column("description")
-    table.add_column("links")
-    table.add_column("matches in the latest scan", overflow="fold")
+    table.add_column(_("asset"))
+    table.add_column(_("value"), justify="right")
+    table.add_column(_("description"))
+    table.add_column(_("links"))
+    table.add_column(_("matches in the latest scan"), overflow="fold")
     for a in index.assets:
         hits = [r.id for r in index.inventory_matches(a)]
-        shown = ", ".join(hits[:5]) + (f" +{len(hits) - 5} more" if len(hits) > 5 else "")
+        shown = safe(", ".join(hits[:5]))
+        if len(hits) > 5:
+            shown += _(" +{n} more").format(n=len(hits) - 5)
         table.add_row(str(a.id), safe(a.name), str(a.value), safe(a.description) or "—",
                       safe("\n".join(lk.label for lk in a.links)) or "—",
-                      safe(shown) or ("—" if scan else "no scan yet"))
+                      shown or ("—" if scan else _("no scan yet")))
     console.print(table)
     return 0

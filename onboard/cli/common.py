@@ -12,9 +12,54 @@ from rich.text import Text
 from onboard import catalog as catalog_mod
 from onboard import i18n
 from onboard.catalog import Catalog
+from onboard.i18n import N_, _
 from onboard.models import SessionInfo
 from onboard.store import Store
 from onboard.textsafe import visible
+
+# Values that are contracts in JSON and the database (a status, a severity, who decided a
+# task) but words when shown to a person. A bare word ("open", "done") means different
+# things in different places and sits in other PO files too, where two translations of one
+# msgid are an error: these msgids carry a context before a `|`, as the screens' do.
+ACTION_STATUS = {"proposed": N_("CLI action status|proposed"),
+                 "chosen": N_("CLI action status|chosen"),
+                 "in progress": N_("CLI action status|in progress"),
+                 "done": N_("CLI action status|done"),
+                 "won't do": N_("CLI action status|won't do")}
+"""By `ActionStatus.label`."""
+ROW_STATUS = {"open": N_("CLI row status|open"), "answered": N_("CLI row status|answered"),
+              "accepted": N_("CLI row status|accepted"), "fixed": N_("CLI row status|fixed")}
+SEVERITY = {"critical": N_("CLI severity|critical"), "high": N_("CLI severity|high"),
+            "medium": N_("CLI severity|medium"), "low": N_("CLI severity|low"),
+            "info": N_("CLI severity|info")}
+EFFORT = {"small": N_("CLI effort|small"), "medium": N_("CLI effort|medium"),
+          "large": N_("CLI effort|large")}
+DECIDED_BY = {"user": N_("CLI decided by|user"), "derived": N_("CLI decided by|derived"),
+              "open": N_("CLI decided by|open")}
+"""Who decided a task of the week plan (`onboard week`'s `by`)."""
+SCAN_PHASE = {"identity": N_("CLI scan phase|identity"),
+              "accounts": N_("CLI scan phase|accounts"),
+              "collect": N_("CLI scan phase|collect"),
+              "evaluate": N_("CLI scan phase|evaluate"),
+              "done": N_("CLI scan phase|done"), "scan": N_("CLI scan phase|scan")}
+ACCOUNT_ACCESS = {"ok": N_("CLI account access|ok"),
+                  "denied": N_("CLI account access|denied"),
+                  "skipped": N_("CLI account access|skipped")}
+
+
+def C_(msgid: str) -> str:
+    """`_()` for a "context|text" msgid: the translation, else the text after the `|`
+    (so English reads the bare word)."""
+    text = _(msgid)
+    if text == msgid and "|" in msgid:
+        return msgid.split("|", 1)[1]
+    return text
+
+
+def word(words: dict[str, str], value: str) -> str:
+    """A status, severity, effort or phase as a person reads it in the spoken language
+    (the value itself when it has no word, e.g. a team's own effort label)."""
+    return C_(words[value]) if value in words else value
 
 
 class UsageError(Exception):
@@ -25,19 +70,24 @@ def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     """--db, --checklists and --session, accepted before or after the sub-command."""
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--db", metavar="PATH", default=default,
-                        help="SQLite file (default: the user data dir; env ONBOARD_DB)")
+                        help=_("SQLite file (default: the user data dir; env ONBOARD_DB)"))
     parser.add_argument("--checklists", metavar="DIR", default=default,
-                        help="a team's edited copy of the checklists folder "
-                             "(env ONBOARD_CHECKLISTS)")
+                        help=_("a team's edited copy of the checklists folder "
+                               "(env ONBOARD_CHECKLISTS)"))
     parser.add_argument("--session", metavar="NAME", default=default,
-                        help=i18n._("the onboarding session to use or create "
-                                    "(default: the most recent one)"))
-    parser.add_argument("--lang", metavar="LANG", default=default,
-                        choices=None, help=i18n._(
-                            "language: ja or en (env ONBOARD_LANG; default: the session's "
-                            "language, else the locale)"))
+                        help=_("the onboarding session to use or create "
+                               "(default: the most recent one)"))
+    add_lang(parser, top)
     if top:
         add_person(parser, top=True)
+
+
+def add_lang(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """--lang, on every command (main() reads it before the parser is built, so help is in
+    that language too)."""
+    parser.add_argument("--lang", metavar="LANG", default=None if top else argparse.SUPPRESS,
+                        help=_("language: ja or en (env ONBOARD_LANG; default: the session's "
+                               "language, else the locale)"))
 
 
 def add_person(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -45,7 +95,8 @@ def add_person(parser: argparse.ArgumentParser, top: bool = False) -> None:
     changed when given again); never guessed from the OS user."""
     parser.add_argument("--person", dest="session_person", metavar="NAME",
                         default=None if top else argparse.SUPPRESS,
-                        help="who runs this onboarding (shown in reports; default: not set)")
+                        help=_("who runs this onboarding (shown in reports; default: not "
+                               "set)"))
 
 
 def session_person(args: argparse.Namespace) -> str | None:
@@ -72,14 +123,16 @@ def resolve_session(store: Store, name: str | None, profile: str = "",
         found = store.session_by_name(name)
         if found is None:
             if not create:
-                raise UsageError(f"no session named {name!r}; `onboard sessions` lists them")
+                raise UsageError(_("no session named {name}; `onboard sessions` lists them")
+                                 .format(name=repr(name)))
             found = store.create_session(name, person=person or "", profile=profile,
                                          lang=i18n.current())
     else:
         found = store.latest_session()
         if found is None:
             if not create:
-                raise UsageError("no session yet; run `onboard scan` or `onboard demo` first")
+                raise UsageError(_("no session yet; run `onboard scan` or `onboard demo` "
+                                   "first"))
             found = store.create_session("onboarding", person=person or "",
                                          profile=profile, lang=i18n.current())
     if person is not None and person != found.person:

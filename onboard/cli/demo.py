@@ -20,6 +20,7 @@ from onboard.cli.common import (
 )
 from onboard.cli.common import console as cli_console
 from onboard.cli.scan import print_summary, scan_with_progress
+from onboard.i18n import _
 from onboard.models import Account
 from onboard.scan import ScanOptions
 from onboard.workspace import Workspace
@@ -28,16 +29,17 @@ DEMO_SESSION = "demo"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="the TUI on an emulated startup org; no AWS account needed",
-                       description="Build an emulated four-account startup org in this "
-                                   "process (moto; nothing leaves the machine), then open the "
-                                   "TUI on it, or with --headless scan it and print the "
-                                   "summary. The demo keeps its own database (demo.db in the "
-                                   "user data dir) unless --db says otherwise.")
+    p = sub.add_parser("demo",
+                       help=_("the TUI on an emulated startup org; no AWS account needed"),
+                       description=_("Build an emulated four-account startup org in this "
+                                     "process (moto; nothing leaves the machine), then open "
+                                     "the TUI on it, or with --headless scan it and print the "
+                                     "summary. The demo keeps its own database (demo.db in "
+                                     "the user data dir) unless --db says otherwise."))
     add_common(p)
     add_person(p)
     p.add_argument("--headless", action="store_true",
-                   help="build the org, scan it, print the summary; no TUI")
+                   help=_("build the org, scan it, print the summary; no TUI"))
     p.set_defaults(func=run)
 
 
@@ -53,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         from onboard.demo import build_in_process
     except ImportError as exc:  # moto is the `demo` extra
-        raise UsageError(f"the demo needs moto: pip install 'onboard[demo]' ({exc})") from None
+        raise UsageError(_("the demo needs moto: pip install 'onboard[demo]' ({reason})")
+                         .format(reason=exc)) from None
     args.db = str(demo_db(args))
     store = open_store(args)
     session = resolve_session(store, getattr(args, "session", None) or DEMO_SESSION,
@@ -70,9 +73,10 @@ def run(args: argparse.Namespace) -> int:
                         environment=a.environment)
                 for a in org.accounts.values() if a.environment in ("prod", "staging")])
         if args.headless:
-            console.print(f"Emulated org: {len(org.accounts)} accounts "
-                          f"({', '.join(org.accounts)}), regions {', '.join(org.regions)}; "
-                          f"database {store.path}")
+            console.print(_("Emulated org: {n} accounts ({names}), regions {regions}; "
+                            "database {path}").format(
+                n=len(org.accounts), names=", ".join(org.accounts),
+                regions=", ".join(org.regions), path=store.path))
             result = scan_with_progress(store, session.id, catalog, options)
             print_summary(cli_console(), result, catalog)
             return 1 if result.has_errors else 0

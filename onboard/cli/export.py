@@ -9,26 +9,29 @@ from pathlib import Path
 
 from onboard import export as export_mod
 from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.i18n import _
 from onboard.textsafe import visible
 from onboard.workspace import Workspace
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="write the report / decision table / findings / diagram",
-                       description="Write what the session knows: the full report "
-                                   "(markdown), every finding (json, csv), the architecture "
-                                   "(mermaid), or with --only decisions the decision table.")
+    p = sub.add_parser("export",
+                       help=_("write the report / decision table / findings / diagram"),
+                       description=_("Write what the session knows: the full report "
+                                     "(markdown), every finding (json, csv), the architecture "
+                                     "(mermaid), or with --only decisions the decision "
+                                     "table."))
     add_common(p)
     p.add_argument("--format", choices=("markdown", "json", "csv", "mermaid"),
                    default="markdown",
-                   help="markdown: the report (default); json / csv: the findings and "
-                        "the decision table; mermaid: the architecture diagram")
+                   help=_("markdown: the report (default); json / csv: the findings and "
+                          "the decision table; mermaid: the architecture diagram"))
     p.add_argument("--only", choices=export_mod.ONLY, default=None,
-                   help="one table: the decision table, the findings, the matrix or the "
-                        "actions (CSV: one table per file; default CSV: the findings)")
+                   help=_("one table: the decision table, the findings, the matrix or the "
+                          "actions (CSV: one table per file; default CSV: the findings)"))
     p.add_argument("-o", "--output", metavar="FILE", default=None,
-                   help="write to FILE, created 0600 (default: stdout)")
-    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+                   help=_("write to FILE, created 0600 (default: stdout)"))
+    p.add_argument("--force", action="store_true", help=_("replace FILE if it exists"))
     p.set_defaults(func=run)
 
 
@@ -57,12 +60,13 @@ def write_private(path: Path, text: str, force: bool = False) -> None:
     inventory as the database); refuse a path that exists unless `force`. UsageError (one
     line) on any failure; the previous file, if any, is unchanged."""
     if path.is_dir():
-        raise UsageError(f"{path}: is a directory; give a file name")
+        raise UsageError(_("{path}: is a directory; give a file name").format(path=path))
     if (path.exists() or path.is_symlink()) and not force:
-        raise UsageError(f"{path}: exists; pass --force to replace it")
+        raise UsageError(_("{path}: exists; pass --force to replace it").format(path=path))
     try:
         export_mod.write_atomic(path, text)
         os.chmod(path, 0o600)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc}); "
-                         "the previous file, if any, is unchanged") from None
+        raise UsageError(_("{path}: cannot write ({reason}); the previous file, if any, "
+                           "is unchanged").format(path=path, reason=exc.strerror or exc)
+                         ) from None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 
 from onboard.cli.common import UsageError
+from onboard.i18n import _
 
 
 def not_yet(feature: str) -> object:
     def run(args: argparse.Namespace) -> int:
-        raise UsageError(f"{feature} is not yet available in this version of onboard")
+        raise UsageError(_("{feature} is not yet available in this version of onboard")
+                         .format(feature=feature))
 
     return run

@@ -6,27 +6,30 @@ import argparse
 
 from onboard.cli.common import UsageError, add_common, open_store, resolve_session
 from onboard.fixes import DEFAULT_PROFILE_TEMPLATE, DEFAULT_ROLE_NAME, FixError
+from onboard.i18n import _
 from onboard.profiles import config_entries
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("profiles", help="print ~/.aws/config entries for the fix scripts' "
-                                        "profiles, one per account")
+    p = sub.add_parser("profiles", help=_("print ~/.aws/config entries for the fix "
+                                          "scripts' profiles, one per account"))
     add_common(p)
     p.add_argument("--role-name", default=DEFAULT_ROLE_NAME,
-                   help="role to assume in each account (default %(default)s)")
+                   help=_("role to assume in each account (default %(default)s)"))
     p.add_argument("--source-profile", default=None,
-                   help="profile with the credentials that assume it (default: the "
-                        "session's profile, else 'default')")
+                   help=_("profile with the credentials that assume it (default: the "
+                          "session's profile, else 'default')"))
     p.add_argument("--profile-template", default=DEFAULT_PROFILE_TEMPLATE, metavar="TEMPLATE",
-                   help="profile name per account (default %(default)s)")
-    p.add_argument("--region", default=None, help="default region of each profile "
-                                                  "(default: the scan's first region)")
+                   help=_("profile name per account (default %(default)s)"))
+    p.add_argument("--region", default=None, help=_("default region of each profile "
+                                                    "(default: the scan's first region)"))
     p.add_argument("--sso-start-url", default="", metavar="URL",
-                   help="IAM Identity Center access portal URL: print SSO profiles instead")
-    p.add_argument("--sso-region", default="", help="Identity Center's home region")
+                   help=_("IAM Identity Center access portal URL: print SSO profiles "
+                          "instead"))
+    p.add_argument("--sso-region", default="", help=_("Identity Center's home region"))
     p.add_argument("--sso-role-name", default="", metavar="PERMISSION_SET",
-                   help="permission set for the SSO profiles (default AdministratorAccess)")
+                   help=_("permission set for the SSO profiles (default "
+                          "AdministratorAccess)"))
     p.set_defaults(func=run)
 
 
@@ -35,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     session = resolve_session(store, getattr(args, "session", None), create=False)
     accounts = [a for a in store.accounts(session.id) if a.access != "denied"]
     if not accounts:
-        raise UsageError("no accounts yet; run `onboard scan` (or `onboard demo --headless`)")
+        raise UsageError(_("no accounts yet; run `onboard scan` (or `onboard demo "
+                           "--headless`)"))
     scan = store.latest_scan(session.id)
     region = args.region or (scan.regions[0] if scan and scan.regions else "us-east-1")
     mgmt = next((a.account_id for a in accounts if a.environment == "management"),

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from onboard.checks.base import Inventory
 from onboard.cli.common import (
+    C_,
     UsageError,
     add_common,
     cell,
@@ -22,6 +23,7 @@ from onboard.cli.common import (
     resolve_session,
 )
 from onboard.cli.common import console as cli_console
+from onboard.i18n import N_, _
 from onboard.sso_kit import emit_commands, emit_cutover, emit_profiles, emit_terraform
 from onboard.sso_kit.edits import EditError
 from onboard.sso_kit.load import NoScan, load
@@ -30,78 +32,95 @@ from onboard.sso_kit.render import header, to_json, to_markdown
 from onboard.store import Store
 from onboard.workspace import Workspace
 
-EDIT_HELP = """\
-rename-group KEY NAME              a group's name (KEY: the key `sso plan` shows)
-rename-permission-set KEY NAME     a permission set's name (letters, digits, +=,.@_-; ≤ 32)
-move-user ACCOUNT/USER PERSON      this IAM user belongs to PERSON (a person id or a new one)
-exclude-user ACCOUNT/USER [REASON] leave this IAM user out of Identity Center
-break-glass ACCOUNT/USER [REASON]  keep this IAM user by choice as the break-glass user
-identity-source SOURCE             identity-center | google | okta | entra | other-idp
-list                               the stored edits
-reset KIND TARGET                  forget one stored edit"""
+EDITS = (
+    ("rename-group KEY NAME", N_("a group's name (KEY: the key `sso plan` shows)")),
+    ("rename-permission-set KEY NAME",
+     N_("a permission set's name (letters, digits, +=,.@_-; ≤ 32)")),
+    ("move-user ACCOUNT/USER PERSON",
+     N_("this IAM user belongs to PERSON (a person id or a new one)")),
+    ("exclude-user ACCOUNT/USER [REASON]", N_("leave this IAM user out of Identity Center")),
+    ("break-glass ACCOUNT/USER [REASON]",
+     N_("keep this IAM user by choice as the break-glass user")),
+    ("identity-source SOURCE", "identity-center | google | okta | entra | other-idp"),
+    ("list", N_("the stored edits")),
+    ("reset KIND TARGET", N_("forget one stored edit")),
+)
+"""`sso edit`'s kinds: the command as typed, what it does (translated where shown)."""
+TO_FILE = N_("write to FILE (default: stdout)")
+
+
+def edit_help() -> str:
+    """The kinds of `sso edit`, one a line, explanations in the spoken language."""
+    width = max(len(command) for command, _what in EDITS) + 1
+    return "\n".join(f"{command.ljust(width)}{_(what)}" for command, what in EDITS)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("sso", help="the IAM Identity Center migration kit",
-                       description="Turn today's IAM users into an IAM Identity Center design "
-                                   "(people, groups, permission sets, assignments) and the "
-                                   "code to build it, from the session's latest scan.")
+    p = sub.add_parser("sso", help=_("the IAM Identity Center migration kit"),
+                       description=_("Turn today's IAM users into an IAM Identity Center "
+                                     "design (people, groups, permission sets, assignments) "
+                                     "and the code to build it, from the session's latest "
+                                     "scan."))
     add_common(p)
     verbs = p.add_subparsers(dest="sso_verb", metavar="VERB", required=True)
 
-    plan = verbs.add_parser("plan", help="people, groups, permission sets, assignments",
-                            description="The proposed Identity Center design, with the "
-                                        "session's edits applied.")
+    plan = verbs.add_parser("plan", help=_("people, groups, permission sets, assignments"),
+                            description=_("The proposed Identity Center design, with the "
+                                          "session's edits applied."))
     add_common(plan)
     plan.add_argument("--format", choices=("table", "json", "markdown"), default="table",
-                      help="table for people (default), json for scripts, markdown for docs")
-    plan.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
+                      help=_("table for people (default), json for scripts, markdown for "
+                             "docs"))
+    plan.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE"))
     plan.set_defaults(func=run_plan)
 
-    edit = verbs.add_parser("edit", help="rename, move, exclude (kept across rescans)",
+    edit = verbs.add_parser("edit", help=_("rename, move, exclude (kept across rescans)"),
                             formatter_class=argparse.RawDescriptionHelpFormatter,
-                            description="Edit the plan; edits are stored in the session and "
-                                        "survive rescans.\n\n" + EDIT_HELP)
+                            description=_("Edit the plan; edits are stored in the session "
+                                          "and survive rescans.") + "\n\n" + edit_help())
     add_common(edit)
     edit.add_argument("kind", choices=("rename-group", "rename-permission-set", "move-user",
                                        "exclude-user", "break-glass", "identity-source",
                                        "list", "reset"),
-                      help="the kind of edit (see above)")
-    edit.add_argument("args", nargs="*", metavar="ARG", help="the edit's arguments (see above)")
+                      help=_("the kind of edit (see above)"))
+    edit.add_argument("args", nargs="*", metavar="ARG",
+                      help=_("the edit's arguments (see above)"))
     edit.set_defaults(func=run_edit)
 
-    tf = verbs.add_parser("terraform", help="write the plan as Terraform into DIR",
-                          description="Write the plan as Terraform files into DIR.")
+    tf = verbs.add_parser("terraform", help=_("write the plan as Terraform into DIR"),
+                          description=_("Write the plan as Terraform files into DIR."))
     add_common(tf)
     tf.add_argument("-o", "--output", metavar="DIR", required=True,
-                    help="the folder to write the .tf files into")
+                    help=_("the folder to write the .tf files into"))
     tf.set_defaults(func=run_terraform)
 
-    prof = verbs.add_parser("profiles", help="~/.aws/config [sso-session] and [profile]s",
-                            description="The ~/.aws/config [sso-session] and [profile] "
-                                        "sections people will use after the move.")
+    prof = verbs.add_parser("profiles", help=_("~/.aws/config [sso-session] and [profile]s"),
+                            description=_("The ~/.aws/config [sso-session] and [profile] "
+                                          "sections people will use after the move."))
     add_common(prof)
-    prof.add_argument("--person", metavar="P", help="only the profiles this person will use")
-    prof.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    prof.add_argument("--person", metavar="P",
+                      help=_("only the profiles this person will use"))
+    prof.add_argument("-o", "--output", metavar="FILE", help=_(TO_FILE))
     prof.set_defaults(func=run_profiles)
 
-    cut = verbs.add_parser("cutover", help="per-person cut-over script and checklist",
-                           description="Per person: a cut-over script and checklist, from "
-                                       "first Identity Center login to deleting old keys.")
+    cut = verbs.add_parser("cutover", help=_("per-person cut-over script and checklist"),
+                           description=_("Per person: a cut-over script and checklist, from "
+                                         "first Identity Center login to deleting old keys."))
     add_common(cut)
-    cut.add_argument("--person", metavar="P", help="one person (id or name); default: all")
+    cut.add_argument("--person", metavar="P", help=_("one person (id or name); default: all"))
     cut.add_argument("--profile-template", default=emit_cutover.DEFAULT_TEMPLATE,
-                     help="admin profile per account (default: %(default)s)")
+                     help=_("admin profile per account (default: %(default)s)"))
     cut.add_argument("--days", type=int, default=30,
-                     help="days without key use before deleting (default: %(default)s)")
-    cut.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+                     help=_("days without key use before deleting (default: %(default)s)"))
+    cut.add_argument("-o", "--output", metavar="FILE", help=_(TO_FILE))
     cut.set_defaults(func=run_cutover)
 
-    cmds = verbs.add_parser("commands", help="the plan as aws sso-admin / identitystore calls",
-                            description="The plan as `aws sso-admin` and `aws identitystore` "
-                                        "CLI calls, for teams without Terraform.")
+    cmds = verbs.add_parser("commands",
+                            help=_("the plan as aws sso-admin / identitystore calls"),
+                            description=_("The plan as `aws sso-admin` and `aws identitystore` "
+                                          "CLI calls, for teams without Terraform."))
     add_common(cmds)
-    cmds.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    cmds.add_argument("-o", "--output", metavar="FILE", help=_(TO_FILE))
     cmds.set_defaults(func=run_commands)
 
 
@@ -121,22 +140,24 @@ def _plan(args: argparse.Namespace) -> tuple[Store, int, Plan, Inventory]:
 
 
 def _emit(text: str, output: str | None, what: str) -> None:
+    """`text` to stdout, or to `output` with a line on stderr (`what`: translated)."""
     if output:
         try:
             Path(output).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-        print(f"Wrote {what} to {output}", file=sys.stderr)
+            raise UsageError(_("cannot write {path}: {reason}").format(
+                path=output, reason=exc.strerror)) from None
+        print(_("Wrote {what} to {path}").format(what=what, path=output), file=sys.stderr)
     else:
         sys.stdout.write(text)
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    _, _, plan, _ = _plan(args)
+    plan = _plan(args)[2]
     if args.format == "json":
-        _emit(json.dumps(to_json(plan), indent=2) + "\n", args.output, "the plan (JSON)")
+        _emit(json.dumps(to_json(plan), indent=2) + "\n", args.output, _("the plan (JSON)"))
     elif args.format == "markdown" or args.output:
-        _emit(to_markdown(plan), args.output, "the plan (Markdown)")
+        _emit(to_markdown(plan), args.output, _("the plan (Markdown)"))
     else:
         _table(plan)
     return 0
@@ -150,31 +171,32 @@ def _table(plan: Plan) -> None:
     console = cli_console()
     for line in header(plan):
         console.print(_t(line))
-    people = Table(title="People → Identity Center users")
-    for col in ("person", "IAM users (rule)", "groups"):
+    people = Table(title=_("People → Identity Center users"))
+    for col in (_("person"), _("IAM users (rule)"), _("groups")):
         people.add_column(col)
     for p in plan.people:
         people.add_row(_t(p.id), _t("\n".join(f"{m.user.user_name} @ {m.user.account_id} "
                                               f"({m.rule})" for m in p.users)),
                        _t(", ".join(plan.group(g).name for g in p.groups) or "—"))
     console.print(people)
-    groups = Table(title="Groups (same access today)")
-    for col in ("key", "name", "members"):
+    groups = Table(title=_("Groups (same access today)"))
+    for col in (_("key"), _("name"), _("members")):
         groups.add_column(col)
     for g in plan.groups:
         groups.add_row(_t(g.key), _t(g.name), _t(", ".join(g.members)))
     console.print(groups)
-    sets = Table(title="Permission sets")
-    for col in ("key", "name", "session", "policies", "notes"):
+    sets = Table(title=_("Permission sets"))
+    for col in (_("key"), _("name"), _("session"), _("policies"), _("notes")):
         sets.add_column(col)
     for ps in plan.permission_sets:
-        notes = [f"{n} missing in {', '.join(a)}" for n, a in ps.missing.items()] + ps.notes
+        notes = [_("{policy} missing in {accounts}").format(policy=n, accounts=", ".join(a))
+                 for n, a in ps.missing.items()] + ps.notes
         sets.add_row(_t(ps.key), _t(ps.name), _t(ps.session_duration),
                      _t("\n".join(r.label for r in sorted(ps.policies))),
                      _t("\n".join(notes) or "—"))
     console.print(sets)
-    assign = Table(title="Assignments (group × permission set × account)")
-    for col in ("group", "permission set", "account"):
+    assign = Table(title=_("Assignments (group × permission set × account)"))
+    for col in (_("group"), _("permission set"), _("account")):
         assign.add_column(col)
     for a in plan.assignments:
         assign.add_row(_t(plan.group(a.group).name),
@@ -182,8 +204,8 @@ def _table(plan: Plan) -> None:
                        _t(plan.account_label(a.account_id)))
     console.print(assign)
     if plan.excluded:
-        excl = Table(title="Not migrated")
-        for col in ("IAM user", "account", "kind", "why"):
+        excl = Table(title=_("Not migrated"))
+        for col in (_("IAM user"), _("account"), _("kind"), _("why")):
             excl.add_column(col)
         for e in plan.excluded:
             excl.add_row(_t(e.user_name), _t(e.account_id), _t(e.kind), _t(e.reason))
@@ -202,45 +224,53 @@ def run_edit(args: argparse.Namespace) -> int:
         return 0
     if kind == "reset":
         if len(rest) != 2:
-            raise UsageError("usage: onboard sso edit reset KIND TARGET (see `sso edit list`)")
+            raise UsageError(_("usage: {usage}").format(
+                usage="onboard sso edit reset KIND TARGET") + " "
+                + _("(see `sso edit list`)"))
         if not Workspace(store, load_catalog(args), session_id).forget_sso_edit(rest[0],
                                                                                 rest[1]):
-            raise UsageError(f"no stored edit {rest[0]} {rest[1]}")
-        print(f"Forgot {rest[0]} {rest[1]}")
+            raise UsageError(_("no stored edit {kind} {target}").format(kind=rest[0],
+                                                                        target=rest[1]))
+        print(_("Forgot {kind} {target}").format(kind=rest[0], target=rest[1]))
         return 0
     usage = {"identity-source": "SOURCE", "rename-group": "KEY NAME",
              "rename-permission-set": "KEY NAME", "move-user": "ACCOUNT/USER PERSON",
              "exclude-user": "ACCOUNT/USER [REASON]", "break-glass": "ACCOUNT/USER [REASON]"}
     fixed = kind in ("rename-group", "rename-permission-set", "move-user")
     if not rest or (fixed and len(rest) != 2) or (kind == "identity-source" and len(rest) != 1):
-        raise UsageError(f"usage: onboard sso edit {kind} {usage[kind]}")
+        raise UsageError(_("usage: {usage}").format(
+            usage=f"onboard sso edit {kind} {usage[kind]}"))
     try:
         target, value = Workspace(store, load_catalog(args), session_id).save_sso_edit(
             plan, inventory, kind, rest[0], " ".join(rest[1:]))
     except EditError as exc:
         raise UsageError(str(exc)) from None
     if kind == "identity-source":
-        print(f"Identity source: {IDENTITY_SOURCES[value]}")
+        print(_("Identity source: {source}").format(source=IDENTITY_SOURCES[value]))
     else:
         print(f"{kind} {target}{' → ' + value if value else ''}")
     return 0
 
 
 def run_terraform(args: argparse.Namespace) -> int:
-    _, _, plan, _ = _plan(args)
+    plan = _plan(args)[2]
     target = Path(args.output)
     if target.exists() and not target.is_dir():
-        raise UsageError(f"{target} exists and is not a directory")
+        raise UsageError(_("{path} exists and is not a directory").format(path=target))
     try:
         written = emit_terraform.write(plan, target)
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror}") from None
-    source = (f"groups are looked up: {plan.idp_name} provisions them" if plan.external_idp
-              else "users, groups and memberships are created in the Identity Center "
-                   "directory")
-    print(f"Wrote {len(written)} files to {target}: {len(plan.permission_sets)} permission "
-          f"sets, {len(plan.groups)} groups, {len(plan.assignments)} assignments; {source} "
-          f"(identity source from {plan.identity_source_from}).")
+        raise UsageError(_("cannot write {path}: {reason}").format(
+            path=target, reason=exc.strerror)) from None
+    source = (_("groups are looked up: {idp} provisions them").format(idp=plan.idp_name)
+              if plan.external_idp
+              else _("users, groups and memberships are created in the Identity Center "
+                     "directory"))
+    print(_("Wrote {files} files to {path}: {sets} permission sets, {groups} groups, "
+            "{assignments} assignments; {source} (identity source from {origin}).").format(
+        files=len(written), path=target, sets=len(plan.permission_sets),
+        groups=len(plan.groups), assignments=len(plan.assignments), source=source,
+        origin=plan.identity_source_from))
     return 0
 
 
@@ -251,32 +281,34 @@ def _person(plan: Plan, wanted: str | None) -> PlanPerson | None:
     for p in plan.people:
         if low in (p.id.lower(), p.display_name.lower(), (p.email or "").lower()):
             return p
-    known = ", ".join(p.id for p in plan.people) or "none"
-    raise UsageError(f"no person {wanted!r} in the plan (people: {known})")
+    known = ", ".join(p.id for p in plan.people) or C_(N_("CLI list|none"))
+    raise UsageError(_("no person {name} in the plan (people: {known})").format(
+        name=repr(wanted), known=known))
 
 
 def run_profiles(args: argparse.Namespace) -> int:
-    _, _, plan, _ = _plan(args)
+    plan = _plan(args)[2]
     _emit(emit_profiles.render(plan, _person(plan, args.person)), args.output,
-          "~/.aws/config entries")
+          _("~/.aws/config entries"))
     return 0
 
 
 def run_cutover(args: argparse.Namespace) -> int:
-    _, _, plan, inventory = _plan(args)
+    plan, inventory = _plan(args)[2:]
     if args.days < 1:
-        raise UsageError("--days must be at least 1")
+        raise UsageError(_("--days must be at least 1"))
     if "{account_id}" not in args.profile_template or re.search(r"[\x00-\x1f\x7f]",
                                                                  args.profile_template):
-        raise UsageError("--profile-template must contain {account_id}")
+        raise UsageError(_("--profile-template must contain {account_id}").format(
+            account_id="{account_id}"))
     person = _person(plan, args.person)
     people = [person] if person else plan.people
     text = emit_cutover.render(plan, inventory, people, args.profile_template, args.days)
-    _emit(text, args.output, "the cut-over script")
+    _emit(text, args.output, _("the cut-over script"))
     return 0
 
 
 def run_commands(args: argparse.Namespace) -> int:
-    _, _, plan, _ = _plan(args)
-    _emit(emit_commands.render(plan), args.output, "the AWS CLI calls")
+    plan = _plan(args)[2]
+    _emit(emit_commands.render(plan), args.output, _("the AWS CLI calls"))
     return 0

@@ -10,20 +10,31 @@ from rich.table import Table
 from rich.text import Text
 
 from onboard import week
-from onboard.cli.common import add_common, cell, load_catalog, open_store, resolve_session, safe
+from onboard.cli.common import (
+    DECIDED_BY,
+    add_common,
+    cell,
+    load_catalog,
+    open_store,
+    resolve_session,
+    safe,
+    word,
+)
 from onboard.cli.common import console as cli_console
+from onboard.i18n import _
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "week", help="the week plan: every task, done or not, by whom, and why",
-        description="Each task with a rule is decided from the data (e.g. 'every high-risk "
-                    "matrix row has a chosen action with an owner and a due date'); a tick "
-                    "or untick you made in the TUI wins over the rule. The reason says why "
-                    "an open task is open. The same data the Week screen shows.")
+        "week", help=_("the week plan: every task, done or not, by whom, and why"),
+        description=_("Each task with a rule is decided from the data (e.g. 'every "
+                      "high-risk matrix row has a chosen action with an owner and a due "
+                      "date'); a tick or untick you made in the TUI wins over the rule. The "
+                      "reason says why an open task is open. The same data the Week screen "
+                      "shows."))
     add_common(p)
     p.add_argument("--format", choices=("table", "json"), default="table",
-                   help="table (default) or JSON for scripts")
+                   help=_("table (default) or JSON for scripts"))
     p.set_defaults(func=run)
 
 
@@ -40,17 +51,17 @@ def run(args: argparse.Namespace) -> int:
             for s in states]}, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
-    table = Table(title=f"Week plan of {safe(repr(session.name))}: day {day} of "
-                        f"{len(catalog.days)}",
+    table = Table(title=_("Week plan of {name}: day {day} of {days}").format(
+                      name=safe(repr(session.name)), day=day, days=len(catalog.days)),
                   title_justify="left")
-    table.add_column("day", justify="right", no_wrap=True)
+    table.add_column(_("day"), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    table.add_column("task")
-    table.add_column("by", no_wrap=True)
-    table.add_column("why", overflow="fold")
+    table.add_column(_("task"))
+    table.add_column(_("by"), no_wrap=True)
+    table.add_column(_("why"), overflow="fold")
     for s in states:
         table.add_row(str(s.day), Text("✓" if s.done else "·",
                                        style="green" if s.done else "dim"),
-                      cell(s.task.title), cell(s.by), cell(s.reason))
+                      cell(s.task.title), cell(word(DECIDED_BY, s.by)), cell(s.reason))
     cli_console().print(table)
     return 0

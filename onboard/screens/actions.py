@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.syntax import Syntax
 from rich.table import Table
@@ -35,6 +36,7 @@ from textual.widgets import (
 from onboard import decide, fixscript
 from onboard.catalog import Catalog
 from onboard.decide import Action, ActionStatus, Suggestion
+from onboard.i18n import N_, _, ngettext
 from onboard.orient import MatrixRow
 from onboard.remediation import Plan
 from onboard.screens import where
@@ -43,6 +45,7 @@ from onboard.screens.listing import ListingScreen
 from onboard.screens.matrix import ConfirmModal, current_rows, risk_style
 from onboard.screens.modals import _Dialog
 from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic, shown
+from onboard.screens.words import C_, word
 from onboard.store import Store
 from onboard.workspace import Workspace
 
@@ -52,6 +55,31 @@ CYCLE = (ActionStatus.PROPOSED, ActionStatus.CHOSEN, ActionStatus.DOING, ActionS
          ActionStatus.WONT)
 """Statuses that answer a row (won't-do is a decision too, but leaves the risk open)."""
 PRIORITY_STYLES = {"P1": "bold #ff5f87", "P2": "#ffd75f", "P3": "#87afd7"}
+STATUS_LABELS = {"suggested": N_("Actions status|suggested"),
+                 "proposed": N_("Actions status|proposed"),
+                 "chosen": N_("Actions status|chosen"),
+                 "doing": N_("Actions status|in progress"),
+                 "done": N_("Actions status|done"), "wont": N_("Actions status|won't do")}
+"""Status code → the word shown (the codes are stored and exported: never translated)."""
+STATUS_CODES = {"suggested": N_("Actions badge|suggested"),
+                "proposed": N_("Actions badge|proposed"), "chosen": N_("Actions badge|chosen"),
+                "doing": N_("Actions badge|doing"), "done": N_("Actions badge|done"),
+                "wont": N_("Actions badge|wont")}
+"""The plan pane's badge, which shows the code itself in English."""
+EFFORT_LABELS = {"small": N_("Actions effort|small"), "medium": N_("Actions effort|medium"),
+                 "large": N_("Actions effort|large")}
+COLUMN_LABELS = {"status": N_("Status"), "priority": N_("Pri"), "risk": N_("Risk"),
+                 "title": N_("Action"), "answers": N_("Answers"), "owner": N_("Owner"),
+                 "due": N_("Due"), "effort": N_("Effort")}
+
+
+def status_label(status: str) -> str:
+    """An action status (or 'suggested') in words, in the current language."""
+    return word(STATUS_LABELS, status)
+
+
+def effort_label(effort: str) -> str:
+    return word(EFFORT_LABELS, effort)
 
 
 def row_list(rows: list[MatrixRow], style: str = "") -> Table:
@@ -61,7 +89,7 @@ def row_list(rows: list[MatrixRow], style: str = "") -> Table:
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     for r in rows:
         grid.add_row(Text(str(r.score), style or risk_style(r.score)),
-                     Text(r.observation + ("  (fixed)" if r.fixed else ""),
+                     Text(r.observation + ("  " + _("(fixed)") if r.fixed else ""),
                           style or ("dim" if r.fixed else "")))
     return grid
 
@@ -161,8 +189,8 @@ class ActionEdit:
 class ScriptModal(_Dialog):
     """The action's bash fix script, read-only; y copies it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Close"),
-                                             Binding("y", "copy", "Copy")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Close")),
+                                             Binding("y", "copy", N_("Copy"))]
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -170,17 +198,17 @@ class ScriptModal(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog script-dialog"):
-            yield Label("Fix script (onboard actions script)", classes="dialog-title")
-            yield Label("Read it first. y copies it; `onboard profiles` prints the profiles.",
-                        classes="dialog-hint", markup=False)
+            yield Label(_("Fix script (onboard actions script)"), classes="dialog-title")
+            yield Label(_("Read it first. y copies it; `onboard profiles` prints the "
+                          "profiles."), classes="dialog-hint", markup=False)
             yield TextArea(self.text, read_only=True, id="fix-script")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Copy", variant="primary", id="copy")
-                yield Button("Close", id="cancel")
+                yield Button(_("Copy"), variant="primary", id="copy")
+                yield Button(_("Close"), id="cancel")
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
-        self.notify("Fix script copied (where the terminal allows it).", timeout=3)
+        self.notify(_("Fix script copied (where the terminal allows it)."), timeout=3)
 
     @on(Button.Pressed, "#copy")
     def _copy(self) -> None:
@@ -199,45 +227,48 @@ class ActionModal(_Dialog):
         e = self.entry
         a = e.action if e else None
         if e is None:
-            title, hint = "Add your own action", ("Something the catalog does not suggest, "
-                                                  "e.g. the answer to a row you added.")
+            title, hint = _("Add your own action"), _(
+                "Something the catalog does not suggest, e.g. the answer to a row you "
+                "added.")
         elif a is None:
-            title, hint = f"Choose: {e.title}", "It becomes an action with these details."
+            title = _("Choose: {title}").format(title=e.title)
+            hint = _("It becomes an action with these details.")
         else:
-            title, hint = f"Action {a.id}", ("From the catalog." if a.action_def else
-                                             "Your own action.")
+            title = _("Action {id}").format(id=a.id)
+            hint = _("From the catalog.") if a.action_def else _("Your own action.")
         status = a.status.value if a else ("chosen" if e else "proposed")
         with VerticalScroll(classes="dialog action-dialog"):
             yield SafeLabel(title, classes="dialog-title")
             yield SafeLabel(hint, classes="dialog-hint")
             yield SafeLabel("", id="action-error", classes="dialog-error")
-            yield SafeLabel("Title")
+            yield SafeLabel(_("Title"))
             yield SafeInput(e.title if e else "", id="action-title",
-                        placeholder="e.g. Rotate the shared deploy key")
+                        placeholder=_("e.g. Rotate the shared deploy key"))
             with Horizontal(classes="action-pair"):
                 with Vertical():
-                    yield SafeLabel("Owner")
+                    yield SafeLabel(_("Owner"))
                     yield SafeInput(a.owner if a else "", id="action-owner",
-                                placeholder="who does it")
+                                placeholder=_("who does it"))
                 with Vertical():
-                    yield SafeLabel("Priority")
+                    yield SafeLabel(_("Priority"))
                     derived = decide.priority_for(e.risk) if e else "P3"
-                    yield Select([(f"from the risk ({derived})", ""),
+                    yield Select([(_("from the risk ({priority})").format(
+                                      priority=derived), ""),
                                   *((p, p) for p in decide.PRIORITIES)],
                                  value=a.priority if a and a.priority_set else "",
                                  id="action-priority", allow_blank=False)
             with Horizontal(classes="action-pair"):
                 with Vertical():
-                    yield SafeLabel("Due (YYYY-MM-DD)")
+                    yield SafeLabel(_("Due (YYYY-MM-DD)"))
                     yield SafeInput(a.due if a else "", id="action-due",
-                                placeholder="YYYY-MM-DD, or empty", max_length=10)
+                                placeholder=_("YYYY-MM-DD, or empty"), max_length=10)
                 with Vertical():
-                    yield SafeLabel("Status")
-                    yield Select([(s.label, s.value) for s in ActionStatus], value=status,
-                                 id="action-status", allow_blank=False)
-            yield SafeLabel("Notes (your own remediation steps, links, tickets)")
+                    yield SafeLabel(_("Status"))
+                    yield Select([(status_label(s.value), s.value) for s in ActionStatus],
+                                 value=status, id="action-status", allow_blank=False)
+            yield SafeLabel(_("Notes (your own remediation steps, links, tickets)"))
             yield SafeInput(a.notes if a else "", id="action-notes")
-            yield SafeLabel("Matrix rows it answers")
+            yield SafeLabel(_("Matrix rows it answers"))
             linked = set(e.row_ids) if e else set()
             choices = sorted((r for r in self.rows if not r.fixed or r.id in linked),
                              key=lambda r: r.id not in linked)  # linked first, then by risk
@@ -245,7 +276,7 @@ class ActionModal(_Dialog):
                 *((shown(Text.assemble((f"{r.score:>2} ", risk_style(r.score)),
                                        r.observation)),
                    r.id, r.id in linked) for r in choices), id="action-rows")
-            yield from self.buttons("Save" if a or e is None else "Choose")
+            yield from self.buttons(_("Save") if a or e is None else _("Choose"))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -259,7 +290,7 @@ class ActionModal(_Dialog):
         error = self.query_one("#action-error", Label)
         title = self.query_one("#action-title", Input).value.strip()
         if not title:
-            error.update("An action needs a title.")
+            error.update(_("An action needs a title."))
             self.query_one("#action-title", Input).focus()
             return
         due = self.query_one("#action-due", Input).value.strip()
@@ -267,7 +298,7 @@ class ActionModal(_Dialog):
             try:
                 due = date.fromisoformat(due).isoformat()
             except ValueError:
-                error.update("The due date is a date like 2025-01-31 (or empty).")
+                error.update(_("The due date is a date like 2025-01-31 (or empty)."))
                 self.query_one("#action-due", Input).focus()
                 return
         self.dismiss(ActionEdit(
@@ -286,7 +317,8 @@ class PlanDetail(FindingDetail):
 
     def show_entry(self, entry: Entry, catalog: Catalog, rows: list[MatrixRow]) -> None:
         head = Text()
-        head.append(f" {entry.status if entry.action else 'suggested'} ",
+        code = entry.status if entry.action else "suggested"
+        head.append(f" {word(STATUS_CODES, code)} ",
                     f"reverse {STATUS_STYLES.get(entry.status, '')}")
         head.append("  ")
         head.append(entry.title, "bold")
@@ -294,35 +326,38 @@ class PlanDetail(FindingDetail):
         head.append(entry.priority, PRIORITY_STYLES.get(entry.priority, ""))
         a = entry.action
         if a is not None and not a.priority_set:
-            head.append(" (from the risk)", "dim")
+            head.append(" " + _("(from the risk)"), "dim")
         definition = catalog.actions.get((a.action_def if a else None) or (
             entry.suggestion.id if entry.suggestion else ""))
         if definition is not None:
-            head.append(f"  · effort {definition.effort}", "dim")
+            head.append("  · " + _("effort {effort}").format(
+                effort=effort_label(definition.effort)), "dim")
         head.append("\n")
         if a is not None:
-            head.append("Owner ", "bold")
-            head.append(a.owner or "nobody yet", "" if a.owner else "#ffaf5f")
-            head.append("   Due ", "bold")
-            head.append(a.due or "no date", "" if a.due else "dim")
+            head.append(_("Owner") + " ", "bold")
+            head.append(a.owner or _("nobody yet"), "" if a.owner else "#ffaf5f")
+            head.append("   " + _("Due") + " ", "bold")
+            head.append(a.due or _("no date"), "" if a.due else "dim")
             if a.notes:
-                head.append("   Notes ", "bold")
+                head.append("   " + _("Notes") + " ", "bold")
                 head.append(a.notes)
             head.append("\n")
         if definition is not None:
             head.append(definition.description.strip() + "\n", "italic")
         by_id = {r.id: r for r in rows}
-        head.append(f"Answers {len(entry.row_ids)} row{'s' if len(entry.row_ids) != 1 else ''}",
-                    "bold")
+        n = len(entry.row_ids)
+        head.append(ngettext("Answers {n} row", "Answers {n} rows", n).format(n=n), "bold")
         answered = row_list([by_id[rid] for rid in entry.row_ids if rid in by_id])
         tail = Text()
         if entry.new_rows:
-            tail.append(f"+ {len(entry.new_rows)} more open row"
-                        f"{'s' if len(entry.new_rows) > 1 else ''} it could answer: space "
-                        "links them\n", "#ffaf5f")
-        tail.append("space chooses it · e chooses with owner and due date" if a is None else
-                    "s moves the status on · e edits owner, priority, due date", "dim")
-        tail.append("   f: console / CLI / Terraform", "dim")
+            more = len(entry.new_rows)
+            tail.append(ngettext("+ {n} more open row it could answer: space links them",
+                                 "+ {n} more open rows it could answer: space links them",
+                                 more).format(n=more) + "\n", "#ffaf5f")
+        tail.append(_("space chooses it · e chooses with owner and due date") if a is None
+                    else _("s moves the status on · e edits owner, priority, due date"),
+                    "dim")
+        tail.append("   " + _("f: console / CLI / Terraform"), "dim")
         self.query_one("#detail-head", Static).update(Group(head, answered, tail))
         plan = entry.plan
         tabs = self.query_one("#fix-tabs", TabbedContent)
@@ -330,18 +365,20 @@ class PlanDetail(FindingDetail):
         console = plan.console.strip()
         if plan.resources:
             names = ", ".join(dict.fromkeys(s.resource.resource_id for s in plan.resources))
-            console += ("\n\n" if console else "") + f"Resources it fixes: {names}"
+            console += ("\n\n" if console else "") + _("Resources it fixes: {names}").format(
+                names=names)
         if plan.notes.strip():
-            console += ("\n\n" if console else "") + f"Your notes: {plan.notes.strip()}"
+            console += ("\n\n" if console else "") + _("Your notes: {notes}").format(
+                notes=plan.notes.strip())
         self.query_one("#fix-console-text", Static).update(
-            console or Text("No catalog steps for a custom action: put yours in its notes "
-                            "(e).", style="dim italic"))
+            console or Text(_("No catalog steps for a custom action: put yours in its notes "
+                              "(e)."), style="dim italic"))
         for name, text, lexer in (("cli", plan.all_cli, "bash"),
                                   ("terraform", plan.all_terraform, "terraform")):
             self.query_one(f"#fix-{name}-text", Static).update(
                 Syntax(text.rstrip(), lexer, theme="ansi_dark", word_wrap=True,
                        background_color="default") if text.strip()
-                else Text("Nothing to run for this one.", style="dim italic"))
+                else Text(_("Nothing to run for this one."), style="dim italic"))
         self.query_one("#detail-refs", Static).update("")
 
 
@@ -351,7 +388,7 @@ class PlanDetail(FindingDetail):
 class ActionsScreen(ListingScreen):
     SCREEN_ID = "actions"
     CSS_PATH = "actions.tcss"
-    HELP = """
+    HELP = N_("""
 ## Actions — what to do about the risky rows (Decide)
 The table lists the actions chosen so far and, below them, the catalog's **suggestions**
 for the open matrix rows, highest risk first. The talk chose four: adopt AWS SSO (IAM
@@ -371,17 +408,17 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
 **x** writes the decision table (observation | assumed incident | reason | action) to
 `onboard-decisions-SESSION.md` in the current directory, to share with whoever owns AWS;
 **X** writes the full report (accounts, interviews, findings, matrix, diagram, fixes).
-"""
+""")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "choose", "Choose"),
-        Binding("e", "edit", "Edit"),
-        Binding("s", "cycle_status", "Status"),
-        Binding("a", "add", "Add action"),
-        Binding("x", "export", "Export decisions"),
-        Binding("delete", "delete", "Delete", key_display="del", show=False),
-        Binding("f", "next_fix", "Fix tab: console / CLI / Terraform", show=False),
-        Binding("y", "copy_cli", "Copy the fix script", show=False),
-        Binding("F", "fix_script", "Fix script", key_display="F"),
+        Binding("space", "choose", N_("Choose")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("s", "cycle_status", N_("Status")),
+        Binding("a", "add", N_("Add action")),
+        Binding("x", "export", N_("Export decisions")),
+        Binding("delete", "delete", N_("Delete"), key_display="del", show=False),
+        Binding("f", "next_fix", N_("Fix tab: console / CLI / Terraform"), show=False),
+        Binding("y", "copy_cli", N_("Copy the fix script"), show=False),
+        Binding("F", "fix_script", N_("Fix script"), key_display="F"),
     ]
 
     def __init__(self) -> None:
@@ -396,7 +433,7 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
             with Horizontal(id="actions-bottom"):
                 yield PlanDetail(id="plan-detail")
                 with VerticalScroll(id="unanswered") as side:
-                    side.border_title = "Open rows without an action"
+                    side.border_title = _("Open rows without an action")
                     yield SafeStatic(id="unanswered-text")
 
     def on_mount(self) -> None:
@@ -445,6 +482,11 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         if width < 110:
             del cols["answers"], cols["effort"]
             cols["owner"] = 10
+        # A header wider than its column (Japanese) widens it, at the Action's expense.
+        grow = {k: cell_len(_(COLUMN_LABELS[k])) - w for k, w in cols.items()
+                if k != "title" and cell_len(_(COLUMN_LABELS[k])) > w}
+        for key, extra in grow.items():
+            cols[key] += extra
         free = width - sum(cols.values()) - 2 * len(cols)
         cols["title"] = max(20, min(free, 90))
         if "answers" in cols:
@@ -458,10 +500,9 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         table = self.query_one(DataTable)
         table.clear(columns=True)
         self._action_width = self._title_width()
-        labels = {"status": "Status", "priority": "Pri", "risk": "Risk", "title": "Action",
-                  "answers": "Answers", "owner": "Owner", "due": "Due", "effort": "Effort"}
         for key, width in self._columns().items():
-            table.add_column(labels[key], key=key, width=max(width, len(labels[key])))
+            label = _(COLUMN_LABELS[key])
+            table.add_column(label, key=key, width=max(width, cell_len(label)))
 
     def records(self) -> list[Entry]:
         return self.data.entries
@@ -470,11 +511,12 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         return record.key
 
     def cells(self, e: Entry) -> list[Text | str]:
-        label = "suggested" if e.action is None else ActionStatus(e.status).label
+        label = status_label("suggested" if e.action is None else e.status)
         a = e.action
-        answers = Text(f"{len(e.row_ids)} row{'s' if len(e.row_ids) != 1 else ''}")
+        n = len(e.row_ids)
+        answers = Text(ngettext("{n} row", "{n} rows", n).format(n=n))
         if e.new_rows:
-            answers.append(f" +{len(e.new_rows)} new", "#ffaf5f")
+            answers.append(" " + _("+{n} new").format(n=len(e.new_rows)), "#ffaf5f")
         definition = self.oapp.catalog.actions.get(
             (a.action_def if a else None) or (e.suggestion.id if e.suggestion else ""))
         settled = e.group == 2
@@ -487,7 +529,7 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
             "answers": answers,
             "owner": Text(a.owner if a and a.owner else "—", "" if a and a.owner else "dim"),
             "due": Text(a.due if a and a.due else "—", "" if a and a.due else "dim"),
-            "effort": Text(definition.effort if definition else "—", "dim")}
+            "effort": Text(effort_label(definition.effort) if definition else "—", "dim")}
         return [cells[key] for key in self._columns()]
 
     # -- summary, detail, unanswered rows
@@ -496,45 +538,48 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         data, text = self.data, Text()
         suggested = sum(1 for e in data.entries if e.action is None)
         if not data.rows:
-            text.append("Nothing to decide yet. ", "bold")
-            text.append(f"Scan on {where('review')} and look at {where('matrix')}: the "
-                        "actions follow from its rows. a adds your own.", "italic")
+            text.append(_("Nothing to decide yet.") + " ", "bold")
+            text.append(_("Scan on {review} and look at {matrix}: the actions follow from "
+                          "its rows. a adds your own.").format(
+                              review=where("review"), matrix=where("matrix")), "italic")
         else:
-            text.append(f"{data.decided} decided", "bold")
-            text.append(f" · {suggested} suggested")
+            text.append(_("{n} decided").format(n=data.decided), "bold")
+            text.append(" · " + _("{n} suggested").format(n=suggested))
             high = [r for r in data.unanswered if r.score >= decide.P1_FROM]
             text.append(" · ")
-            text.append(f"{len(data.unanswered)} open rows without an action",
+            text.append(_("{n} open rows without an action").format(n=len(data.unanswered)),
                         "#ffaf5f" if data.unanswered else "#87d787")
             if high:
-                text.append(f" ({len(high)} high risk)", "bold #ff5f87")
+                text.append(" " + _("({n} high risk)").format(n=len(high)), "bold #ff5f87")
             text.append("  ·  ")
             if data.exported:
-                text.append("decision table exported ✓", "#87d787")
+                text.append(_("decision table exported ✓"), "#87d787")
             else:
-                text.append("x exports the decision table", "dim")
+                text.append(_("x exports the decision table"), "dim")
         self.query_one("#actions-summary", Static).update(text)
 
     def _show_unanswered(self) -> None:
         data = self.data
         if not data.unanswered and not data.accepted:
             self.query_one("#unanswered-text", Static).update(Text(
-                "Every open row has a chosen action." if data.rows else "No matrix rows yet.",
+                _("Every open row has a chosen action.") if data.rows
+                else C_(N_("Actions side|No matrix rows yet.")),
                 style="#87d787" if data.rows else "dim"))
             return
         parts: list[RenderableType] = []
         if data.unanswered:
             parts.append(row_list(data.unanswered))
         if data.accepted:
-            parts += [Text("\nAccepted (won't do)", "bold dim"), row_list(data.accepted, "dim")]
+            parts += [Text("\n" + _("Accepted (won't do)"), "bold dim"),
+                      row_list(data.accepted, "dim")]
         self.query_one("#unanswered-text", Static).update(Group(*parts))
 
     def show_detail(self) -> None:
         detail = self.query_one(PlanDetail)
         entry = self.current()
         if entry is None:
-            detail.show_empty("No actions or suggestions yet: they follow from the open "
-                              "matrix rows.")
+            detail.show_empty(_("No actions or suggestions yet: they follow from the open "
+                                "matrix rows."))
             return
         detail.show_entry(entry, self.oapp.catalog, self.data.rows)
 
@@ -547,7 +592,8 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         a = entry.action
         if a is not None and a.status not in (ActionStatus.PROPOSED, ActionStatus.WONT) \
                 and not entry.new_rows:
-            self.notify(f"Already {a.status.label}; s moves the status on.", timeout=3)
+            self.notify(_("Already {status}; s moves the status on.").format(
+                status=status_label(a.status.value)), timeout=3, markup=False)
             return
         ref = entry.suggestion.id if entry.suggestion and (a is None or entry.new_rows) \
             else str(a.id if a else "")
@@ -561,7 +607,8 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
             made = ws.choose(ref)
             return after if a is None and after else f"a{made.id}"
 
-        self._write(self.oapp.session.id, op, f"Chosen: {entry.title}.")
+        self._write(self.oapp.session.id, op,
+                    _("Chosen: {title}.").format(title=entry.title))
 
     def action_cycle_status(self) -> None:
         entry = self.current()
@@ -577,7 +624,8 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
             ws.update_action(a.id, status=status.value)
             return entry.key
 
-        self._write(self.oapp.session.id, op, f"{a.title}: {status.label}.")
+        self._write(self.oapp.session.id, op, _("{title}: {status}.").format(
+            title=a.title, status=status_label(status.value)))
 
     def action_edit(self) -> None:
         entry = self.current()
@@ -590,7 +638,7 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
                 self._in_dialog = False
                 return
             self._write(self.oapp.session.id, self._save_op(entry, result),
-                        f"{result.title} saved.")
+                        _("{title} saved.").format(title=result.title))
 
         self._in_dialog = True
         self.app.push_screen(ActionModal(entry, self.data.rows), saved)
@@ -628,7 +676,8 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
                                      notes=result.notes)
                 return f"a{made.id}"
 
-            self._write(self.oapp.session.id, op, f"Added: {result.title}.")
+            self._write(self.oapp.session.id, op,
+                        _("Added: {title}.").format(title=result.title))
 
         self._in_dialog = True
         self.app.push_screen(ActionModal(None, self.data.rows), added)
@@ -636,7 +685,7 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
     def action_delete(self) -> None:
         entry = self.current()
         if entry is None or entry.action is None:
-            self.notify("A suggestion is not an action yet; there is nothing to delete.",
+            self.notify(_("A suggestion is not an action yet; there is nothing to delete."),
                         severity="warning")
             return
         action_id = entry.action.id
@@ -649,12 +698,14 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
             def op(ws: Workspace) -> None:
                 ws.delete_action(action_id)
 
-            self._write(self.oapp.session.id, op, f"Deleted: {entry.title}.")
+            self._write(self.oapp.session.id, op,
+                        _("Deleted: {title}.").format(title=entry.title))
 
         self._in_dialog = True
-        extra = " It goes back to the suggestions." if entry.action.action_def else ""
-        self.app.push_screen(ConfirmModal(f"Delete the action “{entry.title}”?{extra}"),
-                             confirmed)
+        question = _("Delete the action “{title}”?").format(title=entry.title)
+        if entry.action.action_def:
+            question += " " + _("It goes back to the suggestions.")
+        self.app.push_screen(ConfirmModal(question), confirmed)
 
     def action_next_fix(self) -> None:
         self.query_one(PlanDetail).next_fix_tab()
@@ -678,7 +729,7 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
         if text is None:
             return
         self.app.copy_to_clipboard(text)
-        self.notify("Fix script copied (where the terminal allows it).", timeout=3)
+        self.notify(_("Fix script copied (where the terminal allows it)."), timeout=3)
 
     def action_fix_script(self) -> None:
         text = self._fix_script()
@@ -689,7 +740,7 @@ real resources: console steps, AWS CLI, Terraform (**f** switches, **y** copies 
 
     def action_export(self) -> None:
         if not self.data.decided:
-            self.notify("No decisions yet: choose an action (space) first; the table "
-                        "lists the chosen ones.", severity="warning")
+            self.notify(_("No decisions yet: choose an action (space) first; the table "
+                          "lists the chosen ones."), severity="warning")
             return
         self.oapp.action_export_decisions()

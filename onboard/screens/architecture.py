@@ -26,12 +26,14 @@ from onboard import diagram, mdtext, terraform
 from onboard import export as export_mod
 from onboard.checks.base import Inventory
 from onboard.diagram import Architecture, Edge, Group, Item
+from onboard.i18n import N_, _
 from onboard.models import Finding, Resource, ScanInfo, Status
 from onboard.screens import where
 from onboard.screens.actions import slug
 from onboard.screens.base import OnboardScreen
 from onboard.screens.matrix import Fields
 from onboard.screens.widgets import SEVERITY_STYLES, STATUS_STYLES, SafeStatic, SafeTree
+from onboard.screens.words import C_, word
 from onboard.store import Store
 from onboard.textsafe import visible
 from onboard.workspace import Workspace
@@ -39,6 +41,12 @@ from onboard.workspace import Workspace
 Node = TreeNode[tuple[str, Any]]
 GROUP_STYLES = {"account": "bold #5fafff", "global": "bold #d787ff", "region": "bold",
                 "vpc": "bold #87afd7", "tier": "#ffaf5f", "subnet": "", "outside": "#d787ff"}
+SEVERITY_LABELS = {"critical": N_("Architecture severity|critical"),
+                   "high": N_("Architecture severity|high"),
+                   "medium": N_("Architecture severity|medium"),
+                   "low": N_("Architecture severity|low"),
+                   "info": N_("Architecture severity|info")}
+WORDS = {"empty": N_("Architecture group|empty"), "dotted": N_("Architecture edge|dotted")}
 MAX_ATTR = 110
 MAX_ATTRS = 40
 
@@ -121,7 +129,7 @@ def _short(value: Any) -> str:
 class ArchitectureScreen(OnboardScreen):
     SCREEN_ID = "architecture"
     CSS_PATH = "architecture.tcss"
-    HELP = """
+    HELP = N_("""
 ## Architecture — what runs where, and how it connects (Observe)
 The talk's newcomer found the existing diagram missing everything outside the VPC
 (CloudFront, WAF, S3, Lambda, the Code* services) and some things inside (ElastiCache).
@@ -142,11 +150,11 @@ branch.
 
 **x** writes the diagram as Mermaid (`onboard-architecture-SESSION.md` in the current
 directory, ready for the team's docs) and ticks the week's diagram task.
-"""
+""")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right_square_bracket", "next_failing", "Next ●", key_display="]"),
-        Binding("x", "export", "Export diagram"),
-        Binding("T", "app.import_terraform", "Import Terraform state", key_display="T"),
+        Binding("right_square_bracket", "next_failing", N_("Next ●"), key_display="]"),
+        Binding("x", "export", N_("Export diagram")),
+        Binding("T", "app.import_terraform", N_("Import Terraform state"), key_display="T"),
     ]
 
     def __init__(self) -> None:
@@ -162,7 +170,8 @@ directory, ready for the team's docs) and ticks the week's diagram task.
         with Vertical(id="arch-body"):
             yield SafeStatic(id="arch-summary")
             with Horizontal(id="arch-main"):
-                tree: Tree[tuple[str, Any]] = SafeTree("Loading the inventory…", id="arch-tree")
+                tree: Tree[tuple[str, Any]] = SafeTree(_("Loading the inventory…"),
+                                                        id="arch-tree")
                 tree.show_root = False
                 yield tree
                 with VerticalScroll(id="arch-detail"):
@@ -171,7 +180,7 @@ directory, ready for the team's docs) and ticks the week's diagram task.
     def on_mount(self) -> None:
         self.query_one(Tree).focus()
         self.query_one("#arch-summary", Static).update(
-            Text("Loading the latest scan's inventory…", style="dim italic"))
+            Text(_("Loading the latest scan's inventory…"), style="dim italic"))
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -194,7 +203,7 @@ directory, ready for the team's docs) and ticks the week's diagram task.
         tree.clear()
         if data.arch is None:
             tree.show_root = True
-            tree.root.set_label(Text("no scan yet", style="dim italic"))
+            tree.root.set_label(Text(C_(N_("Architecture tree|no scan yet")), style="dim italic"))
             tree.root.allow_expand = False
             self._show_summary()
             self._show_detail(None)
@@ -216,7 +225,7 @@ directory, ready for the team's docs) and ticks the week's diagram task.
         count = _content(g)
         label = Text(g.label, GROUP_STYLES.get(g.kind, ""))
         if g.kind not in ("account",):
-            label.append(f"  {count}" if count else "  empty", "dim")
+            label.append(f"  {count}" if count else "  " + word(WORDS, "empty"), "dim")
         failing = sum(self.data.failing(i) for i in g.all_items())  # cheap: a dict lookup
         if failing:
             label.append(f"  ● {failing}", "#ff5f87")
@@ -254,19 +263,22 @@ directory, ready for the team's docs) and ticks the week's diagram task.
     def _show_summary(self) -> None:
         data, text = self.data, Text()
         if data.arch is None or data.scan is None:
-            text.append("No scan yet. ", "bold")
-            text.append(f"Run one on {where('review')}: the tree is drawn from the "
-                        "inventory it collects.", "italic")
+            text.append(_("No scan yet.") + " ", "bold")
+            text.append(_("Run one on {review}: the tree is drawn from the inventory it "
+                          "collects.").format(review=where("review")), "italic")
         else:
             items = data.arch.items()
             resources = sum(i.count for i in items)
             bad = sum(1 for i in items if data.failing(i))
-            text.append(f"Scan #{data.scan.id}", "bold")
-            text.append(f" · {len(data.arch.accounts)} accounts · {resources} resources · "
-                        f"{len(data.arch.edges)} connections · ")
-            text.append(f"● {bad} with failing findings", "#ff5f87" if bad else "#87d787")
+            text.append(_("Scan #{id}").format(id=data.scan.id), "bold")
+            text.append(" · " + _("{accounts} accounts · {resources} resources · "
+                                  "{connections} connections").format(
+                accounts=len(data.arch.accounts), resources=resources,
+                connections=len(data.arch.edges)) + " · ")
+            text.append(_("● {n} with failing findings").format(n=bad),
+                        "#ff5f87" if bad else "#87d787")
             if data.managed is not None and not len(data.managed):
-                text.append("  ·  no Terraform state imported", "dim")
+                text.append("  ·  " + _("no Terraform state imported"), "dim")
         self.query_one("#arch-summary", Static).update(text)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[tuple[str, Any]]) -> None:
@@ -284,8 +296,9 @@ directory, ready for the team's docs) and ticks the week's diagram task.
     def _show_detail(self, node: Node | None) -> None:
         target = self.query_one("#arch-detail-text", Static)
         if node is None or node.data is None:
-            target.update(Text("Nothing to show before the first scan." if self.data.arch
-                               is None else "Select a resource.", style="dim italic"))
+            target.update(Text(_("Nothing to show before the first scan.")
+                               if self.data.arch is None else _("Select a resource."),
+                               style="dim italic"))
             return
         kind, value = node.data
         target.update(self.item_text(value, node) if kind == "item"
@@ -302,12 +315,13 @@ directory, ready for the team's docs) and ticks the week's diagram task.
     def item_text(self, item: Item, node: Node) -> RenderableType:
         parts: list[RenderableType] = [Text(item.label, "bold"), self._where(node), Text()]
         if not item.resources:
-            parts.append(Text("Referenced by another resource but not in the inventory "
-                              "(e.g. an origin outside AWS or in another account).", "dim"))
+            parts.append(Text(_("Referenced by another resource but not in the inventory "
+                                "(e.g. an origin outside AWS or in another account)."),
+                              "dim"))
         connects = self._connections(item)
         if connects.plain:
             fields = Fields()
-            fields.add("Connects to", connects)
+            fields.add(_("Connects to"), connects)
             parts.append(fields.grid)
         for r in item.resources:
             if len(item.resources) > 1:
@@ -317,24 +331,25 @@ directory, ready for the team's docs) and ticks the week's diagram task.
 
     def resource_fields(self, r: Resource) -> Fields:
         fields = Fields()
-        fields.add("Id", Text.assemble(r.id, (f"  {r.type}", "dim")))
+        fields.add(_("Id"), Text.assemble(r.id, (f"  {r.type}", "dim")))
         if r.name and r.name != r.id:
-            fields.add("Name", r.name)
+            fields.add(_("Name"), r.name)
         account = self.data.names.get(r.account_id, "")
-        fields.add("Account", Text.assemble(r.account_id, (f"  {account}" if account else "",
+        fields.add(_("Account"), Text.assemble(r.account_id, (f"  {account}" if account else "",
                                                            "dim"), (f"  · {r.region}", "dim")))
         if r.arn:
             fields.add("ARN", r.arn, "dim")
         fields.add("Terraform", self._terraform(r))
-        fields.add("Findings", self._findings(r))
+        fields.add(_("Findings"), self._findings(r))
         shown = 0
         for key, value in sorted(r.attrs.items()):
             if value in (None, "", [], {}) or key == "errors":
                 continue
             if shown == MAX_ATTRS:
-                fields.add("", f"and {len(r.attrs) - shown} more attributes", "dim")
+                fields.add("", _("and {n} more attributes").format(
+                    n=len(r.attrs) - shown), "dim")
                 break
-            fields.add("Attributes" if shown == 0 else "",
+            fields.add(_("Attributes") if shown == 0 else "",
                        Text.assemble((f"{key}: ", "#87afd7"), _short(value)))
             shown += 1
         return fields
@@ -342,26 +357,29 @@ directory, ready for the team's docs) and ticks the week's diagram task.
     def _terraform(self, r: Resource) -> Text:
         managed = self.data.managed
         if managed is None or not len(managed):
-            return Text("no state imported yet (onboard tf import PATH)", "dim")
+            return Text(_("no state imported yet (onboard tf import PATH)"), "dim")
         address = managed.address_of(r)
         if address:
-            return Text.assemble(("managed as ", "#87d787"), (address, "bold #87d787"))
+            return Text.assemble((_("managed as") + " ", "#87d787"),
+                                 (address, "bold #87d787"))
         made = terraform.made_by_aws(r)
         if made:
-            return Text(f"not in the state: made by {made}", "dim")
-        return Text("not in the imported state: made by hand? Ask who keeps its "
-                    "settings, and where they are written down", "#ffaf5f")
+            return Text(_("not in the state: made by {maker}").format(maker=made), "dim")
+        return Text(_("not in the imported state: made by hand? Ask who keeps its "
+                      "settings, and where they are written down"), "#ffaf5f")
 
     def _findings(self, r: Resource) -> Text:
         found = self.data.findings_for(r)
         if not found:
-            return Text("none failing", "#87d787")
+            return Text(_("none failing"), "#87d787")
         text = Text()
         for i, f in enumerate(sorted(found, key=lambda f: (-f.severity.rank, f.check_id))):
             if i:
                 text.append("\n")
             text.append(f"{f.status.value} ", STATUS_STYLES[f.status.value])
-            text.append(f"{f.severity.value} ", SEVERITY_STYLES[f.severity.value])
+            severity = f.severity.value
+            text.append(f"{word(SEVERITY_LABELS, severity)} ",
+                        SEVERITY_STYLES[severity])
             text.append(f"{f.check_id}", "bold")
             text.append(f"  {f.message}")
         return text
@@ -377,7 +395,8 @@ directory, ready for the team's docs) and ticks the week's diagram task.
             text.append(arrow, "bold")
             text.append(target.label if target else other)
             if edge.label:
-                text.append(f"  ({edge.label}{', dotted' if edge.dotted else ''})", "dim")
+                dotted = ", " + word(WORDS, "dotted") if edge.dotted else ""
+                text.append(f"  ({edge.label}{dotted})", "dim")
         return text
 
     def group_text(self, g: Group, node: Node) -> RenderableType:
@@ -385,16 +404,17 @@ directory, ready for the team's docs) and ticks the week's diagram task.
                                        self._where(node), Text()]
         fields = Fields()
         bad = sum(1 for i in g.all_items() if self.data.failing(i))
-        count = Text(f"{_content(g)} resources")
+        count = Text(_("{n} resources").format(n=_content(g)))
         if bad:
-            count.append(f"  · ● {bad} with failing findings", "#ff5f87")
-        fields.add("Contains", count)
+            count.append("  · " + _("● {n} with failing findings").format(n=bad), "#ff5f87")
+        fields.add(_("Contains"), count)
         meta = g.meta
         if g.kind == "tier":
-            fields.add("Tier", "public: its subnets route to an internet gateway"
-                       if meta.get("public") else "private: no route to an internet gateway")
+            fields.add(_("Tier"), _("public: its subnets route to an internet gateway")
+                       if meta.get("public")
+                       else _("private: no route to an internet gateway"))
         if meta.get("evidence"):
-            fields.add("Routing", str(meta["evidence"]))
+            fields.add(_("Routing"), str(meta["evidence"]))
         parts.append(fields.grid)
         resource = self._group_resource(g)
         if resource is not None:
@@ -433,7 +453,7 @@ directory, ready for the team's docs) and ticks the week's diagram task.
         nodes = [n for n in self._walk(tree.root)
                  if n.data and n.data[0] == "item" and self.data.failing(n.data[1])]
         if not nodes:
-            self.notify("No resource in the tree has failing findings.", timeout=3)
+            self.notify(_("No resource in the tree has failing findings."), timeout=3)
             return
         current = tree.cursor_node
         order = list(self._walk(tree.root))
@@ -443,8 +463,8 @@ directory, ready for the team's docs) and ticks the week's diagram task.
 
     def action_export(self) -> None:
         if self.data.scan is None:
-            self.notify(f"No scan yet: run one on {where('review')} first.",
-                        severity="warning")
+            self.notify(_("No scan yet: run one on {review} first.").format(
+                review=where("review")), severity="warning")
             return
         self._export(self.oapp.session.id, self.oapp.session_name, self.data.scan.id)
 
@@ -453,15 +473,16 @@ directory, ready for the team's docs) and ticks the week's diagram task.
         store, catalog = self.oapp.store, self.oapp.catalog
         text = export_mod.export(store, catalog, session_id, "mermaid")
         path = Path.cwd() / f"onboard-architecture-{slug(session_name)}.md"
+        head = _("# Architecture: {session}").format(session=mdtext.heading(session_name))
+        drawn = _("Drawn by onboard from scan #{scan}; resources with failing findings are "
+                  "red.").format(scan=scan_id)
         export_mod.write_atomic(
-            path, f"# Architecture: {mdtext.heading(session_name)}\n\nDrawn by onboard from "
-                  f"scan #{scan_id}; resources with failing findings are red.\n\n"
-                  f"```mermaid\n{text.rstrip()}\n```\n")
+            path, f"{head}\n\n{drawn}\n\n```mermaid\n{text.rstrip()}\n```\n")
         Workspace(store, catalog, session_id).record_export("diagram_exported",
                                                             scan_id=scan_id)
         self.post(DiagramExported(path))
 
     def on_diagram_exported(self, message: DiagramExported) -> None:
-        self.notify(f"Mermaid diagram written to {visible(message.path)}", title="Exported",
-                    timeout=10, markup=False)
+        self.notify(_("Mermaid diagram written to {path}").format(path=visible(message.path)),
+                    title=_("Exported"), timeout=10, markup=False)
         self.oapp.refresh_week()

@@ -30,6 +30,7 @@ from textual.widgets.option_list import Option
 from onboard import assets as assets_mod
 from onboard.assets import Asset, AssetError, AssetIndex
 from onboard.catalog import Catalog
+from onboard.i18n import N_, _, ngettext
 from onboard.models import Resource
 from onboard.screens import where
 from onboard.screens.listing import ListingScreen
@@ -43,6 +44,7 @@ from onboard.screens.widgets import (
     SafeTextArea,
     shown,
 )
+from onboard.screens.words import C_, word
 from onboard.store import Store
 from onboard.workspace import Workspace
 
@@ -50,17 +52,24 @@ DATA_TYPES = ("s3.bucket", "rds.db_cluster", "rds.db_instance", "dynamodb.table"
               "elasticache.cluster")
 """Where information lives: the resources worth linking to an asset."""
 TYPE_LABELS = {"s3.bucket": "S3", "rds.db_cluster": "RDS", "rds.db_instance": "RDS",
-               "dynamodb.table": "DynamoDB", "elasticache.cluster": "cache"}
-VALUE_OPTIONS = [("3 · high: customer or investor data", 3),
-                 ("2 · medium: internal, hurts if lost", 2),
-                 ("1 · low: public anyway", 1)]
-VALUE_WORDS = {3: "high", 2: "medium", 1: "low"}
+               "dynamodb.table": "DynamoDB", "elasticache.cluster": N_("data store|cache")}
+VALUE_OPTIONS = [(N_("3 · high: customer or investor data"), 3),
+                 (N_("2 · medium: internal, hurts if lost"), 2),
+                 (N_("1 · low: public anyway"), 1)]
+VALUE_WORDS = {3: N_("asset value|high"), 2: N_("asset value|medium"),
+               1: N_("asset value|low")}
+LINKED = N_("asset picker|linked")
 VALUE_STYLES = {3: "bold #ff5f87", 2: "#ffd75f", 1: "#87afd7"}
 MAX_SHOWN = 10
 
 
 def value_text(value: int) -> Text:
-    return Text(f"{value} {VALUE_WORDS.get(value, '')}", VALUE_STYLES.get(value, ""))
+    words = C_(VALUE_WORDS[value]) if value in VALUE_WORDS else ""
+    return Text(f"{value} {words}", VALUE_STYLES.get(value, ""))
+
+
+def type_label(resource_type: str) -> str:
+    return word(TYPE_LABELS, resource_type)
 
 
 # --- data and messages --------------------------------------------------------------------
@@ -143,37 +152,39 @@ class AssetModal(_Dialog):
     def compose(self) -> ComposeResult:
         a = self.asset
         with Vertical(classes="dialog asset-dialog"):
-            yield SafeLabel(f"Edit {a.name}" if a else "Declare an information asset",
-                        classes="dialog-title")
-            yield SafeLabel("What would hurt if it leaked or was lost: e.g. investor cap "
-                        "tables (3), user accounts (3), product analytics (2).",
-                        classes="dialog-hint")
+            yield SafeLabel(_("Edit {name}").format(name=a.name) if a
+                            else _("Declare an information asset"), classes="dialog-title")
+            yield SafeLabel(_("What would hurt if it leaked or was lost: e.g. investor cap "
+                              "tables (3), user accounts (3), product analytics (2)."),
+                            classes="dialog-hint")
             yield SafeLabel("", id="asset-error", classes="dialog-error")
             with Horizontal(classes="asset-row"):
                 with Vertical(classes="asset-name"):
-                    yield SafeLabel("Name")
+                    yield SafeLabel(_("Name"))
                     yield SafeInput(a.name if a else "", id="asset-name",
-                                placeholder="e.g. investor cap tables")
+                                placeholder=_("e.g. investor cap tables"))
                 with Vertical(classes="asset-value"):
-                    yield SafeLabel("Value")
-                    yield Select(VALUE_OPTIONS, value=a.value if a else 3, id="asset-value",
+                    yield SafeLabel(_("Value"))
+                    yield Select([(_(label), v) for label, v in VALUE_OPTIONS],
+                                 value=a.value if a else 3, id="asset-value",
                                  allow_blank=False)
-            yield SafeLabel("Description")
+            yield SafeLabel(_("Description"))
             yield SafeInput(a.description if a else "", id="asset-description",
-                        placeholder="what it is, who would be hurt")
+                        placeholder=_("what it is, who would be hurt"))
             with Horizontal(classes="asset-links-row"):
                 with Vertical():
-                    yield SafeLabel("Links, one per line")
+                    yield SafeLabel(_("Links, one per line"))
                     yield SafeTextArea("\n".join(lk.label for lk in a.links) if a else "",
                                    id="asset-links", soft_wrap=True,
-                                   placeholder="pattern:cap-table*  (names, any case)\n"
-                                   "tag:data=investor\narn:aws:s3:::exact-bucket")
+                                   placeholder=_("pattern:cap-table*  (names, any case)\n"
+                                                 "tag:data=investor\n"
+                                                 "arn:aws:s3:::exact-bucket"))
                 with Vertical():
-                    yield SafeLabel("Data stores the scan found (Enter adds)")
+                    yield SafeLabel(_("Data stores the scan found (Enter adds)"))
                     picker = OptionList(id="asset-picker")
                     yield picker
             yield SafeLabel("", id="asset-preview", classes="dialog-hint")
-            yield from self.buttons("Save" if a else "Declare")
+            yield from self.buttons(_("Save") if a else _("Declare"))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -186,14 +197,14 @@ class AssetModal(_Dialog):
                                if (r.type, r.account_id, r.id) not in first]
         for r in ordered:
             label = Text(r.id)
-            label.append(f"  {TYPE_LABELS.get(r.type, r.type)} · "
+            label.append(f"  {type_label(r.type)} · "
                          f"{self.data.names.get(r.account_id, r.account_id)}", "dim")
             if (r.type, r.account_id, r.id) not in first:
                 label.stylize("dim")
-                label.append("  linked", "dim italic")
+                label.append("  " + C_(LINKED), "dim italic")
             picker.add_option(Option(shown(label), id=f"{r.type}|{r.account_id}|{r.id}"))
         if not self.data.stores:
-            picker.add_option(Option(Text("no scan yet: type the links", "dim"),
+            picker.add_option(Option(Text(_("no scan yet: type the links"), "dim"),
                                      disabled=True))
         target = "#asset-picker" if self.focus_links and self.data.stores else (
             "#asset-links" if self.focus_links else "#asset-name")
@@ -202,7 +213,7 @@ class AssetModal(_Dialog):
 
     @on(OptionList.OptionSelected, "#asset-picker")
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        _, _, name = (event.option.id or "").split("|", 2)
+        __, __, name = (event.option.id or "").split("|", 2)
         area = self.query_one("#asset-links", TextArea)
         line = f"pattern:{name}"
         lines = [x for x in area.text.splitlines() if x.strip()]
@@ -237,12 +248,12 @@ class AssetModal(_Dialog):
         hits = AssetIndex([probe], self.data.inventory).inventory_matches(probe)
         text = Text()
         if not links:
-            text.append("No links yet: without them the asset cannot score any row.")
+            text.append(_("No links yet: without them the asset cannot score any row."))
         elif not hits:
-            text.append("The links hit nothing in the latest scan.", "#ffaf5f")
+            text.append(_("The links hit nothing in the latest scan."), "#ffaf5f")
         else:
-            text.append(f"The links hit {len(hits)} resource{'s' if len(hits) > 1 else ''}: ",
-                        "#87d787")
+            text.append(ngettext("The links hit {n} resource:", "The links hit {n} resources:",
+                                 len(hits)).format(n=len(hits)) + " ", "#87d787")
             text.append(", ".join(r.id for r in hits[:4]) + (" …" if len(hits) > 4 else ""))
         self.post_message(PreviewReady(text))
 
@@ -255,12 +266,12 @@ class AssetModal(_Dialog):
         error = self.query_one("#asset-error", Label)
         name = self.query_one("#asset-name", Input).value.strip()
         if not name:
-            error.update("An asset needs a name.")
+            error.update(_("An asset needs a name."))
             self.query_one("#asset-name", Input).focus()
             return
         taken = {a.name for a in self.data.assets if not self.asset or a.id != self.asset.id}
         if name in taken:
-            error.update(f"An asset named {name!r} already exists.")
+            error.update(_("An asset named {name} already exists.").format(name=repr(name)))
             return
         try:
             links = self._parse()
@@ -280,7 +291,7 @@ class AssetModal(_Dialog):
 class AssetsScreen(ListingScreen):
     SCREEN_ID = "assets"
     CSS_PATH = "assets.tcss"
-    HELP = """
+    HELP = N_("""
 ## Assets — what would hurt if it leaked or was lost (Orient)
 Threat modelling starts from the **information assets**: for a platform used by
 startups and investors, cap tables, financials and investor reports (value **3**), user
@@ -298,12 +309,12 @@ resources hold a declared asset takes its value (the highest one), the others co
 
 **e** (or Enter) edits the selected asset, **l** jumps straight to its links (delete a
 line to unlink), **del** deletes it. Linking the first asset ticks the week's task.
-"""
+""")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add asset"),
-        Binding("e", "edit", "Edit"),
-        Binding("l", "links", "Links"),
-        Binding("delete", "delete", "Delete", key_display="del"),
+        Binding("a", "add", N_("Add asset")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("l", "links", N_("Links")),
+        Binding("delete", "delete", N_("Delete"), key_display="del"),
     ]
 
     def __init__(self) -> None:
@@ -319,7 +330,7 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
                 with VerticalScroll(id="asset-detail"):
                     yield SafeStatic(id="asset-detail-text")
             with VerticalScroll(id="assets-side") as side:
-                side.border_title = "Where data lives"
+                side.border_title = _("Where data lives")
                 yield SafeStatic(id="assets-side-text")
 
     def on_mount(self) -> None:
@@ -340,11 +351,11 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
         table = self.query_one(DataTable)
         table.clear(columns=True)
         self._widths = description, links = self._column_widths()
-        table.add_column("Name", key="name", width=20)
-        table.add_column("Value", key="value", width=8)
-        table.add_column("Description", key="description", width=description)
-        table.add_column("Links", key="links", width=links)
-        table.add_column("Hits", key="hits", width=4)
+        table.add_column(_("Name"), key="name", width=20)
+        table.add_column(_("Value"), key="value", width=8)
+        table.add_column(_("Description"), key="description", width=description)
+        table.add_column(_("Links"), key="links", width=links)
+        table.add_column(_("Hits"), key="hits", width=4)
 
     # -- loading
 
@@ -366,9 +377,11 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
             if asset is not None:
                 hits, rows = len(data.matches.get(asset.id, [])), len(data.rows.get(asset.name,
                                                                                    []))
-                note += (f" Its links hit {hits} resource{'s' if hits != 1 else ''}; "
-                         f"{rows} open matrix row{'s' if rows != 1 else ''} now score "
-                         "with it.")
+                note += " " + ngettext("Its links hit {n} resource;",
+                                       "Its links hit {n} resources;", hits).format(n=hits)
+                note += " " + ngettext("{n} open matrix row now score with it.",
+                                       "{n} open matrix rows now score with it.",
+                                       rows).format(n=rows)
         self.post(AssetsLoaded(data, selected, note))
 
     def on_assets_loaded(self, message: AssetsLoaded) -> None:
@@ -392,7 +405,7 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
         links = ", ".join(lk.label for lk in a.links)
         return [Text(a.name, "bold"), value_text(a.value),
                 Text(a.description or "—", "" if a.description else "dim"),
-                Text(links or "no links yet", "" if links else "italic #ffaf5f"),
+                Text(links or _("no links yet"), "" if links else "italic #ffaf5f"),
                 Text(f"{hits:>4}", "" if hits else "#ffaf5f")]
 
     # -- summary, detail, side
@@ -400,38 +413,41 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
     def _show_summary(self) -> None:
         data, text = self.data, Text()
         if not data.assets:
-            text.append("No information assets yet. ", "bold")
-            text.append("Press a to declare what would hurt if it leaked or was lost, and "
-                        "link it to the buckets and databases that hold it.", "italic")
+            text.append(_("No information assets yet.") + " ", "bold")
+            text.append(_("Press a to declare what would hurt if it leaked or was lost, and "
+                          "link it to the buckets and databases that hold it."), "italic")
         else:
             linked = sum(1 for a in data.assets if a.links)
-            many = len(data.assets) != 1
-            text.append(f"{len(data.assets)} asset{'s' if many else ''}", "bold")
-            text.append(f" · {linked} linked")
+            n = len(data.assets)
+            text.append(ngettext("{n} asset", "{n} assets", n).format(n=n), "bold")
+            text.append(" · " + _("{n} linked").format(n=linked))
             left = len(data.uncovered())
             if data.stores:
-                text.append(f" · {left} of {len(data.stores)} data stores not covered",
-                            "#ffaf5f" if left else "#87d787")
-            text.append(f"  ·  {where('matrix')} scores by them", "dim")
+                text.append(" · " + _("{left} of {total} data stores not covered").format(
+                    left=left, total=len(data.stores)), "#ffaf5f" if left else "#87d787")
+            text.append("  ·  " + _("{matrix} scores by them").format(
+                matrix=where("matrix")), "dim")
         self.query_one("#assets-summary", Static).update(text)
 
     def _show_side(self) -> None:
         data, text = self.data, Text()
         if not data.scanned:
-            text.append("No scan yet: the buckets, databases and tables it finds are "
-                        "listed here.", "dim italic")
+            text.append(_("No scan yet: the buckets, databases and tables it finds are "
+                          "listed here."), "dim italic")
         elif not data.stores:
-            text.append("The latest scan found no buckets, databases or tables.", "dim")
+            text.append(_("The latest scan found no buckets, databases or tables."), "dim")
         else:
             left = data.uncovered()
             if left:
-                text.append(f"Not covered by an asset ({len(left)})\n", "bold #ffaf5f")
+                text.append(_("Not covered by an asset ({n})").format(n=len(left)) + "\n",
+                            "bold #ffaf5f")
                 text.append_text(self._by_account(left, ""))
-                text.append("a or l: pick from these in the dialog.\n", "dim italic")
+                text.append(_("a or l: pick from these in the dialog.") + "\n", "dim italic")
             keys = {(r.type, r.account_id, r.id) for r in left}
             covered = [r for r in data.stores if (r.type, r.account_id, r.id) not in keys]
             if covered:
-                text.append(f"\nCovered ({len(covered)})\n", "bold #87d787")
+                text.append("\n" + _("Covered ({n})").format(n=len(covered)) + "\n",
+                            "bold #87d787")
                 text.append_text(self._by_account(covered, "dim"))
         self.query_one("#assets-side-text", Static).update(text)
 
@@ -444,7 +460,7 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
                                         key=lambda kv: self.data.names.get(kv[0], kv[0])):
             text.append(self.data.names.get(account_id, account_id) + "\n", "italic")
             for r in group:
-                text.append(f"  {TYPE_LABELS.get(r.type, r.type)} ", "dim")
+                text.append(f"  {type_label(r.type)} ", "dim")
                 text.append(f"{r.id}\n", style)
         return text
 
@@ -453,40 +469,42 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
         asset = self.current()
         if asset is None:
             target.update(Text.assemble(
-                ("Declare an asset (a) to see what its links hit. ", "italic"),
-                ("For a platform used by startups and investors: cap tables, financials and "
-                 "investor reports (3), user accounts (3), product analytics (2), the "
-                 "marketing site (1).", "dim")))
+                (_("Declare an asset (a) to see what its links hit.") + " ", "italic"),
+                (_("For a platform used by startups and investors: cap tables, financials "
+                   "and investor reports (3), user accounts (3), product analytics (2), the "
+                   "marketing site (1)."), "dim")))
             return
         fields = Fields()
         head = Text(asset.name, "bold")
-        head.append("  value ")
+        head.append("  " + _("value") + " ")
         head.append_text(value_text(asset.value))
-        fields.add("Asset", head)
+        fields.add(_("Asset"), head)
         if asset.description:
-            fields.add("Description", asset.description)
+            fields.add(_("Description"), asset.description)
         hits = self.data.matches.get(asset.id, [])
         if not asset.links:
-            fields.add("Links", "none yet: l adds one, so the asset can score the rows of "
-                       "its resources", "italic #ffaf5f")
+            fields.add(_("Links"), _("none yet: l adds one, so the asset can score the rows "
+                                     "of its resources"), "italic #ffaf5f")
         for i, link in enumerate(asset.links):
             probe = asset.model_copy(update={"links": [link]})
             count = len(AssetIndex([probe], hits).inventory_matches(probe))
             line = Text(link.label)
-            line.append(f"  hits {count}", "#87d787" if count else "#ffaf5f")
-            fields.add("Links" if i == 0 else "", line)
+            line.append("  " + _("hits {n}").format(n=count),
+                        "#87d787" if count else "#ffaf5f")
+            fields.add(_("Links") if i == 0 else "", line)
         if hits:
             shown = Text(", ".join(r.id for r in hits[:MAX_SHOWN]))
             if len(hits) > MAX_SHOWN:
-                shown.append(f" and {len(hits) - MAX_SHOWN} more", "dim")
-            fields.add(f"Resources ({len(hits)})", shown)
+                more = C_(N_("Assets detail|and {n} more")).format(n=len(hits) - MAX_SHOWN)
+                shown.append(" " + more, "dim")
+            fields.add(C_(N_("Assets detail|Resources ({n})")).format(n=len(hits)), shown)
         rows = self.data.rows.get(asset.name, [])
         for i, (score, observation) in enumerate(rows[:MAX_SHOWN]):
             line = Text(f"{score:>2} ", risk_style(score))
             line.append(observation)
-            fields.add(f"Matrix rows ({len(rows)})" if i == 0 else "", line)
+            fields.add(_("Matrix rows ({n})").format(n=len(rows)) if i == 0 else "", line)
         if not rows and asset.links:
-            fields.add("Matrix rows", "no open row is about these resources", "dim")
+            fields.add(_("Matrix rows"), _("no open row is about these resources"), "dim")
         target.update(fields.grid)
 
     # -- keys
@@ -499,7 +517,7 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
                 self._in_dialog = False
                 return
             self._write(self.oapp.session.id, self._save_op(old, result),
-                        f"{result.name} saved.")
+                        _("{name} saved.").format(name=result.name))
 
         self._in_dialog = True
         self.app.push_screen(AssetModal(asset, self.data, focus_links), saved)
@@ -537,7 +555,7 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
     def action_links(self) -> None:
         asset = self.current()
         if asset is None:
-            self.notify("Declare an asset first (a).", severity="warning")
+            self.notify(_("Declare an asset first (a)."), severity="warning")
             return
         self._dialog(asset, focus_links=True)
 
@@ -555,9 +573,11 @@ line to unlink), **del** deletes it. Linking the first asset ticks the week's ta
             def op(ws: Workspace) -> None:
                 ws.delete_asset(asset_id)
 
-            self._write(self.oapp.session.id, op, f"{asset.name} deleted.")
+            self._write(self.oapp.session.id, op,
+                        _("{name} deleted.").format(name=asset.name))
 
         self._in_dialog = True
         self.app.push_screen(ConfirmModal(
-            f"Delete the asset “{asset.name}” and its {len(asset.links)} links? The "
-            "matrix rows it scored go back to unclassified."), confirmed)
+            _("Delete the asset “{name}” and its {n} links? The matrix rows it scored go "
+              "back to unclassified.").format(name=asset.name, n=len(asset.links))),
+            confirmed)

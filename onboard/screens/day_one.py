@@ -17,6 +17,8 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
 from onboard import terraform
+from onboard.i18n import N_, _, ngettext
+from onboard.screens.words import C_
 
 
 class PolicyLoaded(Message):
@@ -29,22 +31,22 @@ class PolicyModal(ModalScreen[None]):
     """The least-privilege read-only policy the collectors declare, to copy and ask for."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "copy", "Copy"),
-        Binding("escape", "close", "Close", key_display="esc"),
+        Binding("y", "copy", N_("Copy")),
+        Binding("escape", "close", N_("Close"), key_display="esc"),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label("The read-only IAM policy a scan needs", classes="dialog-title")
-            yield Label("Ask whoever administers AWS to attach it to your role or user "
-                        "(the managed SecurityAudit policy also works). y copies it; "
-                        "`onboard policy > policy.json` writes it to a file.",
+            yield Label(_("The read-only IAM policy a scan needs"), classes="dialog-title")
+            yield Label(_("Ask whoever administers AWS to attach it to your role or user "
+                          "(the managed SecurityAudit policy also works). y copies it; "
+                          "`onboard policy > policy.json` writes it to a file."),
                         classes="dialog-hint")
-            yield TextArea("loading…", id="policy-text", read_only=True,
+            yield TextArea(_("loading…"), id="policy-text", read_only=True,
                            show_line_numbers=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Copy", variant="primary", id="copy")
-                yield Button("Close", id="close")
+                yield Button(_("Copy"), variant="primary", id="copy")
+                yield Button(_("Close"), id="close")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -63,8 +65,9 @@ class PolicyModal(ModalScreen[None]):
     def action_copy(self) -> None:
         text = self.query_one(TextArea).text
         self.app.copy_to_clipboard(text)
-        self.notify(f"Policy copied ({len(text.splitlines())} lines). If your terminal "
-                    "does not pass the clipboard on, use `onboard policy`.", timeout=6)
+        self.notify(_("Policy copied ({n} lines). If your terminal does not pass the "
+                      "clipboard on, use `onboard policy`.").format(n=len(text.splitlines())),
+                    timeout=6)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
@@ -81,7 +84,7 @@ class PathSuggester(Suggester):
         if not value:
             return None
         expanded = os.path.expanduser(value)
-        folder, _, prefix = expanded.rpartition(os.sep)
+        folder, __, prefix = expanded.rpartition(os.sep)
         base = Path(folder or ("/" if expanded.startswith(os.sep) else "."))
         try:
             # hidden entries only when asked for (a prefix that starts with a dot)
@@ -111,18 +114,25 @@ def import_summary(result: terraform.ImportResult, names: dict[str, str]) -> Tex
     """What an import did, in the words `onboard tf import` uses."""
     text = Text()
     for f in result.files:
-        modules = f" in {f.modules} module{'s' if f.modules != 1 else ''}" if f.modules else ""
-        text.append(f"✓ Read {len(f.resources)} AWS resources{modules} from {f.path}\n")
-    text.append(f"The session now knows {result.total_rows} Terraform-managed resources.\n")
+        if f.modules:
+            text.append(ngettext("✓ Read {n} AWS resources in {modules} module from {path}",
+                                 "✓ Read {n} AWS resources in {modules} modules from {path}",
+                                 f.modules).format(n=len(f.resources), modules=f.modules,
+                                                   path=f.path) + "\n")
+        else:
+            text.append(_("✓ Read {n} AWS resources from {path}").format(
+                n=len(f.resources), path=f.path) + "\n")
+    text.append(_("The session now knows {n} Terraform-managed resources.").format(
+        n=result.total_rows) + "\n")
     m = result.match
     if m is None:
-        text.append("No scan yet: findings show their Terraform address after a scan.\n",
-                    "italic")
+        text.append(_("No scan yet: findings show their Terraform address after a scan.")
+                    + "\n", "italic")
         return text
-    text.append(f"Matched {m.matched_rows} of them to {m.managed} resources of scan "
-                f"{m.scan_id}.\n")
+    text.append(_("Matched {matched} of them to {managed} resources of scan {scan}.").format(
+        matched=m.matched_rows, managed=m.managed, scan=m.scan_id) + "\n")
     if m.unmanaged:
-        text.append("No state manages (made by hand?):\n", "bold")
+        text.append(_("No state manages (made by hand?):") + "\n", "bold")
         for account_id, items in sorted(m.unmanaged.items()):
             label = names.get(account_id) or account_id
             text.append(f"  {label}: {len(items)} · {terraform.summary_counts(items)}\n")
@@ -133,9 +143,9 @@ class TerraformImportModal(ModalScreen[bool]):
     """Type a path (→ completes), Enter adds it; Import reads every file listed at once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", key_display="esc"),
-        Binding("ctrl+s", "import", "Import", key_display="ctrl+s"),
-        Binding("ctrl+d", "remove_last", "Remove last file", key_display="ctrl+d"),
+        Binding("escape", "close", N_("Close"), key_display="esc"),
+        Binding("ctrl+s", "import", N_("Import"), key_display="ctrl+s"),
+        Binding("ctrl+d", "remove_last", N_("Remove last file"), key_display="ctrl+d"),
     ]
 
     def __init__(self, suggestion: str = "") -> None:
@@ -146,18 +156,18 @@ class TerraformImportModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label("Import Terraform state", classes="dialog-title")
-            yield Label("A .tfstate, `terraform state pull` or `terraform show -json` file; "
-                        "one per environment or stack. Type a path (→ completes), Enter "
-                        "adds it to the list, then Import.", classes="dialog-hint")
+            yield Label(_("Import Terraform state"), classes="dialog-title")
+            yield Label(_("A .tfstate, `terraform state pull` or `terraform show -json` file; "
+                          "one per environment or stack. Type a path (→ completes), Enter "
+                          "adds it to the list, then Import."), classes="dialog-hint")
             yield Input(self.suggestion, id="tf-path", suggester=PathSuggester(),
-                        placeholder="e.g. ./infra/prod/terraform.tfstate")
-            yield Static("No file yet.", id="tf-files")
+                        placeholder=_("e.g. ./infra/prod/terraform.tfstate"))
+            yield Static(_("No file yet."), id="tf-files")
             with VerticalScroll(id="tf-result-box"):
                 yield Static("", id="tf-result")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Import", variant="primary", id="import")
-                yield Button("Close", id="close")
+                yield Button(_("Import"), variant="primary", id="import")
+                yield Button(_("Close"), id="close")
         yield Footer()
 
     @on(Input.Submitted, "#tf-path")
@@ -169,8 +179,9 @@ class TerraformImportModal(ModalScreen[bool]):
             return
         path = Path(os.path.expanduser(value))
         if not path.is_file():
-            self._show_error(f"{value}: no such file" if not path.exists()
-                             else f"{value}: a folder; name the state file in it")
+            self._show_error((_("{path}: no such file") if not path.exists()
+                              else _("{path}: a folder; name the state file in it"))
+                             .format(path=value))
             return
         if str(path) not in self.paths:
             self.paths.append(str(path))
@@ -183,9 +194,10 @@ class TerraformImportModal(ModalScreen[bool]):
             text.append("● ", "bold")
             text.append(p + "\n")
         if self.paths:
-            text.append("Enter on an empty line or Import reads them; ctrl+d removes the "
-                        "last.", "dim")
-        empty = ("Imported. Add more files, or Close." if self.imported else "No file yet.")
+            text.append(_("Enter on an empty line or Import reads them; ctrl+d removes the "
+                          "last."), "dim")
+        empty = (_("Imported. Add more files, or Close.") if self.imported
+                 else _("No file yet."))
         self.query_one("#tf-files", Static).update(text if self.paths else empty)
 
     def _show_error(self, message: str) -> None:
@@ -204,9 +216,9 @@ class TerraformImportModal(ModalScreen[bool]):
             self.query_one("#tf-path", Input).value = ""
             self._show_files()
         if not self.paths:
-            self._show_error("Add a state file first.")
+            self._show_error(_("Add a state file first."))
             return
-        self.query_one("#tf-result", Static).update(Text("importing…", style="italic"))
+        self.query_one("#tf-result", Static).update(Text(_("importing…"), style="italic"))
         app = self.app
         self._import(list(self.paths), app.ws)  # type: ignore[attr-defined]
 
@@ -215,7 +227,8 @@ class TerraformImportModal(ModalScreen[bool]):
         try:
             result = ws.import_terraform(paths)  # type: ignore[attr-defined]
         except terraform.TerraformError as exc:
-            self.post_message(Imported(None, f"{exc} (nothing imported)"))
+            nothing = C_(N_("Terraform dialog|{error} (nothing imported)"))
+            self.post_message(Imported(None, nothing.format(error=exc)))
             return
         store = ws.store  # type: ignore[attr-defined]
         names = {a.account_id: a.name for a in store.accounts(ws.session_id)}  # type: ignore[attr-defined]

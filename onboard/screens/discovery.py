@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -12,23 +13,42 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from onboard.guide import ACCESS_LABELS, SOURCE_LABELS
+from onboard.i18n import N_, _
 from onboard.models import Account
 from onboard.screens.base import OnboardScreen
 from onboard.screens.modals import AccountModal
 from onboard.screens.widgets import SafeDataTable, SafeStatic, plain
+from onboard.screens.words import word
 from onboard.textsafe import visible
 
-TIP = Text.assemble(
-    ("Speaking only in exact AWS terms may not land. ", ""),
-    ("Instead of ", "dim"),
-    ("“Please give me an IAM user in the Organizations management account”", "italic"),
-    (" (blank look), try:\n", "dim"),
-    ("“There's a kind of parent account over all our AWS accounts, right? The one that "
-     "can see every account's bills. Could I get a user there?”", "bold italic"),
-)
+
+def tip() -> Text:
+    """The talk's advice on asking for the management account, in plain words."""
+    return Text.assemble(
+        (_("Speaking only in exact AWS terms may not land.") + " ", ""),
+        (_("Instead of") + " ", "dim"),
+        (_("“Please give me an IAM user in the Organizations management account”"), "italic"),
+        (" " + _("(blank look), try:") + "\n", "dim"),
+        (_("“There's a kind of parent account over all our AWS accounts, right? The one "
+           "that can see every account's bills. Could I get a user there?”"), "bold italic"),
+    )
+
 
 ACCESS_STYLES = {"ok": "#87d787", "denied": "bold #ff5f87", "skipped": "dim"}
+ACCESS_WORDS = {"ok": N_("Discovery access|ok"), "denied": N_("Discovery access|denied"),
+                "skipped": N_("Discovery access|not tried")}
+"""The words of guide.ACCESS_LABELS, per access code."""
+SOURCE_WORDS = {"organizations": N_("Discovery source|Organizations"),
+                "caller": N_("Discovery source|caller"),
+                "manual": N_("Discovery source|added by hand"),
+                "interview": N_("Discovery source|interview")}
+"""The words of guide.SOURCE_LABELS, per source code."""
+ENVIRONMENT_WORDS = {"management": N_("Discovery environment|management"),
+                     "prod": N_("Discovery environment|prod"),
+                     "staging": N_("Discovery environment|staging"),
+                     "sandbox": N_("Discovery environment|sandbox"),
+                     "dev": N_("Discovery environment|dev"),
+                     "other": N_("Discovery environment|other")}
 
 
 class AccountsLoaded(Message):
@@ -48,7 +68,7 @@ def is_hidden(account: Account, caller: str = "") -> bool:
 class DiscoveryScreen(OnboardScreen):
     SCREEN_ID = "discovery"
     CSS_PATH = "discovery.tcss"
-    HELP = """
+    HELP = N_("""
 ## Discovery — which AWS accounts exist?
 You were probably given access to one or two accounts (say production and staging). In
 the talk, the interview and Organizations revealed two more: a **management account**
@@ -62,13 +82,13 @@ or not trusted).
 
 Set each account's environment (management / prod / staging / sandbox / dev) with **e**:
 it decides how much each finding matters.
-"""
+""")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add account"),
-        Binding("e", "edit", "Edit"),
-        Binding("r", "app.run_scan_here", "Run scan"),
-        Binding("space", "toggle_known", "Knew it", key_display="space"),
-        Binding("delete", "delete", "Remove", key_display="del"),
+        Binding("a", "add", N_("Add account")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("r", "app.run_scan_here", N_("Run scan")),
+        Binding("space", "toggle_known", N_("Knew it"), key_display="space"),
+        Binding("delete", "delete", N_("Remove"), key_display="del"),
     ]
 
     def __init__(self) -> None:
@@ -82,19 +102,20 @@ it decides how much each finding matters.
             yield SafeDataTable(id="accounts", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="discovery-bottom"):
                 yield SafeStatic(id="account-detail")
-                tip = SafeStatic(TIP, id="interview-tip", classes="tip")
-                tip.border_title = "Interview tip"
-                yield tip
+                box = SafeStatic(tip(), id="interview-tip", classes="tip")
+                box.border_title = _("Interview tip")
+                yield box
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("", key="mark", width=5)
-        table.add_column("Account id", key="id", width=14)
-        table.add_column("Name", key="name", width=22)
-        table.add_column("Environment", key="env", width=12)
-        table.add_column("Source", key="source", width=14)
-        table.add_column("Access", key="access", width=10)
-        table.add_column("Email / OU", key="email")
+        table.add_column(_("Account id"), key="id", width=14)
+        table.add_column(_("Name"), key="name", width=22)
+        table.add_column(_("Environment"), key="env", width=max(
+            12, *(cell_len(word(ENVIRONMENT_WORDS, e)) for e in ENVIRONMENT_WORDS)))
+        table.add_column(_("Source"), key="source", width=14)
+        table.add_column(_("Access"), key="access", width=10)
+        table.add_column(_("Email / OU"), key="email")
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -123,30 +144,32 @@ it decides how much each finding matters.
         if keep and keep in {a.account_id for a in self.accounts}:
             table.move_cursor(row=table.get_row_index(keep))
         hidden = [a for a in self.accounts if is_hidden(a, self.caller)]
-        summary = Text.assemble((f"{len(self.accounts)} accounts", "bold"))
+        summary = Text.assemble((_("{n} accounts").format(n=len(self.accounts)), "bold"))
         if not self.accounts:
-            summary = Text("No accounts yet. First add the accounts you were given (a), then "
-                           "scan (r): Organizations lists the rest, and the ones nobody "
-                           "told you about get a ★.", style="italic")
+            summary = Text(_("No accounts yet. First add the accounts you were given (a), "
+                             "then scan (r): Organizations lists the rest, and the ones "
+                             "nobody told you about get a ★."), style="italic")
         elif hidden:
-            summary.append(f"  ·  ★ {len(hidden)} you were not told about: ", "#ffaf5f")
+            summary.append("  ·  " + _("★ {n} you were not told about:").format(
+                n=len(hidden)) + " ", "#ffaf5f")
             summary.append(visible(", ".join(a.name or a.account_id for a in hidden)),
                            "bold #ffaf5f")
         denied = [a for a in self.accounts if a.access == "denied"]
         if denied:
-            summary.append(f"  ·  {len(denied)} without access", "#ff5f87")
+            summary.append("  ·  " + _("{n} without access").format(n=len(denied)),
+                           "#ff5f87")
         self.query_one("#discovery-summary", Static).update(summary)
         self._show_detail()
 
     def _cells(self, acc: Account) -> list[Text | str]:
-        mark = Text("★ new", "bold #ffaf5f") if is_hidden(acc, self.caller) else Text("")
-        env = Text(acc.environment, "bold" if acc.environment == "management" else "")
-        access = Text(ACCESS_LABELS.get(acc.access, acc.access),
-                      ACCESS_STYLES.get(acc.access, ""))
+        mark = Text(_("★ new"), "bold #ffaf5f") if is_hidden(acc, self.caller) else Text("")
+        env = Text(word(ENVIRONMENT_WORDS, acc.environment),
+                   "bold" if acc.environment == "management" else "")
+        access = Text(word(ACCESS_WORDS, acc.access), ACCESS_STYLES.get(acc.access, ""))
         extra = " · ".join(x for x in (acc.email, acc.ou) if x)
         return [mark, plain(acc.account_id),
-                plain(acc.name) if acc.name else Text("(no name)", "dim italic"), env,
-                Text(SOURCE_LABELS.get(acc.source, acc.source)), access, plain(extra)]
+                plain(acc.name) if acc.name else Text(_("(no name)"), "dim italic"), env,
+                Text(word(SOURCE_WORDS, acc.source)), access, plain(extra)]
 
     def _current(self) -> Account | None:
         table = self.query_one(DataTable)
@@ -170,26 +193,28 @@ it decides how much each finding matters.
         text = Text.assemble((visible(acc.name or acc.account_id), "bold"),
                              f"  {visible(acc.account_id)}\n")
         if is_hidden(acc, self.caller):
-            text.append("Nobody told you about this one: Organizations found it. Ask who "
-                        "uses it and what runs there (space if you knew it).\n", "#ffaf5f")
+            text.append(_("Nobody told you about this one: Organizations found it. Ask who "
+                          "uses it and what runs there (space if you knew it).") + "\n",
+                        "#ffaf5f")
         elif acc.account_id == self.caller:
-            text.append("The account your credentials are in.\n", "dim")
+            text.append(_("The account your credentials are in.") + "\n", "dim")
         if acc.access == "denied":
-            reason = visible(acc.access_reason) or "the role could not be assumed"
-            text.append(f"No access: {reason}."
-                        " Ask for the audit role in this account.\n", "#ff5f87")
+            reason = visible(acc.access_reason) or _("the role could not be assumed")
+            text.append(_("No access: {reason}. Ask for the audit role in this account.")
+                        .format(reason=reason) + "\n", "#ff5f87")
         elif acc.access == "skipped" and self.caller and acc.source in ("manual", "interview"):
-            text.append(
+            text.append(_(
                 "Not reached by the last scan: Organizations did not list it (it is outside "
                 "your organization, or your identity cannot list it), so no role was tried. "
                 "To scan it: ask for a read-only role there your identity may assume "
                 "(OrganizationAccountAccessRole, or the one `--role-name` names), then "
-                f"`onboard scan --accounts {acc.account_id}`; or get a profile for it and "
-                f"`onboard scan --profile NAME --accounts {acc.account_id}`. If it is "
-                "not yours after all, del removes it.\n", "#ffaf5f")
+                "`onboard scan --accounts {account}`; or get a profile for it and "
+                "`onboard scan --profile NAME --accounts {account}`. If it is "
+                "not yours after all, del removes it.").format(account=acc.account_id)
+                + "\n", "#ffaf5f")
         elif acc.access == "skipped":
-            text.append("Not scanned yet.\n", "dim")
-        text.append("e edits the name and environment.", "dim")
+            text.append(_("Not scanned yet.") + "\n", "dim")
+        text.append(_("e edits the name and environment."), "dim")
         detail.update(text)
 
     def action_add(self) -> None:
@@ -221,8 +246,8 @@ it decides how much each finding matters.
         if acc is None:
             return
         if acc.source not in ("manual", "interview"):
-            self.notify("Only accounts added by hand or from an interview can be removed; "
-                        "the scan lists the others.", severity="warning")
+            self.notify(_("Only accounts added by hand or from an interview can be "
+                          "removed; the scan lists the others."), severity="warning")
             return
         from onboard.screens.matrix import ConfirmModal
 
@@ -232,8 +257,9 @@ it decides how much each finding matters.
 
         label = f"{acc.account_id} {acc.name}".strip()
         self.app.push_screen(ConfirmModal(
-            f"Remove account {label} from this session? Its scan results stay; add it again "
-            "with a to scan it again.", ok="Remove"), answered)
+            _("Remove account {account} from this session? Its scan results stay; add it "
+              "again with a to scan it again.").format(account=label), ok=_("Remove")),
+            answered)
 
     @work(thread=True, group="discovery-write", exit_on_error=False)
     def _delete(self, account_id: str) -> None:

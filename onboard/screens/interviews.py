@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,14 +17,22 @@ from textual.widgets import Button, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from onboard import guide
+from onboard.i18n import N_, _
 from onboard.models import InterviewPrompt
+from onboard.screens import where
 from onboard.screens.base import OnboardScreen
 from onboard.screens.widgets import SafeStatic, SafeTextArea, shown
+from onboard.screens.words import word
 from onboard.workspace import Workspace
 
 SAVE_DELAY = 0.8
 STATUS_STYLES = {"not asked": ("○", "dim"), "asked": ("◐", "#ffd75f"),
                  "answered": ("●", "#87d787"), "follow-up": ("↻", "#ffaf5f")}
+STATUS_WORDS = {"not asked": N_("Interviews status|not asked"),
+                "asked": N_("Interviews status|asked"),
+                "answered": N_("Interviews status|answered"),
+                "follow-up": N_("Interviews status|follow-up")}
+"""A question's status code (stored as it is) → the word shown."""
 
 
 class AnswersLoaded(Message):
@@ -42,7 +51,7 @@ class AnswerSaved(Message):
 class InterviewsScreen(OnboardScreen):
     SCREEN_ID = "interviews"
     CSS_PATH = "interviews.tcss"
-    HELP = """
+    HELP = N_("""
 ## Interviews — ask the person who knows the AWS setup
 Pick a question on the left. Each one comes twice: **in AWS terms** (for you) and **in
 plain words** (to say out loud: the talk's CTO gave a blank look at "an IAM user in the
@@ -53,12 +62,12 @@ Type the answer in the notes box: it saves itself as you type. **s** cycles the 
 (not asked → asked → answered → follow-up); notes mark a question answered. When every
 question is answered, the week's interview task ticks itself. A question that can name
 AWS accounts has **a** to add one to Discovery. **Esc** leaves the notes box.
-"""
+""")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "cycle_status", "Status"),
-        Binding("a", "add_account", "Add account"),
-        Binding("n", "edit_notes", "Notes"),
-        Binding("escape", "leave_notes", "Back to list", show=False),
+        Binding("s", "cycle_status", N_("Status")),
+        Binding("a", "add_account", N_("Add account")),
+        Binding("n", "edit_notes", N_("Notes")),
+        Binding("escape", "leave_notes", N_("Back to list"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -77,18 +86,18 @@ AWS accounts has **a** to add one to Discovery. **Esc** leaves the notes box.
                 yield SafeStatic(id="prompt-topic")
                 with Horizontal(id="wordings"):
                     aws = SafeStatic(id="aws-wording", classes="wording")
-                    aws.border_title = "In AWS terms"
+                    aws.border_title = _("In AWS terms")
                     yield aws
                     plain = SafeStatic(id="plain-wording", classes="wording")
-                    plain.border_title = "In plain words: say this"
+                    plain.border_title = _("In plain words: say this")
                     yield plain
                 yield SafeStatic(id="prompt-why")
                 with Horizontal(id="prompt-actions"):
                     yield SafeStatic(id="prompt-status")
-                    yield Button("+ Add an account named here (a)", id="add-account",
+                    yield Button(_("+ Add an account named here (a)"), id="add-account",
                                  compact=True)
                 notes = SafeTextArea(id="answer", soft_wrap=True)
-                notes.border_title = "Your notes (saved as you type)"
+                notes.border_title = _("Your notes (saved as you type)")
                 yield notes
                 yield SafeStatic(id="save-state")
 
@@ -137,7 +146,8 @@ AWS accounts has **a** to add one to Discovery. **Esc** leaves the notes box.
         answered = sum(1 for p in self.oapp.catalog.prompts
                        if self.status_of(p.id) in ("answered", "follow-up"))
         self.query_one("#prompt-count", Static).update(Text.assemble(
-            ("Questions ", "bold"), f"{answered}/{len(self.oapp.catalog.prompts)} answered"))
+            (_("Questions") + " ", "bold"), _("{answered}/{total} answered").format(
+                answered=answered, total=len(self.oapp.catalog.prompts))))
 
     @on(OptionList.OptionHighlighted, "#prompts")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -157,8 +167,12 @@ AWS accounts has **a** to add one to Discovery. **Esc** leaves the notes box.
         self.query_one("#aws-wording", Static).update(prompt.aws_wording.strip())
         self.query_one("#plain-wording", Static).update(
             Text(prompt.plain_wording.strip(), style="italic"))
-        why = Text.assemble(("Why it matters  ", "bold"), prompt.why.strip(), "\n",
-                            ("Write down      ", "bold"), prompt.record.strip())
+        why_label, record_label = _("Why it matters"), _("Write down")
+        pad = max(cell_len(why_label), cell_len(record_label)) + 2
+        why = Text.assemble((why_label + " " * (pad - cell_len(why_label)), "bold"),
+                            prompt.why.strip(), "\n",
+                            (record_label + " " * (pad - cell_len(record_label)), "bold"),
+                            prompt.record.strip())
         self.query_one("#prompt-why", Static).update(why)
         self.query_one("#add-account", Button).display = prompt.records_accounts
         notes = self.query_one("#answer", TextArea)
@@ -173,7 +187,8 @@ AWS accounts has **a** to add one to Discovery. **Esc** leaves the notes box.
         status = self.status_of(self.current.id)
         icon, style = STATUS_STYLES[status]
         self.query_one("#prompt-status", Static).update(Text.assemble(
-            ("Status ", "bold"), (f"{icon} {status}", style), ("   s changes it", "dim")))
+            (_("Status") + " ", "bold"), (f"{icon} {word(STATUS_WORDS, status)}", style),
+            ("   " + _("s changes it"), "dim")))
 
     # -- autosave
 
@@ -186,7 +201,7 @@ AWS accounts has **a** to add one to Discovery. **Esc** leaves the notes box.
         if text.strip() and status in ("not asked", "asked"):
             status = "answered"
         self._set_local(self.current.id, text, status)
-        self.query_one("#save-state", Static).update(Text("editing…", style="dim"))
+        self.query_one("#save-state", Static).update(Text(_("editing…"), style="dim"))
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(SAVE_DELAY, self.flush)
@@ -216,7 +231,8 @@ AWS accounts has **a** to add one to Discovery. **Esc** leaves the notes box.
 
     def on_answer_saved(self, message: AnswerSaved) -> None:
         if self.current is not None and message.prompt_id == self.current.id:
-            self.query_one("#save-state", Static).update(Text("saved ✓", style="#87d787"))
+            self.query_one("#save-state", Static).update(Text(_("saved ✓"),
+                                                             style="#87d787"))
         if message.complete:
             self.oapp.refresh_week()
 
@@ -244,8 +260,10 @@ AWS accounts has **a** to add one to Discovery. **Esc** leaves the notes box.
     @on(Button.Pressed, "#add-account")
     def action_add_account(self) -> None:
         if self.current is None or not self.current.records_accounts:
-            self.notify("This question does not name accounts; Discovery (2) adds any "
-                        "account.", severity="warning")
+            self.notify(_("This question does not name accounts; {discovery} adds any "
+                          "account.").format(discovery=where("discovery")),
+                        severity="warning")
             return
         self.oapp.action_add_account(
-            source="interview", hint=f"From the interview: {self.current.topic}")
+            source="interview",
+            hint=_("From the interview: {topic}").format(topic=self.current.topic))

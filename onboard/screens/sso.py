@@ -21,12 +21,27 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
+from onboard.i18n import N_, _
 from onboard.screens.base import OnboardScreen
 from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic
+from onboard.screens.words import C_, word
 from onboard.sso_kit.edits import EditError
 from onboard.sso_kit.load import NoScan, load
 from onboard.sso_kit.plan import Plan
 from onboard.sso_kit.render import header
+
+KIND_WORDS = {"group": N_("SSO row|group"), "permission set": N_("SSO row|permission set"),
+              "user": N_("SSO row|person"), "excluded": N_("SSO row|left out")}
+"""A row's kind → the word in its first column (English: the cell as rows_of wrote it)."""
+EDIT_WORDS = {"rename-group": N_("SSO edit|rename-group"),
+              "rename-permission-set": N_("SSO edit|rename-permission-set"),
+              "move-user": N_("SSO edit|move-user"),
+              "exclude-user": N_("SSO edit|exclude-user"),
+              "break-glass": N_("SSO edit|break-glass")}
+"""Stored edit kinds (codes, as `onboard sso` names them) → the words a toast shows."""
+COLUMNS = (("what", N_("SSO column|what"), 15), ("name", N_("SSO column|name"), 24),
+           ("holds / where", N_("SSO column|holds / where"), 40),
+           ("why", N_("SSO column|why"), 0))
 
 
 @dataclass(frozen=True)
@@ -75,7 +90,7 @@ def rows_of(plan: Plan) -> list[Row]:
 class AskModal(ModalScreen[str | None]):
     """One line of text (a new name, a person id, a reason)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, value: str = "") -> None:
         super().__init__()
@@ -86,8 +101,8 @@ class AskModal(ModalScreen[str | None]):
             yield SafeLabel(Text(self.title_text), classes="dialog-title")
             yield SafeInput(self.value, id="ask-value")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
         yield Footer()
 
     @on(Button.Pressed, "#ok")
@@ -102,7 +117,7 @@ class AskModal(ModalScreen[str | None]):
 
 class SsoScreen(OnboardScreen):
     SCREEN_ID = "sso"
-    HELP = """
+    HELP = N_("""
 ## Identity Center — from IAM users to one sign-in
 The talk's first decision: people stop signing in as IAM users and use IAM Identity Center.
 This is the plan built from the latest scan: each **person** (IAM users joined across
@@ -114,13 +129,13 @@ console password, an active key) are left out: they need an IAM role.
 **e** renames a group or permission set · **u** moves an IAM user to another person ·
 **-** leaves a user out · **g** keeps a user as the break-glass user · **z** forgets the
 row's edits. Then `onboard sso terraform -o DIR`, `sso profiles`, `sso cutover`.
-"""
+""")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "rename", "Rename"),
-        Binding("u", "move", "Move user"),
-        Binding("minus", "exclude", "Leave out", key_display="-"),
-        Binding("g", "break_glass", "Break-glass"),
-        Binding("z", "forget", "Forget edits"),
+        Binding("e", "rename", N_("Rename")),
+        Binding("u", "move", N_("Move user")),
+        Binding("minus", "exclude", N_("Leave out"), key_display="-"),
+        Binding("g", "break_glass", N_("Break-glass")),
+        Binding("z", "forget", N_("Forget edits")),
     ]
 
     def __init__(self) -> None:
@@ -140,8 +155,8 @@ row's edits. Then `onboard sso terraform -o DIR`, `sso profiles`, `sso cutover`.
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("what", 15), ("name", 24), ("holds / where", 40), ("why", 0)):
-            table.add_column(label, key=label, width=width or None)
+        for key, label, width in COLUMNS:
+            table.add_column(C_(label), key=key, width=width or None)
         self.reload()
 
     def reload(self) -> None:
@@ -168,7 +183,8 @@ row's edits. Then `onboard sso terraform -o DIR`, `sso profiles`, `sso cutover`.
             return
         self.rows = rows_of(self.plan)
         for i, row in enumerate(self.rows):
-            table.add_row(*(Text(c) for c in row.cells), key=str(i))
+            cells = (word(KIND_WORDS, row.kind), *row.cells[1:])
+            table.add_row(*(Text(c) for c in cells), key=str(i))
         if current is not None:
             same = next((i for i, r in enumerate(self.rows)
                          if (r.kind, r.key) == (current.kind, current.key)), None)
@@ -176,9 +192,11 @@ row's edits. Then `onboard sso terraform -o DIR`, `sso profiles`, `sso cutover`.
                 table.move_cursor(row=same)
         p = self.plan
         summary.update(Text("\n".join([
-            *header(p), f"{len(p.people)} people · {len(p.groups)} groups · "
-            f"{len(p.permission_sets)} permission sets · {len(p.assignments)} assignments · "
-            f"{len(p.excluded)} IAM users left out"])))
+            *header(p), _("{people} people · {groups} groups · {permission_sets} permission "
+                          "sets · {assignments} assignments · {excluded} IAM users left out")
+            .format(people=len(p.people), groups=len(p.groups),
+                    permission_sets=len(p.permission_sets), assignments=len(p.assignments),
+                    excluded=len(p.excluded))])))
         self.query_one("#sso-warnings", Static).update(
             Text("\n".join(f"• {w}" for w in p.warnings), style="#ffaf5f"))
 
@@ -198,33 +216,36 @@ row's edits. Then `onboard sso terraform -o DIR`, `sso profiles`, `sso cutover`.
     def action_rename(self) -> None:
         row = self._current()
         if row is None or row.kind not in ("group", "permission set"):
-            self.notify("e renames a group or a permission set row.", severity="warning")
+            self.notify(_("e renames a group or a permission set row."), severity="warning")
             return
         kind = "rename-group" if row.kind == "group" else "rename-permission-set"
-        self._ask(f"New name for the {row.kind} {row.key}", row.cells[1],
+        title = (_("New name for the group {key}") if row.kind == "group"
+                 else _("New name for the permission set {key}")).format(key=row.key)
+        self._ask(title, row.cells[1],
                   lambda name: self._save(kind, row.key, name))
 
     def action_move(self) -> None:
         row = self._current()
         if row is None or row.kind not in ("user", "excluded"):
-            self.notify("m moves an IAM user row to a person.", severity="warning")
+            self.notify(_("m moves an IAM user row to a person."), severity="warning")
             return
-        self._ask(f"Person for IAM user {row.key} (an existing person id or a new one)",
+        self._ask(_("Person for IAM user {key} (an existing person id or a new one)")
+                  .format(key=row.key),
                   row.cells[1] if row.kind == "user" else "",
                   lambda person: self._save("move-user", row.key, person))
 
     def action_exclude(self) -> None:
         row = self._current()
         if row is None or row.kind != "user":
-            self.notify("x leaves out a person's IAM user row.", severity="warning")
+            self.notify(_("x leaves out a person's IAM user row."), severity="warning")
             return
-        self._ask(f"Why leave {row.key} out of Identity Center?", "",
+        self._ask(_("Why leave {key} out of Identity Center?").format(key=row.key), "",
                   lambda reason: self._save("exclude-user", row.key, reason))
 
     def action_break_glass(self) -> None:
         row = self._current()
         if row is None or row.kind != "user":
-            self.notify("g keeps a person's IAM user row as the break-glass user.",
+            self.notify(_("g keeps a person's IAM user row as the break-glass user."),
                         severity="warning")
             return
         self._save("break-glass", row.key, "")
@@ -244,13 +265,15 @@ row's edits. Then `onboard sso terraform -o DIR`, `sso profiles`, `sso cutover`.
         except EditError as exc:
             self.post(EditDone(str(exc), False))
             return
-        self.post(EditDone(f"{kind} {key}{' → ' + stored if stored else ''}", True))
+        self.post(EditDone(f"{word(EDIT_WORDS, kind)} {key}"
+                           f"{' → ' + stored if stored else ''}", True))
 
     @work(thread=True, group="sso-write", exit_on_error=False)
     def _forget(self, row: Row) -> None:
         gone = [k for k in row.edit_kinds if self.oapp.ws.forget_sso_edit(k, row.key)]
-        self.post(EditDone(f"forgot {', '.join(gone)} of {row.key}" if gone
-                           else f"{row.key} has no stored edit", bool(gone)))
+        self.post(EditDone(_("forgot {edits} of {key}").format(
+            edits=", ".join(word(EDIT_WORDS, k) for k in gone), key=row.key) if gone
+            else _("{key} has no stored edit").format(key=row.key), bool(gone)))
 
     def on_edit_done(self, message: EditDone) -> None:
         self.notify(message.text, severity="information" if message.ok else "error",
