@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
-from onboard import decide, orient
+from onboard import decide, labels, orient
 from onboard.catalog import Catalog
 from onboard.i18n import N_, _
 from onboard.models import STRIDE_NAMES
@@ -62,8 +62,7 @@ VULN_OPTIONS = [(N_("1 · hard to exploit"), 1), (N_("2 · some exposure"), 2),
 MAX_RESOURCES = 12
 STATUS_STYLES = {"open": "#ffd75f", "answered": "#87afd7", "accepted": "#af87ff",
                  "fixed": "#87d787"}
-ROW_STATUS_LABELS = {"open": N_("open"), "answered": N_("answered"),
-                     "accepted": N_("accepted"), "fixed": N_("fixed")}
+ROW_STATUS_LABELS = labels.ROW_STATUS
 """A row's status is stored as one of these codes; the table shows the words."""
 LABEL_WIDTH = 19
 
@@ -441,7 +440,7 @@ agree with the top rows: the week's review task ticks.
         every word, which Japanese makes wider than English."""
         return (max(6, widest(_("Risk") + " ▼")), max(8, widest("STRIDE ▲")),
                 max(9, widest(_("Status") + " ▲",
-                              *(_(w) for w in ROW_STATUS_LABELS.values()))))
+                              *(label(ROW_STATUS_LABELS, w) for w in ROW_STATUS_LABELS))))
 
     def _add_columns(self) -> None:
         table = self.query_one(DataTable)

@@ -23,6 +23,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from onboard import labels
 from onboard.guide import SOURCE_LABELS, TRIAGE_MARKS
 from onboard.i18n import N_, _
 from onboard.models import Account, Environment, Finding, SessionInfo
@@ -41,9 +42,7 @@ MARK_LABELS = {**TRIAGE_LABELS,
                "question": N_("question (someone must answer it; write who in the note)")}
 
 ENVIRONMENTS = ("management", "prod", "staging", "sandbox", "dev", "other")
-ENVIRONMENT_LABELS = {"management": N_("management"), "prod": N_("prod"),
-                      "staging": N_("staging"), "sandbox": N_("sandbox"), "dev": N_("dev"),
-                      "other": N_("other")}
+ENVIRONMENT_LABELS = labels.ENVIRONMENT
 """Environments are stored as these codes; the dialog shows the words."""
 ACCOUNT_ID = Regex(r"^\d{12}$", failure_description="an AWS account id is 12 digits")
 

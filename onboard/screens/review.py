@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, ProgressBar, Select, Static
 
-from onboard import guide
+from onboard import guide, labels
 from onboard.app import SCAN_PHASES
 from onboard.i18n import N_, _
 from onboard.models import Finding, ScanInfo, Severity
@@ -62,8 +62,7 @@ ORDER_LABELS = {"severity": N_("severity"), "check": N_("check"), "account": N_(
                 "resource": N_("resource")}
 VALUE_LABELS = {"status": STATUS_LABELS, "severity": SEVERITY_LABELS}
 """Filter values shown as words (status and severity codes); the others are names."""
-SCAN_STATUS_LABELS = {"complete": N_("complete"), "incomplete": N_("incomplete"),
-                      "running": N_("running")}
+SCAN_STATUS_LABELS = labels.SCAN_STATUS
 Key = tuple[str, str, str, str]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
@@ -25,6 +26,7 @@ from textual.widgets import (
     Tree,
 )
 
+from onboard import labels
 from onboard.guide import identity_label
 from onboard.i18n import N_, _
 from onboard.screens import SCREENS, tab_title
@@ -51,21 +53,19 @@ SEVERITY_STYLES = {
 STATUS_STYLES = {"FAIL": "bold #ff5f87", "ERROR": "#ffaf5f", "PASS": "#87d787",
                  "SKIPPED": "dim"}
 
-# Codes are stored and compared in English; these are the words shown for them.
+# Codes are stored and compared in English; these are the words shown for them (the shared
+# ones from onboard.labels, whose msgids carry a context: "severity|high").
 PHASE_LABELS = {"observe": N_("Observe"), "orient": N_("Orient"), "decide": N_("Decide"),
                 "act": N_("Act")}
-SEVERITY_LABELS = {"critical": N_("critical"), "high": N_("high"), "medium": N_("medium"),
-                   "low": N_("low"), "info": N_("info")}
+SEVERITY_LABELS = labels.SEVERITY
 STATUS_LABELS = {"FAIL": N_("FAIL"), "PASS": N_("PASS"), "ERROR": N_("ERROR"),
                  "SKIPPED": N_("SKIPPED")}
-TRIAGE_LABELS = {"confirmed": N_("confirmed"), "accepted risk": N_("accepted risk"),
-                 "false positive": N_("false positive"), "question": N_("question")}
+TRIAGE_LABELS = labels.TRIAGE_MARK
 
 
-def label(labels: dict[str, str], code: object) -> str:
+def label(words: Mapping[str, str], code: object) -> str:
     """The word shown for a stored code, in the current language (the code if unknown)."""
-    text = str(getattr(code, "value", code))
-    return _(labels[text]) if text in labels else text
+    return labels.label(words, str(getattr(code, "value", code)))
 
 
 def widest(*texts: str) -> int:
