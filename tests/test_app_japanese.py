@@ -15,18 +15,30 @@ from onboard import catalog, cli, i18n
 from onboard.app import OnboardApp
 from onboard.scan import ScanOptions
 from onboard.screens import SCREENS
+from onboard.sso_kit.load import load_plan
 from onboard.store import Store
 from tests.test_app_support import asynctest
 
-# Words that stay as they are in Japanese: products, services, protocols, formats, keys.
+# Words that stay as they are in Japanese: products, services, protocols, formats, keys, and
+# the commands and terms that Japanese documentation writes in English too.
 KEEP = set(str.split("""
 AWS IAM MFA SSO Identity Center Organizations Organization CloudTrail Config CloudFront ALB ELB
-VPC EC2 RDS S3 Security Hub GuardDuty Access Analyzer Inspector Terraform tfstate Markdown
+VPC EC2 RDS S3 Security Hub GuardDuty Access Analyzer Inspector Terraform tfstate state Markdown
 JSON CSV CLI SSH SCP STRIDE OODA Observe Orient Decide Act Lambda WAF ElastiCache API ARN KMS
-Google Workspace Okta Entra Prowler ScoutSuite Block Public ctrl shift enter esc tab space
-PASS FAIL ERROR SKIPPED SecurityAudit ViewOnlyAccess root NAT ENI Route Amazon Elastic
-onboard demo scan export policy profile Mermaid mermaid http https copy ASCII Auto
+Google Workspace Okta Entra Prowler ScoutSuite Block Public ctrl shift enter Enter esc tab
+space del PASS FAIL ERROR SKIPPED SecurityAudit ViewOnlyAccess root NAT ENI Route Amazon
+Elastic DynamoDB CodeBuild CodePipeline CodeCommit Systems Manager Session SSM ssm AMI IaC
+onboard demo scan export policy profile Mermaid mermaid http https ASCII sts aws
+get-caller-identity start-session NAME AmazonSSMManagedInstanceCore Linux Ubuntu
 """))
+
+
+def _allowed(word: str, allowed: set[str]) -> bool:
+    """A product or data word, a STRIDE letter run, or a name cut at the column's edge."""
+    bare = word.strip("'-")
+    if word in allowed or bare in allowed or set(bare) <= set("STRIDE"):
+        return True
+    return len(bare) >= 3 and any(a.startswith(bare) for a in allowed if len(a) > len(bare))
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +68,13 @@ def _data_words(store: Store, session_id: int) -> set[str]:
         texts += [f"{r.id} {r.name if hasattr(r, 'name') else ''} {r.attrs}"
                   for r in store.resources(scan.id)]
     texts += [s.name + " " + s.person for s in store.sessions()]
+    if scan:  # the scanning identity, and the names the Identity Center plan gives
+        texts.append(" ".join(str(v) for v in scan.identity.values()))
+        plan = load_plan(store, session_id)
+        texts += [f"{g.name} {g.key}" for g in plan.groups]
+        texts += [f"{p.name} {p.key}" for p in plan.permission_sets]
+    ids = catalog.shipped()
+    texts += [*ids.checks, *ids.actions, *ids.tasks, *(p.id for p in ids.prompts)]
     for text in texts:
         words.update(re.findall(r"[A-Za-z][A-Za-z'-]+", str(text)))
     return words
@@ -68,12 +87,7 @@ def _screen_text(app: OnboardApp) -> str:
 
 
 def english_words(text: str, allowed: set[str]) -> list[str]:
-    out = []
-    for word in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", text):
-        if word in allowed or word.strip("'-") in allowed:
-            continue
-        out.append(word)
-    return out
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", text) if not _allowed(w, allowed)]
 
 
 def _app(db: Path) -> tuple[OnboardApp, Store]:

@@ -13,6 +13,8 @@ from onboard import catalog as catalog_mod
 from onboard import i18n
 from onboard.catalog import Catalog
 from onboard.i18n import N_, _
+from onboard.labels import C_ as C_  # the CLI's value words share the report's
+from onboard.labels import label as word  # noqa: F401 (the commands import it from here)
 from onboard.models import SessionInfo
 from onboard.store import Store
 from onboard.textsafe import visible
@@ -45,21 +47,6 @@ SCAN_PHASE = {"identity": N_("CLI scan phase|identity"),
 ACCOUNT_ACCESS = {"ok": N_("CLI account access|ok"),
                   "denied": N_("CLI account access|denied"),
                   "skipped": N_("CLI account access|skipped")}
-
-
-def C_(msgid: str) -> str:
-    """`_()` for a "context|text" msgid: the translation, else the text after the `|`
-    (so English reads the bare word)."""
-    text = _(msgid)
-    if text == msgid and "|" in msgid:
-        return msgid.split("|", 1)[1]
-    return text
-
-
-def word(words: dict[str, str], value: str) -> str:
-    """A status, severity, effort or phase as a person reads it in the spoken language
-    (the value itself when it has no word, e.g. a team's own effort label)."""
-    return C_(words[value]) if value in words else value
 
 
 class UsageError(Exception):

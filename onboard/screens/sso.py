@@ -22,13 +22,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from onboard.i18n import N_, _
+from onboard.people import detail_label, rule_label
 from onboard.screens.base import OnboardScreen
 from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic
 from onboard.screens.words import C_, word
 from onboard.sso_kit.edits import EditError
 from onboard.sso_kit.load import NoScan, load
 from onboard.sso_kit.plan import Plan
-from onboard.sso_kit.render import header
+from onboard.sso_kit.render import group_description, header
 
 KIND_WORDS = {"group": N_("SSO row|group"), "permission set": N_("SSO row|permission set"),
               "user": N_("SSO row|person"), "excluded": N_("SSO row|left out")}
@@ -64,12 +65,20 @@ class EditDone(Message):
         self.text, self.ok = text, ok
 
 
+LEFT_OUT_WORDS = {"workload": N_("SSO left out|workload"),
+                  "no-credentials": N_("SSO left out|no credentials"),
+                  "break-glass": N_("SSO left out|break-glass"),
+                  "excluded": N_("SSO left out|excluded"),
+                  "unreadable": N_("SSO left out|unreadable")}
+"""Why an IAM user is left out of the plan (the plan's codes) → the word shown."""
+
+
 def rows_of(plan: Plan) -> list[Row]:
     """The table's rows: groups, permission sets, each person's IAM users, users left out."""
     out: list[Row] = []
     for g in plan.groups:
         out.append(Row("group", g.key, ("group", g.name, ", ".join(g.members),
-                                        g.description), ("rename-group",)))
+                                        group_description(plan, g)), ("rename-group",)))
     for ps in plan.permission_sets:
         out.append(Row("permission set", ps.key, (
             "permission set", ps.name, ps.session_duration,
@@ -78,11 +87,12 @@ def rows_of(plan: Plan) -> list[Row]:
         for m in p.users:
             out.append(Row("user", m.user.key, (
                 "person", p.id, f"{m.user.user_name} @ {plan.account_label(m.user.account_id)}",
-                f"{m.rule}: {m.detail}"), ("move-user",)))
+                f"{rule_label(m.rule)}: {detail_label(m)}"), ("move-user",)))
     for e in plan.excluded:
         key = f"{e.account_id}/{e.user_name}"
         out.append(Row("excluded", key, (
-            "left out", e.user_name, plan.account_label(e.account_id), f"{e.kind}: {e.reason}"),
+            "left out", e.user_name, plan.account_label(e.account_id),
+            f"{word(LEFT_OUT_WORDS, e.kind)}: {e.reason}"),
             ("exclude-user", "break-glass", "move-user")))
     return out
 
