@@ -41,6 +41,19 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
 
 
 @pytest.fixture
+def japanese() -> Iterator[None]:
+    """The process speaks Japanese for one test; English again after it, bindings too."""
+    i18n.set_language("ja")
+    try:
+        yield
+    finally:
+        i18n.set_language("en")
+        from onboard.screens.speak import speak_bindings
+
+        speak_bindings()  # the classes' bindings back in English for the next test
+
+
+@pytest.fixture
 def aws() -> Iterator[None]:
     """moto's in-process AWS for unit tests of collectors."""
     with mock_aws():

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ import pytest
 from textual.widgets import DataTable, Markdown, Tab
 
 from onboard import i18n
-from onboard.screens.speak import speak_bindings
 from tests.test_app_snapshots import _app, _settle
 from tests.test_app_support import asynctest
 
@@ -20,16 +18,6 @@ AREA = ["onboard/app.py"] + [f"onboard/screens/{name}.py" for name in (
     "__init__", "base", "week", "review", "matrix", "finding_detail", "help", "commands",
     "widgets", "modals", "listing")]
 PO = i18n.LOCALE_DIR / "ja" / "screens-a.po"
-
-
-@pytest.fixture
-def japanese() -> Iterator[None]:
-    i18n.set_language("ja")
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
-        speak_bindings()  # the classes' bindings back in English for the next test
 
 
 def test_every_string_of_these_screens_has_its_japanese() -> None:

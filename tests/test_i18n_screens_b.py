@@ -5,11 +5,9 @@ keep their English when untranslated, and the screens speak Japanese when the ap
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.widgets import DataTable, Static
 
 from onboard import i18n
@@ -17,7 +15,6 @@ from onboard.screens.actions import ActionsScreen
 from onboard.screens.architecture import ArchitectureScreen
 from onboard.screens.assets import AssetsScreen
 from onboard.screens.discovery import DiscoveryScreen
-from onboard.screens.speak import speak_bindings
 from onboard.screens.sso import SsoScreen
 from onboard.screens.words import C_, word
 from tests.test_app_matrix import plain, seed_org, settle
@@ -57,16 +54,6 @@ def test_a_code_word_reads_english_without_a_translation() -> None:
     assert word({}, "unknown-code") == "unknown-code"
     with i18n.speaking("ja"):
         assert C_("Actions status|in progress") == "対応中"
-
-
-@pytest.fixture
-def japanese() -> Iterator[None]:
-    i18n.set_language("ja")
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
-        speak_bindings()  # the binding classes back in English for the next tests
 
 
 def headers(screen: Any) -> list[str]:

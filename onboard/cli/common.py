@@ -13,7 +13,10 @@ from onboard import catalog as catalog_mod
 from onboard import i18n
 from onboard.catalog import Catalog
 from onboard.i18n import N_, _
+from onboard.labels import ACCESS as ACCOUNT_ACCESS  # noqa: F401 (the report's words)
 from onboard.labels import C_ as C_  # the CLI's value words share the report's
+from onboard.labels import ROW_STATUS as ROW_STATUS
+from onboard.labels import SEVERITY as SEVERITY
 from onboard.labels import label as word  # noqa: F401 (the commands import it from here)
 from onboard.models import SessionInfo
 from onboard.store import Store
@@ -29,11 +32,6 @@ ACTION_STATUS = {"proposed": N_("CLI action status|proposed"),
                  "done": N_("CLI action status|done"),
                  "won't do": N_("CLI action status|won't do")}
 """By `ActionStatus.label`."""
-ROW_STATUS = {"open": N_("CLI row status|open"), "answered": N_("CLI row status|answered"),
-              "accepted": N_("CLI row status|accepted"), "fixed": N_("CLI row status|fixed")}
-SEVERITY = {"critical": N_("CLI severity|critical"), "high": N_("CLI severity|high"),
-            "medium": N_("CLI severity|medium"), "low": N_("CLI severity|low"),
-            "info": N_("CLI severity|info")}
 EFFORT = {"small": N_("CLI effort|small"), "medium": N_("CLI effort|medium"),
           "large": N_("CLI effort|large")}
 DECIDED_BY = {"user": N_("CLI decided by|user"), "derived": N_("CLI decided by|derived"),
@@ -44,9 +42,6 @@ SCAN_PHASE = {"identity": N_("CLI scan phase|identity"),
               "collect": N_("CLI scan phase|collect"),
               "evaluate": N_("CLI scan phase|evaluate"),
               "done": N_("CLI scan phase|done"), "scan": N_("CLI scan phase|scan")}
-ACCOUNT_ACCESS = {"ok": N_("CLI account access|ok"),
-                  "denied": N_("CLI account access|denied"),
-                  "skipped": N_("CLI account access|skipped")}
 
 
 class UsageError(Exception):
