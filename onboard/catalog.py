@@ -209,4 +209,11 @@ def in_language(catalog: Catalog, lang: str) -> Catalog:
         return catalog
     if catalog.directory == default_dir():
         return shipped(lang)
-    return load(catalog.directory, lang)
+    return _team(catalog.directory, lang)
+
+
+@cache
+def _team(directory: Path, lang: str) -> Catalog:
+    """A team's folder in another language, read once per process like the one it was
+    opened in (a Workspace asks for it at every write)."""
+    return load(directory, lang)

@@ -323,14 +323,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(lang).ngettext(singular, plural, n)
 
 
-def lazy(msgid: str, lang: str | None = None) -> str:
-    """The string in a given language (None: the current one)."""
-    if lang is None:
-        return _(msgid)
-    with speaking(lang):
-        return _(msgid)
-
-
 # --- extraction: what the code marks --------------------------------------------------------
 
 MARKERS = {"_": 1, "N_": 1, "ngettext": 2}

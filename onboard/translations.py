@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -119,6 +119,26 @@ def _merge(model: BaseModel, changes: dict[str, Any]) -> Any:
     return model.model_copy(update=changes) if changes else model
 
 
+D = TypeVar("D", CheckDef, ActionDef)
+
+
+def _with_remediation(path: Path, section: str, english: D, item: dict[str, Any]) -> D:
+    """A check or an action with its translated text and remediation laid over it."""
+    changes = dict(_fields(path, section, item, TEXT_FIELDS[section], ("remediation",)))
+    if "remediation" in item:
+        changes["remediation"] = _remediation(path, section, english.id, english.remediation,
+                                              item["remediation"])
+    return _merge(english, changes)
+
+
+def _lay_over(path: Path, data: Any, section: str, defs: dict[str, D], seen: set[Any]) -> None:
+    """Lay one file's translations of checks or actions over `defs` (in place)."""
+    for ident, item in _index(path, section, _items(path, data, section), "id",
+                              set(defs) - seen).items():
+        defs[ident] = _with_remediation(path, section, defs[ident], item)
+        seen.add(ident)
+
+
 def translated(english: Catalog, lang: str, files: list[tuple[Path, Any]]) -> Catalog:
     """The English catalog with every translation file of `lang` laid over it."""
     days = {d.day: d for d in english.days}
@@ -132,26 +152,8 @@ def translated(english: Catalog, lang: str, files: list[tuple[Path, Any]]) -> Ca
         if not isinstance(data, dict) or set(data) - set(SECTIONS):
             raise CatalogError(_("{path}: expected a mapping with some of {sections}").format(
                 path=path, sections=", ".join(s + ":" for s in SECTIONS)))
-        for ident, item in _index(path, "checks", _items(path, data, "checks"), "id",
-                                  set(checks) - seen["checks"]).items():
-            c: CheckDef = checks[ident]
-            changes: dict[str, Any] = _fields(path, "checks", item, TEXT_FIELDS["checks"],
-                                              ("remediation",))
-            if "remediation" in item:
-                changes["remediation"] = _remediation(path, "checks", ident, c.remediation,
-                                                      item["remediation"])
-            checks[ident] = _merge(c, changes)
-            seen["checks"].add(ident)
-        for ident, item in _index(path, "actions", _items(path, data, "actions"), "id",
-                                  set(actions) - seen["actions"]).items():
-            a: ActionDef = actions[ident]
-            changes = dict(_fields(path, "actions", item, TEXT_FIELDS["actions"],
-                                   ("remediation",)))
-            if "remediation" in item:
-                changes["remediation"] = _remediation(path, "actions", ident, a.remediation,
-                                                      item["remediation"])
-            actions[ident] = _merge(a, changes)
-            seen["actions"].add(ident)
+        _lay_over(path, data, "checks", checks, seen["checks"])
+        _lay_over(path, data, "actions", actions, seen["actions"])
         for ident, item in _index(path, "prompts", _items(path, data, "prompts"), "id",
                                   set(prompts) - seen["prompts"]).items():
             p: InterviewPrompt = prompts[ident]

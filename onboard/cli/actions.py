@@ -18,9 +18,7 @@ from onboard.cli.common import (
     EFFORT,
     UsageError,
     add_common,
-    load_catalog,
-    open_store,
-    resolve_session,
+    open_session,
     safe,
     word,
 )
@@ -88,9 +86,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(_("`onboard actions {verb}` needs an ID: a suggested action id "
                            "(see `onboard actions suggest`), an action number, or 'all'")
                          .format(verb="choose"))
-    store = open_store(args, create=False)
-    session = resolve_session(store, getattr(args, "session", None), create=False)
-    catalog = load_catalog(args)
+    store, session, catalog = open_session(args)
     rows = orient.matrix(store, catalog, session.id)
     console = cli_console()
     try:
@@ -204,9 +200,7 @@ def _fix(args: argparse.Namespace) -> int:
     if args.verb == "terraform" and not args.output:
         raise UsageError(_("`onboard actions terraform` needs -o DIR (the bundle is a "
                            "directory)"))
-    store = open_store(args, create=False)
-    session = resolve_session(store, getattr(args, "session", None), create=False)
-    catalog = load_catalog(args)
+    store, session, catalog = open_session(args)
     _no_scan_hint(store, session.id, session.name)
     try:
         rows = orient.matrix(store, catalog, session.id)

@@ -97,6 +97,15 @@ def load_catalog(args: argparse.Namespace) -> Catalog:
     return catalog_mod.load(getattr(args, "checklists", None), i18n.current())
 
 
+def open_session(args: argparse.Namespace) -> tuple[Store, SessionInfo, Catalog]:
+    """What a command on an existing session opens, in the order the language needs: the
+    store (never created), the session (which adopts its language), then the checklists in
+    that language."""
+    store = open_store(args, create=False)
+    session = resolve_session(store, getattr(args, "session", None), create=False)
+    return store, session, load_catalog(args)
+
+
 def resolve_session(store: Store, name: str | None, profile: str = "",
                     create: bool = True, person: str | None = None) -> SessionInfo:
     """The named session (created if missing), else the most recent, else a new one.

@@ -8,7 +8,11 @@ import sys
 from pathlib import Path
 
 from onboard import export as export_mod
-from onboard.cli.common import UsageError, add_common, load_catalog, open_store, resolve_session
+from onboard.cli.common import (
+    UsageError,
+    add_common,
+    open_session,
+)
 from onboard.i18n import _
 from onboard.textsafe import visible
 from onboard.workspace import Workspace
@@ -36,9 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = open_store(args, create=False)
-    session = resolve_session(store, getattr(args, "session", None), create=False)
-    catalog = load_catalog(args)
+    store, session, catalog = open_session(args)
     try:
         text = export_mod.export(store, catalog, session.id, args.format, args.only)
     except export_mod.ExportError as exc:

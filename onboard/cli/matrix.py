@@ -13,9 +13,7 @@ from onboard.cli.common import (
     ROW_STATUS,
     UsageError,
     add_common,
-    load_catalog,
-    open_store,
-    resolve_session,
+    open_session,
     safe,
     word,
 )
@@ -68,9 +66,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = open_store(args, create=False)
-    session = resolve_session(store, getattr(args, "session", None), create=False)
-    catalog = load_catalog(args)
+    store, session, catalog = open_session(args)
     changes = {n: getattr(args, n) for n in orient.EDITABLE_FIELDS
                if getattr(args, n, None) is not None}
     console = cli_console()

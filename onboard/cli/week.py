@@ -14,9 +14,7 @@ from onboard.cli.common import (
     DECIDED_BY,
     add_common,
     cell,
-    load_catalog,
-    open_store,
-    resolve_session,
+    open_session,
     safe,
     word,
 )
@@ -39,9 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = open_store(args, create=False)
-    session = resolve_session(store, getattr(args, "session", None), create=False)
-    catalog = load_catalog(args)
+    store, session, catalog = open_session(args)
     states = week.task_states(catalog, store, session.id)
     day = week.current_day(catalog, store, session.id, states)
     if args.format == "json":

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from onboard.i18n import N_, _
+from onboard.labels import ENVIRONMENT
 from onboard.models import Account
 from onboard.screens.base import OnboardScreen
 from onboard.screens.modals import AccountModal
@@ -43,12 +44,8 @@ SOURCE_WORDS = {"organizations": N_("Discovery source|Organizations"),
                 "manual": N_("Discovery source|added by hand"),
                 "interview": N_("Discovery source|interview")}
 """The words of guide.SOURCE_LABELS, per source code."""
-ENVIRONMENT_WORDS = {"management": N_("Discovery environment|management"),
-                     "prod": N_("Discovery environment|prod"),
-                     "staging": N_("Discovery environment|staging"),
-                     "sandbox": N_("Discovery environment|sandbox"),
-                     "dev": N_("Discovery environment|dev"),
-                     "other": N_("Discovery environment|other")}
+ENVIRONMENT_WORDS = ENVIRONMENT
+"""The words of the environments, shared with the report and the CLI."""
 
 
 class AccountsLoaded(Message):
