@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+from benchmarks.loopserver import LoopServer
+
 CREDENTIAL = re.compile(r"Credential=[^/]+/\d+/([a-z0-9-]+)/([a-z0-9-]+)/")
 
 
@@ -44,23 +46,12 @@ class LatencyProxy:
     latency: float = 0.05
     port: int = 0
     requests: list[Request] = field(default_factory=list)
-    _loop: asyncio.AbstractEventLoop | None = None
+    _server: LoopServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> LatencyProxy:
-        ready = threading.Event()
-
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            server = self._loop.run_until_complete(
-                asyncio.start_server(self._handle, "127.0.0.1", 0, limit=2**20))
-            self.port = server.sockets[0].getsockname()[1]
-            ready.set()
-            self._loop.run_forever()
-
-        threading.Thread(target=run, daemon=True, name="latency-proxy").start()
-        if not ready.wait(10):
-            raise RuntimeError("latency proxy did not start")
+        self._server = LoopServer(self._handle, "latency-proxy", self.port, limit=2**20)
+        self.port = self._server.start()
         return self
 
     @property
@@ -68,8 +59,8 @@ class LatencyProxy:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self._loop:
-            self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._server:
+            self._server.stop()
 
     def reset(self) -> None:
         with self._lock:

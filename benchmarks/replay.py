@@ -36,6 +36,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from benchmarks.loopserver import LoopServer
+
 CREDENTIAL = re.compile(r"Credential=([^/]+)/\d+/([a-z0-9-]+)/([a-z0-9-]+)/")
 # Response headers not worth keeping: the transport's own, recomputed when served.
 DROP_HEADERS = {"content-length", "connection", "transfer-encoding", "date", "server",
@@ -318,38 +320,13 @@ class ReplayServer:
     port: int = 0
     served: list[tuple[Call, str]] = field(default_factory=list)  # (call, "ok"|"throttled"|"miss")
     _next: Counter[Key] = field(default_factory=Counter)
-    _loop: asyncio.AbstractEventLoop | None = None
-    _thread: threading.Thread | None = None
+    _server: LoopServer | None = None
     _rng: random.Random = field(default_factory=random.Random)
 
     def start(self) -> ReplayServer:
-        ready = threading.Event()
         self._rng.seed(self.seed)
-
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            server = self._loop.run_until_complete(
-                asyncio.start_server(self._handle, "127.0.0.1", self.port, limit=2**22,
-                                     backlog=1024))
-            self.port = server.sockets[0].getsockname()[1]
-            ready.set()
-            self._loop.run_forever()
-            # Stopped: close the listener and every open connection before the loop goes.
-            server.close()
-
-            async def drain() -> None:
-                pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-                for task in pending:
-                    task.cancel()
-                await asyncio.gather(*pending, return_exceptions=True)
-
-            self._loop.run_until_complete(drain())
-            self._loop.close()
-
-        self._thread = threading.Thread(target=run, daemon=True, name="replay-server")
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("replay server did not start")
+        self._server = LoopServer(self._handle, "replay-server", self.port)
+        self.port = self._server.start()
         return self
 
     @property
@@ -357,9 +334,8 @@ class ReplayServer:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self._loop and self._thread:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
+        if self._server:
+            self._server.stop()
 
     def rewind(self) -> None:
         """Start the next scan from the first answer of every sequence; forget the log."""
@@ -367,9 +343,10 @@ class ReplayServer:
             self._next.clear()
             self.served.clear()
             self._rng.seed(self.seed)
-        if self._loop:
+        loop = self._server.loop if self._server else None
+        if loop and loop.is_running():
             done = threading.Event()
-            self._loop.call_soon_threadsafe(lambda: (reset(), done.set()))
+            loop.call_soon_threadsafe(lambda: (reset(), done.set()))
             done.wait(10)
         else:
             reset()
