@@ -25,8 +25,13 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from onboard.demo import DemoOrg
 
 HOST = "127.0.0.1"
 # moto otherwise loads ~1300 public AMIs (0.2 s) into every account × region it touches;
@@ -165,3 +170,30 @@ def moto_server_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("AWS_ENDPOINT_URL", url)
     yield url
     reset(url)
+
+
+def cli_env(url: str, tmp: Path, db: str, **extra: str) -> dict[str, str]:
+    """The environment of an `onboard`/`aws` subprocess against a moto server: this
+    process's environment without any AWS_ variable, test keys, no config files."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+               AWS_DEFAULT_REGION="us-east-1", AWS_ENDPOINT_URL=url,
+               AWS_CONFIG_FILE=str(tmp / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp / "none"),
+               ONBOARD_DB=str(tmp / db), **extra)
+    return env
+
+
+def seed_demo(env: dict[str, str]) -> DemoOrg:
+    """The demo org seeded into the moto server `env` points at (boto3 in this process
+    reads the AWS_ variables, which are put back afterwards)."""
+    import boto3
+
+    from onboard.demo import seed
+
+    saved = dict(os.environ)
+    os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
+    try:
+        return seed(boto3.Session(region_name="us-east-1"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

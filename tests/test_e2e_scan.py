@@ -13,13 +13,12 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import boto3
 import pytest
 
 from benchmarks.latency_proxy import LatencyProxy, Request
 from onboard.aws.guard import READ_PREFIXES, iam_policy, policy_actions, policy_allows
-from onboard.demo import DemoOrg, seed
-from tests.moto_server import moto_server_env  # noqa: F401  (fixture)
+from onboard.demo import DemoOrg
+from tests.moto_server import cli_env, moto_server_env, seed_demo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -45,18 +44,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoOrg, dict, li
     assert port
     proxy = LatencyProxy(target_port=port, latency=0).start()
     tmp = tmp_path_factory.mktemp("e2e")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-               AWS_DEFAULT_REGION="us-east-1", AWS_ENDPOINT_URL=url,
-               AWS_CONFIG_FILE=str(tmp / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp / "none"),
-               ONBOARD_DB=str(tmp / "e2e.db"))
-    saved = dict(os.environ)
-    os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
-    try:
-        org = seed(boto3.Session(region_name="us-east-1"))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    env = cli_env(url, tmp, "e2e.db")
+    org = seed_demo(env)
     env["AWS_ENDPOINT_URL"] = proxy.url
     proc = onboard("scan", "--format", "json", "--regions", ",".join(org.regions), env=env)
     requests = proxy.snapshot()

@@ -14,12 +14,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 
 from onboard.catalog import load
-from onboard.demo import DemoOrg, seed
-from tests.moto_server import running_moto_server
+from onboard.demo import DemoOrg
+from tests.moto_server import cli_env, running_moto_server, seed_demo
 
 pytestmark = pytest.mark.slow
 
@@ -51,18 +50,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DemoOrg, di
         with running_moto_server() as url:
             os.environ.clear()
             os.environ.update(saved)
-            env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-            env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-                       AWS_DEFAULT_REGION="us-east-1", AWS_ENDPOINT_URL=url,
-                       AWS_CONFIG_FILE=str(tmp / "none"),
-                       AWS_SHARED_CREDENTIALS_FILE=str(tmp / "none"),
-                       ONBOARD_DB=str(tmp / "proof.db"))
-            os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
-            try:
-                org = seed(boto3.Session(region_name="us-east-1"))
-            finally:
-                os.environ.clear()
-                os.environ.update(saved)
+            env = cli_env(url, tmp, "proof.db")
+            org = seed_demo(env)
             yield org, _scan(env, org), env, tmp
     finally:
         os.environ.clear()

@@ -21,7 +21,7 @@ from typing import Any
 import boto3
 import pytest
 
-from onboard.demo import DemoOrg, seed
+from onboard.demo import DemoOrg
 
 pytestmark = pytest.mark.slow
 
@@ -35,26 +35,16 @@ def onboard(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from tests.moto_server import reset, shared_server_url
+    from tests.moto_server import cli_env, reset, seed_demo, shared_server_url
 
     if not AWS_CLI.exists() and shutil.which("aws") is None:
         pytest.skip("the aws CLI is not installed (pip install awscli: the test extra)")
     url = shared_server_url()
     reset(url)
     tmp = tmp_path_factory.mktemp("sso")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-               AWS_DEFAULT_REGION="us-east-1", AWS_ENDPOINT_URL=url,
-               AWS_CONFIG_FILE=str(tmp / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp / "none"),
-               ONBOARD_DB=str(tmp / "sso.db"),
-               PATH=f"{AWS_CLI.parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    saved = dict(os.environ)
-    os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
-    try:
-        org = seed(boto3.Session(region_name="us-east-1"))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    env = cli_env(url, tmp, "sso.db",
+                  PATH=f"{AWS_CLI.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    org = seed_demo(env)
     scan = onboard("scan", "--regions", ",".join(org.regions), "--format", "json", env=env)
     assert scan.returncode in (0, 1), scan.stderr[-2000:]
     plan = onboard("sso", "plan", "--format", "json", env=env)
