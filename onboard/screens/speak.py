@@ -20,6 +20,7 @@ from textual.dom import DOMNode
 from onboard import i18n
 
 _ENGLISH = "_onboard_english_bindings"
+_state = {"translated": False}
 
 
 def _subclasses(cls: type) -> list[type]:
@@ -44,6 +45,9 @@ def _translated(english: BindingsMap) -> BindingsMap:
 def speak_bindings() -> int:
     """Translate the bindings of every onboard widget, screen and app class; return how
     many classes were translated."""
+    if i18n.current() == i18n.DEFAULT and not _state["translated"]:
+        return 0  # English, and never translated: the classes' own bindings are right
+    _state["translated"] = True
     import onboard.screens as package
 
     for module in pkgutil.iter_modules(package.__path__):
