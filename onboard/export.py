@@ -14,8 +14,9 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -103,13 +104,36 @@ class ExportError(ValueError):
 
 
 @dataclass
-class Snapshot:
-    """Everything an export needs, read once."""
+class FindingTally:
+    """What the report says of a scan's findings without holding them: counts by check ×
+    account × status (SQL GROUP BY), and the ERROR and SKIPPED findings, whose words the
+    report spells out."""
 
+    counts: list[tuple[str, str, Status, int]]
+    unread: list[Finding]
+
+    def total(self, status: Status) -> int:
+        return sum(n for _c, _a, s, n in self.counts if s == status)
+
+    @property
+    def checks(self) -> set[str]:
+        return {c for c, _a, _s, _n in self.counts}
+
+    @property
+    def account_ids(self) -> set[str]:
+        return {a for _c, a, _s, _n in self.counts}
+
+
+@dataclass
+class Snapshot:
+    """Everything an export needs, read when first asked for: the findings are counted in
+    SQL and streamed (`findings()`), never all held, so a 100,000-finding scan exports in
+    bounded memory; `--only decisions` never reads the inventory."""
+
+    store: Store
     session: SessionInfo
     scan: ScanInfo | None
     accounts: list[Account]
-    findings: list[Finding]
     rows: list[MatrixRow]
     assets: list[Asset]
     actions: list[Action]
@@ -120,12 +144,48 @@ class Snapshot:
     triage: dict[tuple[str, str, str, str], dict[str, str]] | None = None
     errors: list[Any] | None = None  # the scan's collect errors (AWS codes)
     previous: ScanInfo | None = None  # the complete scan before `scan`
-    changes: dict[str, list[Finding]] | None = None  # Store.diff(scan, previous)
-    people: list[Any] | None = None  # people.Person behind the IAM users people sign in with
     day: int = 1  # the week plan's current day (derived)
     newest: ScanInfo | None = None  # the newest scan, when it is not `scan` (unfinished)
-    architecture: str = ""  # Mermaid, from the latest scan's inventory
-    unmanaged: dict[str, list[Resource]] | None = None  # None: no Terraform state imported
+
+    def findings(self) -> Iterator[Finding]:
+        """The latest scan's findings, severity first, streamed from the store."""
+        return self.store.iter_findings(self.scan.id) if self.scan else iter(())
+
+    @cached_property
+    def tally(self) -> FindingTally:
+        if self.scan is None:
+            return FindingTally([], [])
+        return FindingTally(self.store.finding_tally(self.scan.id),
+                            self.store.findings(self.scan.id, status=[
+                                Status.ERROR.value, Status.SKIPPED.value]))
+
+    @cached_property
+    def changes(self) -> dict[str, list[Finding]] | None:
+        """Store.diff(scan, previous); None without a previous complete scan."""
+        if self.scan is None or self.previous is None:
+            return None
+        return self.store.diff(self.scan.id, self.previous.id)
+
+    @cached_property
+    def people(self) -> list[Any]:
+        """people.Person behind the IAM users people sign in with."""
+        if self.scan is None:
+            return []
+        return orient.people_of(self.store, self.session.id, self.scan.id, {
+            (f.account_id, f.resource_id) for f in self.store.findings(
+                self.scan.id, status=Status.FAIL.value, check_id="iam.human_users")})
+
+    @cached_property
+    def architecture(self) -> str:
+        """Mermaid, from the latest scan's inventory."""
+        return architecture_mermaid(self.store, self.scan, self.accounts) if self.scan else ""
+
+    @cached_property
+    def unmanaged(self) -> dict[str, list[Resource]] | None:
+        """Resources no Terraform state holds; None: no Terraform state imported."""
+        if self.scan and len(terraform.managed_index(self.store, self.session.id)):
+            return terraform.unmanaged(self.store, self.session.id, self.scan.id)
+        return None
 
 
 def snapshot(store: Store, catalog: Catalog, session_id: int) -> Snapshot:
@@ -133,15 +193,10 @@ def snapshot(store: Store, catalog: Catalog, session_id: int) -> Snapshot:
     inputs were written)."""
     rows = orient.matrix(store, catalog, session_id)
     scan = store.latest_scan(session_id)
-    accounts = store.accounts(session_id)
-    findings = store.findings(scan.id) if scan else []
-    unmanaged = None
-    if scan and len(terraform.managed_index(store, session_id)):
-        unmanaged = terraform.unmanaged(store, session_id, scan.id)
     newest = store.newest_scan(session_id)
-    previous = store.previous_scan(scan.id) if scan else None
     return Snapshot(
-        session=store.session(session_id), scan=scan, accounts=accounts, findings=findings,
+        store=store, session=store.session(session_id), scan=scan,
+        accounts=store.accounts(session_id),
         day=week.current_day(catalog, store, session_id),
         newest=newest if newest and (scan is None or newest.id != scan.id) else None,
         rows=rows, assets=list_assets(store, session_id),
@@ -151,21 +206,13 @@ def snapshot(store: Store, catalog: Catalog, session_id: int) -> Snapshot:
         table=decide.decisions(store, catalog, session_id, rows),
         interviewees=store.interviewees(session_id), triage=store.triage(session_id),
         errors=store.collect_errors(scan.id) if scan else [],
-        previous=previous,
-        changes=store.diff(scan.id, previous.id) if scan and previous else None,
-        people=orient.people_of(store, session_id, scan.id, {
-            (f.account_id, f.resource_id) for f in findings
-            if f.check_id == "iam.human_users" and f.status == Status.FAIL}) if scan else [],
-        architecture=architecture_mermaid(store, scan, accounts, findings) if scan else "",
-        unmanaged=unmanaged)
+        previous=store.previous_scan(scan.id) if scan else None)
 
 
-def architecture_mermaid(store: Store, scan: ScanInfo, accounts: list[Account],
-                         findings: list[Finding]) -> str:
+def architecture_mermaid(store: Store, scan: ScanInfo, accounts: list[Account]) -> str:
     """The Mermaid architecture diagram of a scan, resources with FAIL findings marked."""
     inventory = Inventory(store.resources(scan.id), store.collect_errors(scan.id))
-    failing = diagram.failing_ids([f for f in findings if f.status == Status.FAIL])
-    return diagram.mermaid(inventory, failing=failing,
+    return diagram.mermaid(inventory, failing=store.failing_resources(scan.id),
                            accounts={a.account_id: a.name for a in accounts if a.name})
 
 
@@ -173,6 +220,14 @@ def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown
            only: str | None = None) -> str:
     """The text of an export: a pure read. The caller records the export in the activity
     log (`activity_of` says what to record) once the text is written."""
+    return "".join(export_chunks(store, catalog, session_id, fmt, only))
+
+
+def export_chunks(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown",
+                  only: str | None = None) -> Iterator[str]:
+    """`export()` as pieces to write one after the other: findings are streamed from the
+    store (a report of 100,000 findings never holds them all). Bad arguments raise
+    ExportError before the first piece."""
     if fmt not in FORMATS:
         raise ExportError(f"--format {fmt} is not one of {', '.join(FORMATS)}")
     if only is not None and only not in ONLY:
@@ -183,32 +238,34 @@ def export(store: Store, catalog: Catalog, session_id: int, fmt: str = "markdown
         scan = store.latest_scan(session_id)
         if scan is None:
             raise ExportError("no scan yet: run `onboard scan` (or `onboard demo`) first")
-        accounts = store.accounts(session_id)
-        return strip_controls(architecture_mermaid(store, scan, accounts,
-                                                   store.findings(scan.id, status="FAIL")))
+        return iter([strip_controls(architecture_mermaid(store, scan,
+                                                         store.accounts(session_id)))])
     snap = snapshot(store, catalog, session_id)
     tf = TfIndex(store.tf_resources(session_id))
     # Every piece of text was escaped where it was placed; strip_controls is the guarantee
-    # that no control character from AWS or a user reaches a terminal or an editor.
+    # that no control character from AWS or a user reaches a terminal or an editor (each
+    # piece is whole lines, so no sequence is split between two).
     if fmt == "markdown":
         if only is None:
-            return strip_controls(report_markdown(snap, catalog, tf))
+            return map(strip_controls, _joined(report_sections(snap, catalog, tf)))
         part = {"decisions": lambda: decisions_markdown(snap, level=1),
                 "findings": lambda: _findings_section(snap, catalog),
                 "matrix": lambda: _matrix_section(snap),
-                "actions": lambda: _actions_section(snap, catalog, tf)}[only]()
-        return strip_controls(_join([part]))
+                "actions": lambda: _actions_section(snap, catalog, tf)}[only]
+        return map(strip_controls, _joined([part]))
     if fmt == "json":
-        data = report_json(snap, catalog, tf)
+        parts = report_json_parts(snap, catalog, tf)
         if only is not None:
             key = {"decisions": "decision_table"}.get(only, only)
-            data = {"schema_version": SCHEMA_VERSION, key: data[key]}
-        return _json(data)
-    return {None: lambda: findings_csv(snap.findings),
-            "findings": lambda: findings_csv(snap.findings),
-            "decisions": lambda: decisions_csv(snap),
-            "matrix": lambda: matrix_csv(snap),
-            "actions": lambda: actions_csv(snap)}[only]()
+            parts = {"schema_version": parts["schema_version"], key: parts[key]}
+        return _json_chunks(parts)
+    csv_parts: dict[str | None, Callable[[], Iterator[str]]] = {
+        None: lambda: findings_csv(snap.findings()),
+        "findings": lambda: findings_csv(snap.findings()),
+        "decisions": lambda: iter([decisions_csv(snap)]),
+        "matrix": lambda: iter([matrix_csv(snap)]),
+        "actions": lambda: iter([actions_csv(snap)])}
+    return csv_parts[only]()
 
 
 def activity_of(store: Store, catalog: Catalog, session_id: int, fmt: str,
@@ -230,8 +287,17 @@ def activity_of(store: Store, catalog: Catalog, session_id: int, fmt: str,
 # --- Markdown helpers ---------------------------------------------------------------------
 
 
-def _join(sections: Sequence[list[str]]) -> str:
-    return "\n\n".join("\n".join(s).strip("\n") for s in sections if s) + "\n"
+def _joined(sections: Iterable[Callable[[], list[str]]]) -> Iterator[str]:
+    """Sections (each made when its turn comes) as text: a blank line between two, one
+    newline at the end."""
+    first = True
+    for make in sections:
+        lines = make()
+        if not lines:
+            continue
+        yield ("" if first else "\n\n") + "\n".join(lines).strip("\n")
+        first = False
+    yield "\n"
 
 
 def _fold(summary: str, block: str, lines: int | None = None) -> list[str]:
@@ -529,19 +595,17 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
     if snap.scan is None:
         return [*out, _("No scan yet: run `onboard scan`.")]
     errors_list = snap.errors or []
+    tally = snap.tally
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     errors: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     skipped: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
-    checks_seen: set[str] = set()
-    for f in snap.findings:
-        checks_seen.add(f.check_id)
-        if f.status == Status.FAIL:
-            counts[f.check_id][f.account_id] += 1
-        elif f.status == Status.ERROR:
-            errors[f.check_id][f.account_id].append(f)
-        elif f.status == Status.SKIPPED:
-            skipped[f.check_id][f.account_id].append(f)
-    total = {s: sum(1 for f in snap.findings if f.status == s) for s in Status}
+    checks_seen = tally.checks
+    for check_id, account_id, status, n in tally.counts:
+        if status == Status.FAIL:
+            counts[check_id][account_id] += n
+    for f in tally.unread:
+        (errors if f.status == Status.ERROR else skipped)[f.check_id][f.account_id].append(f)
+    total = {s: tally.total(s) for s in Status}
     out.append(_("Scan #{id}: {fail} FAIL, {error} ERROR, {passed} PASS, {skipped} SKIPPED "
                  "over {checks} checks. Cells count FAIL findings; `err` names the AWS error "
                  "code of a check that could not run there (why, below the table).").format(
@@ -554,8 +618,7 @@ def _findings_section(snap: Snapshot, catalog: Catalog) -> list[str]:
     if not flagged:
         return [*out, "", _("Every check passed.")]
     by_id = {a.account_id: a for a in snap.accounts}
-    account_ids = sorted({f.account_id for f in snap.findings},
-                         key=lambda a: _account_order(by_id, a))
+    account_ids = sorted(tally.account_ids, key=lambda a: _account_order(by_id, a))
     headers = [*_heads(N_("column|check"), N_("column|severity")),
                *(md.cell(_account_label(by_id, a)) for a in account_ids), "FAIL"]
     body = []
@@ -764,97 +827,146 @@ def _people_section(snap: Snapshot) -> list[str]:
                                    N_("column|rule")), body), len(body) + 2)]
 
 
-def report_markdown(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> str:
-    return _join([
-        _session_section(snap, catalog),
-        _summary_section(snap),
-        decisions_markdown(snap, level=2),
-        _accounts_section(snap),
-        _people_section(snap),
-        _interview_section(snap, catalog),
-        _findings_section(snap, catalog),
-        _matrix_section(snap),
-        _assets_section(snap),
-        _actions_section(snap, catalog, tf),
-        _architecture_section(snap),
-        _terraform_section(snap),
-    ])
+def report_sections(snap: Snapshot, catalog: Catalog, tf: TfIndex
+                    ) -> list[Callable[[], list[str]]]:
+    """The report's sections in order, each made when it is written."""
+    return [
+        lambda: _session_section(snap, catalog),
+        lambda: _summary_section(snap),
+        lambda: decisions_markdown(snap, level=2),
+        lambda: _accounts_section(snap),
+        lambda: _people_section(snap),
+        lambda: _interview_section(snap, catalog),
+        lambda: _findings_section(snap, catalog),
+        lambda: _matrix_section(snap),
+        lambda: _assets_section(snap),
+        lambda: _actions_section(snap, catalog, tf),
+        lambda: _architecture_section(snap),
+        lambda: _terraform_section(snap),
+    ]
 
 
 # --- JSON and CSV -------------------------------------------------------------------------
 
 
-def _json(data: Any) -> str:
-    return json_text(data) + "\n"
+def _json_chunks(parts: dict[str, Any]) -> Iterator[str]:
+    """`json_text` of {key: value} + a newline, in pieces; a value that is a callable is
+    made when its turn comes, and an iterator (not a list) is written item by item. The
+    text is byte for byte what json_text of the whole dict would be."""
+    keys = list(parts)
+    yield "{" if keys else "{}"
+    for i, key in enumerate(keys):
+        value = parts[key]
+        if callable(value):
+            value = value()
+        head = "\n  " + json_text(key) + ": "
+        tail = "," if i < len(keys) - 1 else ""
+        if isinstance(value, Iterator):
+            yield from _json_items(head, value, tail)
+        else:
+            yield head + json_text(value).replace("\n", "\n  ") + tail
+    yield "\n}\n" if keys else "\n"
 
 
-def report_json(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> dict[str, Any]:
-    """Everything, in the shape docs/export-schema.md documents (`schema_version`)."""
+def _json_items(head: str, items: Iterator[Any], tail: str, batch: int = 500
+                ) -> Iterator[str]:
+    """A list, one level down in the top-level object, written `batch` items at a time."""
+    chunk: list[str] = []
+    empty = True
+    for item in items:
+        chunk.append("\n    " + json_text(item).replace("\n", "\n    "))
+        if len(chunk) >= batch:
+            yield (head + "[" if empty else ",") + ",".join(chunk)
+            empty, chunk = False, []
+    if chunk:
+        yield (head + "[" if empty else ",") + ",".join(chunk)
+        empty = False
+    yield (head + "[]" if empty else "\n  ]") + tail
+
+
+def report_json_parts(snap: Snapshot, catalog: Catalog, tf: TfIndex) -> dict[str, Any]:
+    """Everything, in the shape docs/export-schema.md documents (`schema_version`): each
+    key's value, or a callable that makes it when it is written (`findings` streams)."""
     numbers = _numbers(snap)
-    actions = []
-    for a in snap.actions:
-        p = decide.plan_for(catalog, a, snap.rows, tf)
-        actions.append({**a.model_dump(mode="json"),
-                        "matrix_rows": [numbers[i] for i in a.row_ids if i in numbers],
-                        "remediation_plan": p.model_dump(mode="json")})
     prompts = {p.id: p for p in catalog.prompts}
     who = snap.interviewees or {}
     by_id = {a.account_id: a for a in snap.accounts}
     errors = snap.errors or []
-    findings = []
-    for f in snap.findings:
-        item = f.public()
-        if f.status == Status.ERROR:
-            code = error_code(f, errors)
-            item |= {"error_code": code, "hint": error_hint(code, f.message)}
-        findings.append(item)
-    changes = None
-    if snap.changes is not None and snap.previous is not None:
-        changes = {"since_scan": snap.previous.id,
-                   **{k: [f.public() for f in v] for k, v in snap.changes.items()}}
+
+    def actions() -> list[dict[str, Any]]:
+        return [{**a.model_dump(mode="json"),
+                 "matrix_rows": [numbers[i] for i in a.row_ids if i in numbers],
+                 "remediation_plan": decide.plan_for(catalog, a, snap.rows, tf).model_dump(
+                     mode="json")} for a in snap.actions]
+
+    def findings() -> Iterator[dict[str, Any]]:
+        for f in snap.findings():
+            item = f.public()
+            if f.status == Status.ERROR:
+                code = error_code(f, errors)
+                item |= {"error_code": code, "hint": error_hint(code, f.message)}
+            yield item
+
+    def changes() -> dict[str, Any] | None:
+        if snap.changes is None or snap.previous is None:
+            return None
+        return {"since_scan": snap.previous.id,
+                **{k: [f.public() for f in v] for k, v in snap.changes.items()}}
+
     return {
         "schema_version": SCHEMA_VERSION,
-        "session": snap.session.model_dump(mode="json", exclude={"ui_state", "last_opened"}),
+        "session": lambda: snap.session.model_dump(mode="json",
+                                                   exclude={"ui_state", "last_opened"}),
         "day": snap.day,
-        "scan": snap.scan.model_dump(mode="json") if snap.scan else None,
-        "accounts": [a.model_dump(mode="json") for a in sorted(
+        "scan": lambda: snap.scan.model_dump(mode="json") if snap.scan else None,
+        "accounts": lambda: [a.model_dump(mode="json") for a in sorted(
             snap.accounts, key=lambda a: _account_order(by_id, a.account_id))],
-        "interview": [{"prompt_id": k, "topic": prompts[k].topic if k in prompts else k,
-                       "question": prompts[k].plain_wording if k in prompts else "",
-                       "interviewee": who.get(k, ""),
-                       "answer": v["answer"], "status": v["status"]}
-                      for k, v in sorted(snap.answers.items(), key=lambda kv: (
-                          list(prompts).index(kv[0]) if kv[0] in prompts else len(prompts),
-                          kv[0]))],
-        "people": [{"id": p.id, "users": [
+        "interview": lambda: [
+            {"prompt_id": k, "topic": prompts[k].topic if k in prompts else k,
+             "question": prompts[k].plain_wording if k in prompts else "",
+             "interviewee": who.get(k, ""), "answer": v["answer"], "status": v["status"]}
+            for k, v in sorted(snap.answers.items(), key=lambda kv: (
+                list(prompts).index(kv[0]) if kv[0] in prompts else len(prompts), kv[0]))],
+        "people": lambda: [{"id": p.id, "users": [
             {"account_id": m.user.account_id, "user_name": m.user.user_name,
              "email": m.user.email, "rule": m.rule, "detail": m.detail} for m in p.users]}
-            for p in snap.people or []],
+            for p in snap.people],
         "findings": findings,
         "changes": changes,
-        "triage": [{"check_id": k[0], "account_id": k[1], "region": k[2],
-                    "resource_id": k[3], "mark": v["mark"], "note": v["note"]}
-                   for k, v in sorted((snap.triage or {}).items())],
-        "matrix": [{"number": numbers[r.id], **r.model_dump(mode="json")} for r in snap.rows],
-        "assets": [a.model_dump(mode="json") for a in snap.assets],
+        "triage": lambda: [{"check_id": k[0], "account_id": k[1], "region": k[2],
+                            "resource_id": k[3], "mark": v["mark"], "note": v["note"]}
+                           for k, v in sorted((snap.triage or {}).items())],
+        "matrix": lambda: [{"number": numbers[r.id], **r.model_dump(mode="json")}
+                           for r in snap.rows],
+        "assets": lambda: [a.model_dump(mode="json") for a in snap.assets],
         "actions": actions,
-        "decision_table": snap.table.model_dump(mode="json") if snap.table else None,
-        "decisions": [d.model_dump(mode="json") for d in snap.decisions],
+        "decision_table": lambda: snap.table.model_dump(mode="json") if snap.table else None,
+        "decisions": lambda: [d.model_dump(mode="json") for d in snap.decisions],
     }
 
 
-def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
+def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    return "".join(_csv_chunks(columns, rows))
+
+
+def _csv_chunks(columns: Sequence[str], rows: Iterable[dict[str, Any]], batch: int = 1000
+                ) -> Iterator[str]:
+    """A header line, then the rows `batch` at a time."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
     writer.writerow({c: C_(CSV_HEADS[c]) if c in CSV_HEADS else c for c in columns})
-    for row in rows:
+    for i, row in enumerate(rows, start=1):
         writer.writerow({k: csv_cell(row.get(k)) for k in columns})
-    return buf.getvalue()
+        if i % batch == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
-def findings_csv(findings: Sequence[Finding]) -> str:
-    """The latest scan's findings with DESIGN.md's keys as columns."""
-    return _csv(FINDING_COLUMNS, [f.public() for f in findings])
+def findings_csv(findings: Iterable[Finding]) -> Iterator[str]:
+    """The latest scan's findings with DESIGN.md's keys as columns, streamed."""
+    return _csv_chunks(FINDING_COLUMNS, (f.public() for f in findings))
 
 
 def decisions_csv(snap: Snapshot) -> str:
@@ -898,16 +1010,17 @@ def actions_csv(snap: Snapshot) -> str:
 # --- writing ------------------------------------------------------------------------------
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write `text` to `path` so that a reader sees the old file or the whole new one, never
-    a fragment: a temporary file beside it, fsync, then rename over the target. On any
-    failure (a full disk, a quota) the temporary file is removed and the old file stays."""
+def write_atomic(path: str | os.PathLike[str], text: str | Iterable[str]) -> None:
+    """Write `text` (or its pieces, one after the other) to `path` so that a reader sees the
+    old file or the whole new one, never a fragment: a temporary file beside it, fsync, then
+    rename over the target. On any failure (a full disk, a quota, an error while the pieces
+    are made) the temporary file is removed and the old file stays."""
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                dir=target.parent if str(target.parent) else ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            fh.writelines([text] if isinstance(text, str) else text)
             fh.flush()
             os.fsync(fh.fileno())
         if target.exists():

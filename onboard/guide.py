@@ -77,11 +77,8 @@ def interview_complete(catalog: Catalog, answers: dict[str, dict[str, str]]) -> 
 def findings_triaged(store: Store, session_id: int, scan_id: int) -> bool:
     """Every FAIL of the scan carries a triage mark, as week.yaml's triage task says
     ("every FAIL has been looked at"); a scan without FAILs has nothing to triage."""
-    failing = store.findings(scan_id, status="FAIL")
-    if not failing:
-        return False
-    marks = store.triage(session_id)
-    return all(marks.get(f.key, {}).get("mark") in TRIAGE_MARKS for f in failing)
+    total, left = store.untriaged(scan_id, session_id, TRIAGE_MARKS)
+    return total > 0 and left == 0
 
 
 def current_day(catalog: Catalog, store: Store, session_id: int) -> int:

@@ -18,7 +18,7 @@ from onboard import orient
 from onboard.catalog import Catalog
 from onboard.i18n import N_, _, ngettext
 from onboard.labels import C_, SCAN_STATUS, label
-from onboard.models import TRIAGE_MARKS, ScanInfo, Status, Task
+from onboard.models import TRIAGE_MARKS, ScanInfo, Task
 from onboard.store import Store
 
 HIGH_RISK_FROM = 12
@@ -140,15 +140,13 @@ def _findings_triaged(f: Facts) -> Verdict:
     scan = f.scan
     if scan is None:
         return Verdict(False, _("no scan yet"))
-    failing = f.store.findings(scan.id, status=Status.FAIL.value)
-    if not failing:
+    total, left = f.store.untriaged(scan.id, f.session_id, TRIAGE_MARKS)
+    if not total:
         return Verdict(False, _("the current scan has no FAIL to triage"))
-    marks = f.store.triage(f.session_id)
-    left = sum(1 for x in failing if marks.get(x.key, {}).get("mark") not in TRIAGE_MARKS)
     if left:
         return Verdict(False, _("{left} of {total} FAILs not triaged yet").format(
-            left=left, total=len(failing)))
-    return Verdict(True, _("all {n} FAILs triaged").format(n=len(failing)))
+            left=left, total=total))
+    return Verdict(True, _("all {n} FAILs triaged").format(n=total))
 
 
 def _diagram_exported(f: Facts) -> Verdict:

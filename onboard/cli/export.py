@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from onboard import export as export_mod
@@ -42,12 +43,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     store, session, catalog = open_session(args)
     try:
-        text = export_mod.export(store, catalog, session.id, args.format, args.only)
+        text = export_mod.export_chunks(store, catalog, session.id, args.format, args.only)
     except export_mod.ExportError as exc:
         raise UsageError(str(exc)) from None
     activity = export_mod.activity_of(store, catalog, session.id, args.format, args.only)
     if not args.output or args.output == "-":
-        sys.stdout.write(text)
+        sys.stdout.writelines(text)
     else:
         path = Path(args.output)
         write_private(path, text, force=args.force)
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_private(path: Path, text: str, force: bool = False) -> None:
+def write_private(path: Path, text: str | Iterable[str], force: bool = False) -> None:
     """Write an export atomically (`export.write_atomic`) and 0600 (it holds the same
     inventory as the database); refuse a path that exists unless `force`. UsageError (one
     line) on any failure; the previous file, if any, is unchanged."""
