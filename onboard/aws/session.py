@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import botocore.client
-import botocore.hooks
-import botocore.regions
+import botocore.retries.adaptive
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
@@ -34,6 +32,7 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 
+from onboard.aws import clientcost
 from onboard.aws.collect.base import error_code
 from onboard.aws.guard import Guard
 from onboard.i18n import _
@@ -165,6 +164,35 @@ def cap_in_flight(client: Any, limit: int) -> None:
     client.meta.events.register_first("response-received.*", give)
 
 
+class FirstCallRateClocker(botocore.retries.adaptive.RateClocker):
+    """botocore's adaptive retry cuts a throttled client's send rate to 70 % of the rate it
+    measured. It measures in half-second buckets, smoothed, starting from 0: in its first
+    second a client has measured 0 or a fraction of what it sent, so one throttled answer
+    there cuts it to the floor (0.5 calls/s), from which it climbs back slowly. onboard's
+    clients are short-lived (one per account × region × service, a few calls each): that
+    was most throttled clients. For its first second this clocker also counts calls since
+    the client was made and reports the larger of the two rates (elapsed time at least one
+    50 ms latency); from then on, botocore's measurement alone."""
+
+    WARM_UP = 1.0
+
+    def __init__(self, clock: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(clock, *args, **kwargs)
+        self._born = clock.current_time()
+        self._seen = 0
+
+    def record(self, amount: int = 1) -> float:
+        measured = float(super().record(amount))
+        elapsed = self._clock.current_time() - self._born
+        if elapsed >= self.WARM_UP:
+            return measured
+        self._seen += amount
+        return max(measured, self._seen / max(elapsed, 0.05))
+
+
+botocore.retries.adaptive.RateClocker = FirstCallRateClocker  # type: ignore[misc]
+
+
 def _custom_endpoint() -> bool:
     return bool(os.environ.get("AWS_ENDPOINT_URL") or
                 os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL"))
@@ -195,121 +223,7 @@ def _strip_account_host(request: Any, **__: Any) -> None:
     request.url = _ACCOUNT_HOST.sub("//", request.url, count=1)
 
 
-def _cache_client_classes() -> None:
-    """botocore builds, for every client it creates, a new service model and a new client
-    class with one method per API operation (EC2 has ~700), and walks every operation to
-    look for endpoint discovery. A scan creates one client per account × region × service —
-    tens of thousands in a large org — so build each service's model and class once. Both
-    only describe the API; everything account- or region-specific lives on the instance,
-    so sharing them is safe."""
-    creator = botocore.client.ClientCreator
-    if getattr(creator, "_onboard_cached", False):
-        return
-    original_class = creator._create_client_class
-    original_model = creator._load_service_model
-    classes: dict[tuple[str, str], type] = {}
-    models: dict[tuple[str, str | None], Any] = {}
-    lock = threading.Lock()
-
-    def memo(cache: dict[Any, Any], key: Any, make: Any) -> Any:
-        """Build once per key; built outside the lock, the first one stored wins."""
-        with lock:
-            found = cache.get(key)
-        if found is None:
-            built = make()
-            with lock:
-                found = cache.setdefault(key, built)
-        return found
-
-    def cached_class(self: Any, service_name: str, service_model: Any) -> type:
-        cls: type = memo(classes, (service_name, service_model.api_version),
-                         lambda: original_class(self, service_name, service_model))
-        return cls
-
-    def cached_model(self: Any, service_name: str, api_version: str | None = None) -> Any:
-        return memo(models, (service_name, api_version),
-                    lambda: original_model(self, service_name, api_version))
-
-    creator._create_client_class = cached_class  # type: ignore[method-assign]
-    creator._load_service_model = cached_model  # type: ignore[method-assign]
-    creator._onboard_cached = True  # type: ignore[attr-defined]
-
-
-def _share_endpoint_rules() -> None:
-    """botocore parses a service's endpoint rule set into objects for every client (the
-    rules of one service are the same for all of them): keep one parsed copy per rule set
-    and exclusion list. The resolver is a pure function of its parameters (its result
-    cache is keyed on them), so sharing it between clients and threads is safe."""
-    if getattr(botocore.regions, "_onboard_shared", False):
-        return
-    original = botocore.regions.EndpointProvider
-    shared: dict[tuple[int, int, frozenset[str]], tuple[Any, Any]] = {}
-    lock = threading.Lock()
-
-    def provider(ruleset_data: Any, partition_data: Any, excluded_params: Any = None) -> Any:
-        key = (id(ruleset_data), id(partition_data), frozenset(excluded_params or ()))
-        with lock:
-            found = shared.get(key)
-        if found is None or found[0][0] is not ruleset_data:
-            made = original(ruleset_data, partition_data, excluded_params)
-            with lock:
-                # the data kept alongside, so its id cannot be reused by another object
-                found = shared.setdefault(key, ((ruleset_data, partition_data), made))
-        return found[1]
-
-    botocore.regions.EndpointProvider = provider  # type: ignore[misc,assignment]
-    botocore.regions._onboard_shared = True  # type: ignore[attr-defined]
-
-
-def _fast_hook_copies() -> None:
-    """Every client starts from a copy of its session's event-hook table (~190 nodes);
-    botocore copies it with a generic recursive walk that is a third of a large scan's CPU.
-    This copies the same node shape ({chunk, children, values}) directly. Any other shape
-    falls back to botocore's own copy."""
-    trie = botocore.hooks._PrefixTrie
-    if getattr(trie, "_onboard_fast", False):
-        return
-    node_list = botocore.hooks.NodeList
-    original = trie.__copy__
-
-    def copy_node(node: dict[str, Any]) -> dict[str, Any]:
-        values = node["values"]
-        return {"chunk": node["chunk"],
-                "children": {k: copy_node(v) for k, v in node["children"].items()},
-                "values": None if values is None else node_list(
-                    values.first.copy(), values.middle.copy(), values.last.copy())}
-
-    def fast_copy(self: Any) -> Any:
-        if set(self.__dict__) != {"_root"}:
-            return original(self)
-        new = trie.__new__(trie)
-        try:
-            new.__dict__ = {"_root": copy_node(self._root)}
-        except (KeyError, AttributeError, TypeError):
-            return original(self)
-        return new
-
-    trie.__copy__ = fast_copy  # type: ignore[method-assign]
-    trie._onboard_fast = True  # type: ignore[attr-defined]
-
-    # Each event name a client emits or registers is first rewritten through the alias
-    # table, and the answer cached; but the cache starts empty in every client. A copy has
-    # the same alias table, so it can share its parent's answers.
-    aliaser = botocore.hooks.EventAliaser
-    original_aliaser_copy = aliaser.__copy__
-
-    def copy_sharing_aliases(self: Any) -> Any:
-        new = original_aliaser_copy(self)
-        if new._event_aliases == self._event_aliases:
-            new._alias_name_cache = self._alias_name_cache
-        return new
-
-    aliaser.__copy__ = copy_sharing_aliases  # type: ignore[method-assign]
-
-
-_cache_client_classes()
-_share_endpoint_rules()
-_fast_hook_copies()
+clientcost.install()
 _LOADER_LOCK = threading.Lock()
 _SHARED_LOADER: Any = None
 
