@@ -85,7 +85,14 @@ def resolve(explicit: str | None = None, session: str | None = None,
 
 # --- the current language -----------------------------------------------------------------
 
-_state = threading.local()
+class _ThreadLanguage(threading.local):
+    """A thread's own language, None when it speaks the process's (a class default, so
+    reading it never raises: `_()` runs for every word on screen and in a report)."""
+
+    lang: str | None = None
+
+
+_state = _ThreadLanguage()
 _global = {"lang": DEFAULT, "chosen": ""}
 
 
@@ -119,14 +126,13 @@ def adopt(session_lang: str) -> str:
 def current() -> str:
     """The language strings are shown in: per thread when a thread set one, else the
     process-wide one."""
-    return getattr(_state, "lang", None) or _global["lang"]
+    return _state.lang or _global["lang"]
 
 
 def set_language(lang: str) -> None:
     """Switch the whole process (the CLI and the TUI do this once they know)."""
     _global["lang"] = check(lang)
-    if hasattr(_state, "lang"):
-        del _state.lang
+    _state.lang = None
 
 
 class speaking:
@@ -137,15 +143,12 @@ class speaking:
         self.lang = check(lang)
 
     def __enter__(self) -> str:
-        self._before = getattr(_state, "lang", None)
+        self._before = _state.lang
         _state.lang = self.lang
         return self.lang
 
     def __exit__(self, *exc: object) -> None:
-        if self._before is None:
-            del _state.lang
-        else:
-            _state.lang = self._before
+        _state.lang = self._before
 
 
 # --- PO catalogs --------------------------------------------------------------------------

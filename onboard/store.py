@@ -201,9 +201,18 @@ def _v9_session_language(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN lang TEXT NOT NULL DEFAULT ''")
 
 
+def _v10_finding_filters(db: sqlite_utils.Database) -> None:
+    """Review counts what a severity or account filter matches: without these, counting
+    one severity of 100k findings read every row (0.2 s per filter change)."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_findings_scan_severity ON "
+               "findings (scan_id, severity, status)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_findings_scan_account ON "
+               "findings (scan_id, account_id, status)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1, _v2, _v3, _v4, _v5_sso_edits, _v6_notes, _v7_interviewees, _v8_finding_orders,
-    _v9_session_language]
+    _v9_session_language, _v10_finding_filters]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -223,18 +223,22 @@ itself (work from the most severe down: the table is in that order).
         order = ("status", "severity", "check", "resource", "account", "region", "triage")
         return {k: out[k] for k in order if k in out}
 
-    def _add_columns(self, force: bool = False) -> None:
+    def _add_columns(self) -> None:
+        """Columns for the terminal's width, the sort arrow on the order's column; rebuilt
+        (with the rows) only when one of them changed: a rebuild re-lays out the screen."""
         widths = self._widths()
+        headings = {key: _(REVIEW_COLUMNS[key]) + (
+            (" ▼" if key == "severity" else " ▲") if COLUMN_ORDER.get(key) == self.order
+            else "") for key in widths}
         table = self.query_one(DataTable)
-        if not force and list(table.columns) == list(widths) and all(
-                table.columns[k].width == w for k, w in widths.items()):  # type: ignore[index]
+        if list(table.columns) == list(widths) and all(
+                table.columns[k].width == w  # type: ignore[index]
+                and table.columns[k].label.plain == headings[k]  # type: ignore[index]
+                for k, w in widths.items()):
             return
         table.clear(columns=True)
         for key, width in widths.items():
-            heading = _(REVIEW_COLUMNS[key])
-            if COLUMN_ORDER.get(key) == self.order:
-                heading += " ▼" if key == "severity" else " ▲"
-            table.add_column(heading, key=key, width=width)
+            table.add_column(headings[key], key=key, width=width)
         table.add_rows([self._cells(f) for f in self.rows])
 
     def on_resize(self) -> None:
@@ -374,7 +378,7 @@ itself (work from the most severe down: the table is in that order).
         self.generation += 1
         self.rows, self.total = [], 0
         self.query_one(DataTable).clear()
-        self._add_columns(force=True)  # the sort arrow follows the order
+        self._add_columns()  # the sort arrow follows the order
         self._remember()
         if self.data.scan is None:
             self._show_table_status()
