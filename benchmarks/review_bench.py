@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.measured import run_measured  # noqa: E402
 from benchmarks.scan_bench import ALL_REGIONS  # noqa: E402
 from onboard.catalog import load as load_catalog  # noqa: E402
 from onboard.models import Account, Finding, Resource, Severity, Status  # noqa: E402
@@ -163,16 +162,11 @@ async def drive_review(db: Path) -> list[tuple[str, float, int]]:
 def export(db: Path, fmt: str) -> tuple[float, int, int]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"report.{fmt}"
-        t0 = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "onboard", "export", "--db", str(db),
-                                 "--session", "bench", "--format", fmt, "-o", str(out)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.monotonic() - t0
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise RuntimeError(f"export failed: {err.strip()}")
-        return wall, usage.ru_maxrss // 1024, out.stat().st_size
+        run = run_measured([sys.executable, "-m", "onboard", "export", "--db", str(db),
+                            "--session", "bench", "--format", fmt, "-o", str(out)], cwd=ROOT)
+        if run.code != 0:
+            raise RuntimeError(f"export failed: {run.stderr.strip()}")
+        return run.wall, run.rss_mb, out.stat().st_size
 
 
 def store_evaluate(n: int = 100_000) -> tuple[float, float]:

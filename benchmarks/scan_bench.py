@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.latency_proxy import LatencyProxy  # noqa: E402
+from benchmarks.measured import run_measured  # noqa: E402
 from benchmarks.replay import Recorder, Recording, ReplayServer  # noqa: E402
 
 # The 17 regions enabled by default in every AWS account (no opt-in needed).
@@ -150,23 +151,19 @@ class Run:
 
 
 def run_scan(endpoint: str, regions: list[str], workers: int | None) -> Run:
-    """`onboard scan` as a child process; its wall time, peak RSS, CPU and DB size."""
+    """`onboard scan` as a child process; its wall time, peak RSS, CPU and DB size (its
+    own, through benchmarks/measured.py: not this process's image, which holds the
+    recording)."""
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryFile() as out:
         db = Path(tmp) / "s.db"
         cmd = [sys.executable, "-m", "onboard", *scan_args(regions, workers)]
-        t0 = time.monotonic()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL,
-                                env=scan_env(endpoint, db))
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.monotonic() - t0
-        code = os.waitstatus_to_exitcode(status)
+        run = run_measured(cmd, stdout=out, env=scan_env(endpoint, db))
         out.seek(0)
         result = json.loads(out.read() or b"{}")
         size = sum(p.stat().st_size for p in Path(tmp).iterdir() if p.name.startswith("s.db"))
-    if code not in (0, 1):
-        raise RuntimeError(f"scan failed with exit code {code}")
-    return Run(wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime,
-               size / 2**20, result)
+    if run.code not in (0, 1):
+        raise RuntimeError(f"scan failed with exit code {run.code}")
+    return Run(run.wall, run.rss_mb, run.cpu, size / 2**20, result)
 
 
 def critical_chain(endpoint: str, regions: list[str]) -> dict[str, int]:
