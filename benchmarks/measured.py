@@ -20,7 +20,8 @@ _LAUNCHER = (
     "t=time.monotonic(); pid=os.spawnv(os.P_NOWAIT, sys.argv[1], sys.argv[1:])\n"
     "_, status, u = os.wait4(pid, 0)\n"
     "print(json.dumps({'code': os.waitstatus_to_exitcode(status), 'wall': time.monotonic()-t,"
-    " 'rss_kb': u.ru_maxrss, 'cpu': u.ru_utime + u.ru_stime}), file=sys.stderr)\n"
+    " 'rss_kb': u.ru_maxrss, 'user': u.ru_utime, 'system': u.ru_stime,"
+    " 'switches': u.ru_nvcsw + u.ru_nivcsw}), file=sys.stderr)\n"
 )
 
 
@@ -29,8 +30,14 @@ class Usage:
     code: int
     wall: float
     rss_mb: int
-    cpu: float
+    user: float
+    system: float
+    switches: int  # context switches, voluntary and not (threads waiting for the GIL)
     stderr: str
+
+    @property
+    def cpu(self) -> float:
+        return self.user + self.system
 
 
 def run_measured(cmd: list[str], stdout: IO[Any] | int | None = subprocess.DEVNULL,
@@ -45,8 +52,8 @@ def run_measured(cmd: list[str], stdout: IO[Any] | int | None = subprocess.DEVNU
     except (json.JSONDecodeError, IndexError):
         raise RuntimeError(f"launcher failed: {proc.stderr.decode(errors='replace')}"
                            ) from None
-    return Usage(usage["code"], usage["wall"], usage["rss_kb"] // 1024, usage["cpu"],
-                 "\n".join(lines[:-1]))
+    return Usage(usage["code"], usage["wall"], usage["rss_kb"] // 1024, usage["user"],
+                 usage["system"], usage["switches"], "\n".join(lines[:-1]))
 
 
 def launcher_rss_mb() -> int:
@@ -56,3 +63,4 @@ def launcher_rss_mb() -> int:
 
 if __name__ == "__main__":
     print(json.dumps(run_measured(sys.argv[1:]).__dict__), file=sys.stdout)
+

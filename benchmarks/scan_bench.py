@@ -148,6 +148,8 @@ class Run:
     cpu: float
     db_mb: float
     result: dict[str, Any]
+    system: float = 0.0  # of cpu, in the kernel
+    switches: int = 0  # context switches
 
 
 def run_scan(endpoint: str, regions: list[str], workers: int | None) -> Run:
@@ -163,7 +165,7 @@ def run_scan(endpoint: str, regions: list[str], workers: int | None) -> Run:
         size = sum(p.stat().st_size for p in Path(tmp).iterdir() if p.name.startswith("s.db"))
     if run.code not in (0, 1):
         raise RuntimeError(f"scan failed with exit code {run.code}")
-    return Run(run.wall, run.rss_mb, run.cpu, size / 2**20, result)
+    return Run(run.wall, run.rss_mb, run.cpu, size / 2**20, result, run.system, run.switches)
 
 
 def critical_chain(endpoint: str, regions: list[str]) -> dict[str, int]:
@@ -299,7 +301,8 @@ def main() -> None:
         print(f"{label:26} {latency * 1000:3.0f} ms  wall {run.wall:6.1f} s  "
               f"calls {len(calls):6d}{extra}{miss}\n"
               f"{'':32}calls/account-region {len(calls) / cells:.1f}{split}  "
-              f"peak RSS {run.rss_mb} MB  CPU {run.cpu:.1f} s  DB {run.db_mb:.1f} MB\n"
+              f"peak RSS {run.rss_mb} MB  CPU {run.cpu:.1f} s (system {run.system:.1f} s, "
+              f"{run.switches:,} context switches)  DB {run.db_mb:.1f} MB\n"
               f"{'':32}bound {bound:.1f} s = max(chain {chain.get('chain', 0)} x "
               f"{latency * 1000:.0f} ms = {path_bound:.1f} s, CPU {run.cpu:.1f} s / "
               f"{args.usable_cores:g} core = {cpu_bound:.1f} s)  wall/bound "
