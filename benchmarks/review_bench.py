@@ -105,7 +105,7 @@ async def drive_review(db: Path) -> list[tuple[str, float, int]]:
             if asyncio.iscoroutine(result):
                 await result
             await until(lambda: isinstance(app.screen, ReviewScreen)
-                        and screen().generation != before
+                        and screen().generation != before and screen().answered
                         and screen().query_one(DataTable).row_count >= rows)
             await pilot.pause()  # the refresh that draws it
             results.append((label, time.perf_counter() - t0, screen().total))

@@ -156,6 +156,7 @@ itself (work from the most severe down: the table is in that order).
         self.rows: list[Finding] = []
         self.total = 0
         self.generation = 0
+        self._replacing = False  # a requery's first page has not arrived yet
         self._loading_more = False
         self._search_timer: Timer | None = None
         self._syncing = False
@@ -239,7 +240,7 @@ itself (work from the most severe down: the table is in that order).
         table.clear(columns=True)
         for key, width in widths.items():
             table.add_column(headings[key], key=key, width=width)
-        table.add_rows([self._cells(f) for f in self.rows])
+        table.add_rows(self._cell_rows(self.rows))
 
     def on_resize(self) -> None:
         if self.is_mounted:
@@ -374,13 +375,15 @@ itself (work from the most severe down: the table is in that order).
         self.query_one("#scan-summary", Static).update(summary)
 
     def requery(self) -> None:
-        """Filters or order changed: load the first page again."""
+        """Filters or order changed: load the first page again. The rows on screen stay
+        until it arrives and are then replaced in one update (one repaint, no empty
+        table in between: at 100k findings each repaint of the screen is tens of ms)."""
         self.generation += 1
-        self.rows, self.total = [], 0
-        self.query_one(DataTable).clear()
+        self._replacing = True
         self._add_columns()  # the sort arrow follows the order
         self._remember()
         if self.data.scan is None:
+            self._replace_rows([], 0)
             self._show_table_status()
             self.query_one(FindingDetail).show_empty(
                 _("Nothing to show before the first scan."))
@@ -410,16 +413,34 @@ itself (work from the most severe down: the table is in that order).
 
     def on_findings_page(self, message: FindingsPage) -> None:
         self._loading_more = False
-        if message.generation != self.generation or message.offset != len(self.rows):
+        if message.generation != self.generation:
             return
-        table = self.query_one(DataTable)
+        if self._replacing:
+            if message.offset == 0:
+                with self.app.batch_update():
+                    self._replace_rows(message.findings, message.total)
+                    self._restore_selection()
+                    self._show_table_status()
+            return  # a next page asked for while the old rows were on screen
+        if message.offset != len(self.rows):
+            return
         self.total = message.total
-        start = len(self.rows)
         self.rows.extend(message.findings)
-        table.add_rows([self._cells(f) for f in message.findings])
-        if start == 0:
-            self._restore_selection()
+        self.query_one(DataTable).add_rows(self._cell_rows(message.findings))
         self._show_table_status()
+
+    @property
+    def answered(self) -> bool:
+        """The table shows the answer to the current filters and order (a requery's first
+        page has arrived)."""
+        return not self._replacing
+
+    def _replace_rows(self, findings: list[Finding], total: int) -> None:
+        self._replacing = False
+        self.rows, self.total = list(findings), total
+        table = self.query_one(DataTable)
+        table.clear()
+        table.add_rows(self._cell_rows(self.rows))
 
     def _restore_selection(self) -> None:
         table = self.query_one(DataTable)
@@ -430,20 +451,33 @@ itself (work from the most severe down: the table is in that order).
             table.move_cursor(row=index, animate=False)
         self._show_detail()
 
-    def _cells(self, f: Finding) -> list[Text | str]:
+    def _cell_rows(self, findings: list[Finding]) -> list[list[Text | str]]:
+        """Each finding's cells in the table's column order; what rows share (the columns,
+        each account's label) is worked out once per page, not once per row."""
+        columns = [str(k.value) for k in self.query_one(DataTable).columns]
+        accounts: dict[str, str] = {}
+        return [self._cells(f, columns, accounts) for f in findings]
+
+    def _cells(self, f: Finding, columns: list[str] | None = None,
+               accounts: dict[str, str] | None = None) -> list[Text | str]:
         mark = self.data.triage.get(f.key, {}).get("mark", "")
         status = Text("● " if f.key in self.selected else "  ", "bold")
         status.append(label(STATUS_LABELS, f.status), STATUS_STYLES[f.status])
+        accounts = {} if accounts is None else accounts
+        account = accounts.get(f.account_id)
+        if account is None:
+            account = accounts[f.account_id] = self._account_label(f.account_id)
         cells: dict[str, Text | str] = {
             "status": status,
             "severity": Text(label(SEVERITY_LABELS, f.severity),
                              SEVERITY_STYLES[f.severity.value]),
             "check": plain(f.check_id), "resource": plain(f.resource_id),
-            "account": plain(self._account_label(f.account_id)), "region": plain(f.region),
+            "account": plain(account), "region": plain(f.region),
             "triage": plain(label(TRIAGE_LABELS, mark), "#87d787") if mark
             else Text("·", "dim")}
-        columns = self.query_one(DataTable).columns
-        return [cells[str(k.value)] for k in columns] if columns else list(cells.values())
+        if columns is None:
+            columns = [str(k.value) for k in self.query_one(DataTable).columns]
+        return [cells[k] for k in columns] if columns else list(cells.values())
 
     def _account_label(self, account_id: str) -> str:
         """The account's name; in a narrow table without the word every name shares
@@ -484,7 +518,7 @@ itself (work from the most severe down: the table is in that order).
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()
         if (event.cursor_row >= len(self.rows) - PREFETCH and len(self.rows) < self.total
-                and not self._loading_more):
+                and not self._loading_more and not self._replacing):
             self._loading_more = True
             self._load_page(len(self.rows))
         finding = self.current()
