@@ -214,3 +214,34 @@ async def test_quitting_mid_scan_stops_it_and_keeps_what_it_found(tmp_path: Path
     [scan] = store.scans(app.session.id)
     assert scan.status == "incomplete"
     assert 0 < store.count_findings(scan.id) < 100
+
+
+@asynctest
+async def test_a_filter_answers_in_one_replacement_and_a_failed_read_says_so(
+        tmp_path: Path) -> None:
+    app, store = make_app(tmp_path)
+    app.ui_state.review.filters = {}
+    seed_scan(store, app.session.id, _many(600))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app)
+        table = screen.query_one(DataTable)
+        assert screen.answered and table.row_count == PAGE
+        # until the new answer arrives the old rows stay; then it replaces them whole
+        screen.filters["status"] = "PASS"
+        screen.requery()
+        assert not screen.answered and table.row_count == PAGE
+        await _settle(pilot, app)
+        assert screen.answered and screen.total == 150
+        assert table.row_count == 150 and {f.status for f in screen.rows} == {Status.PASS}
+
+        def broken(*_a: object, **_k: object) -> list:  # type: ignore[type-arg]
+            raise RuntimeError("database is locked")
+
+        store.findings = broken  # type: ignore[method-assign]
+        screen.filters["status"] = "FAIL"
+        screen.requery()
+        await _settle(pilot, app)
+        assert screen.answered  # not stuck waiting
+        assert table.row_count == 0 and screen.rows == [] and screen.total == 0
+        shown = [n.message for n in app._notifications]
+        assert any("database is locked" in m for m in shown), shown

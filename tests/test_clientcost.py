@@ -157,3 +157,14 @@ def test_after_its_first_second_the_measurement_is_botocores() -> None:
 class _Throttled:
     def is_throttling_error(self, throttled: bool = False, **__: Any) -> bool:
         return throttled
+
+
+def test_the_shared_session_keeps_many_hosts_open() -> None:
+    session = clientcost.shared_http_session(timeout=(1, 1), proxies={}, verify=True,
+                                             max_pool_connections=4)
+    for region in ("us-east-1", "eu-west-1", "ap-northeast-1", "us-west-2", "eu-central-1",
+                   "ap-south-1", "sa-east-1", "ca-central-1", "eu-north-1", "us-east-2",
+                   "ap-southeast-2", "eu-west-3"):
+        session._manager.connection_from_url(f"https://ec2.{region}.amazonaws.com")
+    assert len(session._manager.pools) == 12  # urllib3's default would keep 10
+    clientcost.close_all()

@@ -188,3 +188,46 @@ def test_accounts_upsert_keeps_user_edits(tmp_path: Path) -> None:
     (acc,) = s.accounts(sess.id)
     assert acc.known_before and acc.environment == "prod" and acc.name == "Prod"
     assert acc.source == "organizations" and acc.access == "ok"
+
+
+def _findings(n: int, status: Status = Status.FAIL) -> list[Finding]:
+    return [Finding(check_id=("s3.versioning", "ec2.ssh_open")[i % 2], status=status,
+                    severity=Severity.HIGH, account_id=f"{i % 3 + 1:012d}", region="us-east-1",
+                    resource_id=f"r-{i:05d}", message=f"m {i}") for i in range(n)]
+
+
+def test_streamed_findings_are_the_list_and_one_snapshot(tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "s.db")
+    sid = s.create_session("x").id
+    scan = s.start_scan(sid, {"account_id": "000000000001", "arn": "a"}, ["us-east-1"])
+    s.replace_findings(scan, _findings(250))
+    for order in ("severity", "check", "account", "resource"):
+        assert list(s.iter_findings(scan, order=order, batch=7)) == s.findings(scan,
+                                                                                order=order)
+    assert list(s.iter_findings(scan, status="FAIL", account_id="000000000002")) == \
+        s.findings(scan, status="FAIL", account_id="000000000002")
+    stream = s.iter_findings(scan, batch=10)
+    first = next(stream)
+    s.set_terraform_addresses(scan, {f.key: "aws_s3_bucket.b" for f in s.findings(scan)})
+    rest = list(stream)  # written after the stream began: not in it
+    assert len(rest) == 249 and not any(f.terraform_address for f in [first, *rest])
+    assert all(f.terraform_address for f in s.iter_findings(scan))
+
+
+def test_tally_failing_resources_and_untriaged_count_in_sql(tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "s.db")
+    sid = s.create_session("x").id
+    scan = s.start_scan(sid, {"account_id": "000000000001", "arn": "a"}, ["us-east-1"])
+    found = _findings(6) + _findings(2, Status.PASS)
+    found[0] = found[0].model_copy(update={"resource_arn": "arn:aws:s3:::r-00000"})
+    found[1] = found[1].model_copy(update={"resource_arn": ""})
+    s.replace_findings(scan, found)
+    tally = {(c, a, st): n for c, a, st, n in s.finding_tally(scan)}
+    assert tally[("s3.versioning", "000000000001", Status.FAIL)] == 1
+    assert sum(n for (_c, _a, st), n in tally.items() if st == Status.PASS) == 2
+    from onboard.diagram import failing_ids
+    assert s.failing_resources(scan) == failing_ids(s.findings(scan))
+    assert s.untriaged(scan, sid, ("confirmed",)) == (6, 6)
+    s.set_triage(sid, found[2], "confirmed", "")
+    s.set_triage(sid, found[3], "not a mark", "")
+    assert s.untriaged(scan, sid, ("confirmed",)) == (6, 5)

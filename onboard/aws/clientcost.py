@@ -174,6 +174,16 @@ class SharedHttpSession(botocore.httpsession.URLLib3Session):
     the next account's client too, as AWS's own SDKs do with a shared HTTP client. A
     client's close() leaves the shared pools open; `close_all()` closes them."""
 
+    POOLS = 64
+    """Endpoint hosts kept open at once, least recently used dropped first (urllib3's
+    default is 10: fewer than one account-region's services). A host holds as many
+    connections as were in flight to it at once, so this also bounds the process's open
+    sockets well under a default descriptor limit."""
+
+    def _get_pool_manager_kwargs(self, **extra_kwargs: Any) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super()._get_pool_manager_kwargs(**extra_kwargs)
+        return {"num_pools": self.POOLS, **kwargs}
+
     def close(self) -> None:
         """The pools outlive any one client."""
 
@@ -196,7 +206,9 @@ def shared_http_session(**kwargs: Any) -> SharedHttpSession:
 
 
 def close_all() -> None:
-    """Close every shared pool (a finished scan's connections; the next scan reopens)."""
+    """Close every shared pool: the runner calls this when a scan's collectors are done
+    (the app lives on between scans; the next scan opens new pools). A client made before
+    keeps working: its session opens a pool again when it is next used."""
     with _SESSIONS_LOCK:
         sessions = list(_SESSIONS.values())
         _SESSIONS.clear()

@@ -16,6 +16,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from onboard.aws import clientcost
 from onboard.aws.collect import all_collectors
 from onboard.aws.collect.base import Collector, Context, error_code
 from onboard.aws.session import DEFAULT_REGION, Aws
@@ -191,7 +192,17 @@ def collect(aws: Aws, options: ScanOptions, on_batch: BatchFn, report: ProgressF
             on_accounts: Callable[[list[Account]], None] | None = None) -> Collected:
     """Find the accounts and regions (handed to `on_accounts` once opened), then run every
     collector; each finished batch goes to `on_batch` (on this thread) before the next is
-    taken. Stops taking jobs on `cancel`."""
+    taken. Stops taking jobs on `cancel`. The shared connection pools are closed at the
+    end, however it ends."""
+    try:
+        return _collect(aws, options, on_batch, report, cancel, workers, on_accounts)
+    finally:
+        clientcost.close_all()
+
+
+def _collect(aws: Aws, options: ScanOptions, on_batch: BatchFn, report: ProgressFn,
+             cancel: threading.Event, workers: int,
+             on_accounts: Callable[[list[Account]], None] | None) -> Collected:
     collectors = list(all_collectors().values())
     aws.warm_up(sorted({svc for c in collectors for svc in c.services}))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="onboard-scan") as pool:

@@ -186,8 +186,10 @@ class FirstCallRateClocker(botocore.retries.adaptive.RateClocker):
         elapsed = self._clock.current_time() - self._born
         if elapsed >= self.WARM_UP:
             return measured
-        self._seen += amount
-        return max(measured, self._seen / max(elapsed, 0.05))
+        with self._lock:
+            self._seen += amount
+            seen = self._seen
+        return max(measured, seen / max(elapsed, 0.05))
 
 
 botocore.retries.adaptive.RateClocker = FirstCallRateClocker  # type: ignore[misc]

@@ -89,12 +89,13 @@ class ReviewLoaded(Message):
 
 class FindingsPage(Message):
     def __init__(self, generation: int, offset: int, findings: list[Finding],
-                 total: int) -> None:
+                 total: int, error: str = "") -> None:
         super().__init__()
         self.generation = generation
         self.offset = offset
         self.findings = findings
         self.total = total
+        self.error = error  # the page could not be read (the table then shows none)
 
 
 class TriageSaved(Message):
@@ -407,14 +408,25 @@ itself (work from the most severe down: the table is in that order).
         else:
             query: dict[str, Any] = {k: v for k, v in filters.items() if v}
             store = self.oapp.store
-            page = store.findings(scan_id, limit=PAGE, offset=offset, order=order, **query)
-            total = store.count_findings(scan_id, **query)
+            try:
+                page = store.findings(scan_id, limit=PAGE, offset=offset, order=order,
+                                      **query)
+                total = store.count_findings(scan_id, **query)
+            except Exception as exc:  # a locked or damaged database: say so, show none
+                self.post(FindingsPage(generation, offset, [], 0, error=str(exc)))
+                return
         self.post(FindingsPage(generation, offset, page, total))
 
     def on_findings_page(self, message: FindingsPage) -> None:
         self._loading_more = False
         if message.generation != self.generation:
             return
+        if message.error:
+            self.notify(_("Findings could not be read: {error}").format(
+                error=visible(message.error)), severity="error", markup=False)
+            if message.offset:
+                return  # the rows already shown stay
+            self._replacing = True
         if self._replacing:
             if message.offset == 0:
                 with self.app.batch_update():
