@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import botocore.hooks
 import botocore.retries.adaptive
 import botocore.session
 from botocore.config import Config
@@ -134,9 +135,27 @@ class AccountAccess:
         """Drop the clients of a region whose collectors have all finished: a large org
         would otherwise keep thousands of clients (and their connection pools) alive."""
         with self._lock:
-            for key in [k for k in self._clients if k[1] == region and k[0] != "sts"]:
-                del self._clients[key]
-                self._key_locks.pop(key, None)
+            released = [self._clients.pop(k) for k in list(self._clients)
+                        if k[1] == region and k[0] != "sts"]
+            for key in [k for k in self._key_locks if k[1] == region and k[0] != "sts"]:
+                del self._key_locks[key]
+        for client in released:
+            drop_handlers(client)
+
+
+def drop_handlers(client: Any) -> None:
+    """Empty a released client's event table. Its handlers include bound methods of objects
+    that hold the table in turn (the request signer holds the emitter), so a client is a
+    reference cycle that only the collector's oldest generation frees — and in a large
+    heap that pass runs rarely: over 100 accounts × 17 regions the released tables piled up
+    into the peak memory. With the table emptied, reference counting frees the client at
+    once. Only for clients nothing will use again."""
+    events = client.meta.events
+    emitter = getattr(events, "_emitter", events)
+    if isinstance(getattr(emitter, "_handlers", None), botocore.hooks._PrefixTrie):
+        emitter._handlers = botocore.hooks._PrefixTrie()
+        emitter._lookup_cache = {}
+        emitter._unique_id_handlers = {}
 
 
 def cap_in_flight(client: Any, limit: int) -> None:
