@@ -170,9 +170,8 @@ def test_the_shared_session_keeps_many_hosts_open() -> None:
     clientcost.close_all()
 
 
-@pytest.mark.parametrize("dropped", [True, False])
-def test_a_released_clients_event_table_is_freed_at_once(
-        server: str, dropped: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_finished_accounts_event_tables_are_freed_at_once(
+        server: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
     import weakref
 
@@ -189,20 +188,38 @@ def test_a_released_clients_event_table_is_freed_at_once(
     table = weakref.ref(client.meta.events._emitter._handlers)
     gc.collect()
     gc.disable()
-    # Something in a reference cycle still holds the client after its region is done, as
-    # an error's traceback does (a frame of the call, with the client among its locals)
-    cycle: list[Any] = [client]
-    cycle.append(cycle)
-    del client, cycle
     try:
-        if dropped:
-            access.release("eu-west-1")
-        else:  # what release did before: forget the client
-            access._clients.clear()
-        # emptied, the table (~190 nodes) is freed at once; left alone, it waits with the
-        # cycle for the collector's pass (in a large heap the oldest pass runs rarely)
-        assert (table() is None) == dropped
+        # Something in a reference cycle still holds the client, as an error's traceback
+        # does (a frame of the call, with the client among its locals)
+        cycle: list[Any] = [client]
+        cycle.append(cycle)
+        del client, cycle
+        access.release("eu-west-1")  # the region's collectors are done: the table stays
+        assert table() is not None  # (a global collector may still use the client)
+        access.finish()  # every collector of the account is done
+        assert table() is None  # emptied: freed at once, not at the collector's next pass
     finally:
         gc.enable()
-        gc.collect()
-    assert table() is None
+
+
+def test_a_released_client_still_in_use_keeps_signing(
+        server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The S3 collector (global) reads a Tokyo bucket through the account's Tokyo client
+    after the Tokyo collectors are done and released it: it must still sign."""
+    from onboard.aws.guard import Guard
+    from onboard.aws.session import AccountAccess, _new_botocore_session
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", server)
+    session = _new_botocore_session()
+    session.set_credentials("AKIAFIRST0000000000", "secret")
+    access = AccountAccess("123456789012", session, Config(proxies={}), Guard())
+    client = access.client("s3", "ap-northeast-1")
+    signed: list[str] = []
+    client.meta.events.register_last(
+        "before-send.s3", lambda request, **_: signed.append(
+            request.headers.get("Authorization", b"").decode()[:16]))
+    access.release("ap-northeast-1")
+    client.list_buckets()
+    assert signed == ["AWS4-HMAC-SHA256"]
+    access.finish()
+    assert access._released == [] and access._clients == {}

@@ -220,6 +220,7 @@ def _collect(aws: Aws, options: ScanOptions, on_batch: BatchFn, report: Progress
         # Jobs run grouped by (account, region) so each group's clients can be released
         # when its last collector finishes: memory stays flat however large the org.
         open_jobs = Counter((j.account_id, j.region) for j in jobs)
+        open_groups = Counter(account for account, _region in open_jobs)
         pending: set[Future[tuple[list[Resource], CollectError | None]]] = set()
         queue = iter(jobs)
         job_of: dict[Future[Any], _Job] = {}
@@ -253,6 +254,9 @@ def _collect(aws: Aws, options: ScanOptions, on_batch: BatchFn, report: Progress
                 open_jobs[group] -= 1
                 if open_jobs[group] == 0:
                     aws.access(job.account_id).release(job.region)
+                    open_groups[job.account_id] -= 1
+                    if open_groups[job.account_id] == 0:
+                        aws.access(job.account_id).finish()
                 report(Progress("collect", collected.done, collected.jobs,
                                 f"{job.collector.name} {job.account_id} {job.region}"))
                 submit_next()

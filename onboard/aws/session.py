@@ -107,6 +107,7 @@ class AccountAccess:
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _key_locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
+    _released: list[Any] = field(default_factory=list)  # until finish() empties them
 
     def client(self, service: str, region: str | None = None) -> Any:
         """One client per (service, region), created once. Creation takes milliseconds, so
@@ -133,14 +134,29 @@ class AccountAccess:
 
     def release(self, region: str) -> None:
         """Drop the clients of a region whose collectors have all finished: a large org
-        would otherwise keep thousands of clients (and their connection pools) alive."""
+        would otherwise keep thousands of clients alive. A global collector may still be
+        using one (S3 reads each bucket through a client of the bucket's region), so
+        their event tables are emptied only by `finish()`."""
         with self._lock:
-            released = [self._clients.pop(k) for k in list(self._clients)
-                        if k[1] == region and k[0] != "sts"]
-            for key in [k for k in self._key_locks if k[1] == region and k[0] != "sts"]:
-                del self._key_locks[key]
+            for key in [k for k in self._clients if k[1] == region and k[0] != "sts"]:
+                self._released.append(self._clients.pop(key))
+                self._key_locks.pop(key, None)
+
+    def finish(self) -> None:
+        """Every collector of this account is done: empty the event tables of its released
+        clients (see `drop_handlers`). Its STS client stays whole: the caller's signs the
+        other accounts' credential refreshes."""
+        self._release_all()
+        with self._lock:
+            released, self._released = self._released, []
         for client in released:
             drop_handlers(client)
+
+    def _release_all(self) -> None:
+        with self._lock:
+            for key in [k for k in self._clients if k[0] != "sts"]:
+                self._released.append(self._clients.pop(key))
+                self._key_locks.pop(key, None)
 
 
 def drop_handlers(client: Any) -> None:
@@ -149,7 +165,8 @@ def drop_handlers(client: Any) -> None:
     reference cycle that only the collector's oldest generation frees — and in a large
     heap that pass runs rarely: over 100 accounts × 17 regions the released tables piled up
     into the peak memory. With the table emptied, reference counting frees the client at
-    once. Only for clients nothing will use again."""
+    once. Only for clients nothing will use again: `AccountAccess.finish()`, once every
+    collector of the account is done."""
     events = client.meta.events
     emitter = getattr(events, "_emitter", events)
     if isinstance(getattr(emitter, "_handlers", None), botocore.hooks._PrefixTrie):
