@@ -210,9 +210,52 @@ def _v10_finding_filters(db: sqlite_utils.Database) -> None:
                "findings (scan_id, account_id, status)")
 
 
+TEXT_INDEX = "finding_text"
+_TEXT_COLS = ("message", "resource_id", "check_id")
+
+
+def _v11_finding_text(db: sqlite_utils.Database) -> None:
+    """Review's text search, a substring of a finding's message, resource or check: with
+    `LIKE` alone each search read all 100k rows twice (page and count, 0.4 s). A trigram
+    index (FTS5, SQLite >= 3.34) names the rows holding every three-character piece of the
+    text; the LIKE then keeps its exact meaning on those few. Positions are not kept
+    (`detail=none`: a fifth of the size, and two fifths of the time to write), so the
+    index only narrows. `replace_findings`, the one writer of findings, keeps it in step
+    in bulk (a trigger per row took three times as long as writing the findings); a
+    trigger covers any other change of the text. An SQLite built without FTS5 or the
+    trigram tokenizer gets no index and searches as before."""
+    cols = ", ".join(_TEXT_COLS)
+    try:
+        db.execute(f"CREATE VIRTUAL TABLE {TEXT_INDEX} USING fts5({cols}, content='findings', "
+                   "content_rowid='id', tokenize='trigram', detail=none, columnsize=0)")
+    except sqlite3.OperationalError:
+        return
+    new_values = ", ".join(f"new.{c}" for c in _TEXT_COLS)
+    old_values = ", ".join(f"old.{c}" for c in _TEXT_COLS)
+    db.execute(f"CREATE TRIGGER findings_text_update AFTER UPDATE OF {cols} ON findings BEGIN "
+               f"INSERT INTO {TEXT_INDEX} ({TEXT_INDEX}, rowid, {cols}) "
+               f"VALUES ('delete', old.id, {old_values}); "
+               f"INSERT INTO {TEXT_INDEX} (rowid, {cols}) VALUES (new.id, {new_values}); END")
+    db.execute(f"INSERT INTO {TEXT_INDEX} ({TEXT_INDEX}) VALUES ('rebuild')")
+
+
+def text_query(text: str) -> str:
+    """An FTS5 query for the rows that may hold `text`: every trigram of it, each a quoted
+    string (so nothing in it is FTS5 syntax). `text` has three characters or more."""
+    grams = dict.fromkeys(text[i:i + 3] for i in range(len(text) - 2))
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+
+
+def like_pattern(text: str) -> str:
+    """`text` anywhere, literally: LIKE's own wildcards in it (`%`, `_`) match only
+    themselves (with `ESCAPE '\\'`)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1, _v2, _v3, _v4, _v5_sso_edits, _v6_notes, _v7_interviewees, _v8_finding_orders,
-    _v9_session_language, _v10_finding_filters]
+    _v9_session_language, _v10_finding_filters, _v11_finding_text]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -353,6 +396,7 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
         self._depth = 0
+        self._text_index: bool | None = None  # has findings' trigram index (schema v11)
 
     # -- lifecycle
 
@@ -683,11 +727,20 @@ class Store:
         rows = [(scan_id, f.check_id, f.status.value, f.severity.value, f.severity.rank,
                  f.account_id, f.region, f.resource_id, f.resource_arn, f.resource_type,
                  f.message, f.terraform_address) for f in findings]
+        indexed = self._has_text_index()
+        cols = ", ".join(_TEXT_COLS)
         with self.tx() as db:
+            if indexed:  # the index is told the exact old text of what it forgets
+                db.execute(f"INSERT INTO {TEXT_INDEX} ({TEXT_INDEX}, rowid, {cols}) "
+                           f"SELECT 'delete', id, {cols} FROM findings WHERE scan_id = ?",
+                           [scan_id])
             db.execute("DELETE FROM findings WHERE scan_id = ?", [scan_id])
             db.conn.executemany(
                 f"INSERT INTO findings ({', '.join(self._FINDING_COLS)}) "
                 f"VALUES ({', '.join('?' * len(self._FINDING_COLS))})", rows)
+            if indexed:
+                db.execute(f"INSERT INTO {TEXT_INDEX} (rowid, {cols}) "
+                           f"SELECT id, {cols} FROM findings WHERE scan_id = ?", [scan_id])
         return len(rows)
 
     def finish_scan(self, scan_id: int, status: str, api_calls: int = 0,
@@ -796,9 +849,20 @@ class Store:
                 params.extend(values)
         text = filters.get("text")
         if text:
-            where.append("(f.message LIKE ? OR f.resource_id LIKE ? OR f.check_id LIKE ?)")
-            params.extend([f"%{text}%"] * 3)
+            if len(text) >= 3 and self._has_text_index():  # a trigram needs 3 characters
+                where.append(f"f.id IN (SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} "
+                             "MATCH ?)")
+                params.append(text_query(text))
+            where.append("(" + " OR ".join(f"f.{c} LIKE ? ESCAPE '\\'" for c in _TEXT_COLS)
+                         + ")")
+            params.extend([like_pattern(text)] * len(_TEXT_COLS))
         return " AND ".join(where), params
+
+    def _has_text_index(self) -> bool:
+        if self._text_index is None:
+            self._text_index = bool(self._rows(
+                "SELECT 1 AS x FROM sqlite_master WHERE name = ?", [TEXT_INDEX]))
+        return self._text_index
 
     def findings(self, scan_id: int, limit: int | None = None, offset: int = 0,
                  order: str = "severity", **filters: Any) -> list[Finding]:

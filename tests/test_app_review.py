@@ -245,3 +245,65 @@ async def test_a_filter_answers_in_one_replacement_and_a_failed_read_says_so(
         assert table.row_count == 0 and screen.rows == [] and screen.total == 0
         shown = [n.message for n in app._notifications]
         assert any("database is locked" in m for m in shown), shown
+
+
+@asynctest
+async def test_a_new_order_arrives_whole_and_the_detail_is_redrawn_only_when_it_changes(
+        tmp_path: Path) -> None:
+    app, store = make_app(tmp_path)
+    app.ui_state.review.filters = {}
+    seed_scan(store, app.session.id, _many(600))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app)
+        table = screen.query_one(DataTable)
+
+        def headings() -> list[str]:
+            return [c.label.plain for c in table.ordered_columns]
+
+        assert "Severity ▼" in headings()
+        screen.action_cycle_order()  # what `o` does
+        # the arrow moves with the new rows, in the same update, not before them
+        assert not screen.answered and "Severity ▼" in headings()
+        await _settle(pilot, app)
+        assert screen.answered and "Check ▲" in headings() and "Severity" in headings()
+        assert [f.check_id for f in screen.rows] == sorted(f.check_id for f in screen.rows)
+        assert not any("Ordered by" in n.message for n in app._notifications)
+
+        # the pane is drawn again only when what it shows changed: the same finding twice
+        # is one drawing; a new triage mark of it is another
+        detail = screen.query_one(FindingDetail)
+        head = detail.query_one("#detail-head")
+        drawn = []
+        original = head.update
+        head.update = lambda *a, **k: (drawn.append(a), original(*a, **k))  # type: ignore[method-assign]
+        screen._show_detail()
+        screen._show_detail()
+        assert drawn == []
+        screen.data.triage[screen.rows[0].key] = {"mark": "accepted", "note": "known"}
+        screen._show_detail()
+        assert len(drawn) == 1 and "known" in str(head.render())
+
+
+@asynctest
+async def test_long_lived_objects_are_frozen_while_the_app_runs_and_released_after(
+        tmp_path: Path) -> None:
+    import gc
+
+    app, store = make_app(tmp_path)
+    seed_scan(store, app.session.id, _many(50))
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_paged_table_has_one_line_rows_without_labels() -> None:
+    import pytest
+
+    from onboard.screens.widgets import PagedTable
+
+    table = PagedTable()
+    with pytest.raises(ValueError):
+        table.add_row("x", label="row")
+    with pytest.raises(ValueError):
+        table.add_row("x", height=2)

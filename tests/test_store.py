@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from onboard import store as store_mod
 from onboard.models import Account, CollectError, Finding, Resource, Severity, Status
@@ -231,3 +233,72 @@ def test_tally_failing_resources_and_untriaged_count_in_sql(tmp_path: Path) -> N
     s.set_triage(sid, found[2], "confirmed", "")
     s.set_triage(sid, found[3], "not a mark", "")
     assert s.untriaged(scan, sid, ("confirmed",)) == (6, 5)
+
+
+_TEXTS = st.text(alphabet="aAbB01%_\\\"' .-é日É", max_size=12)
+
+
+def _ascii_fold(text: str) -> str:
+    """What SQLite's LIKE ignores: the case of ASCII letters only."""
+    return text.translate({c: c + 32 for c in range(ord("A"), ord("Z") + 1)})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.tuples(_TEXTS, _TEXTS), min_size=1, max_size=12),
+       needles=st.lists(_TEXTS.filter(bool), min_size=1, max_size=6))
+def test_text_search_is_a_literal_substring_with_or_without_the_index(
+        tmp_path_factory: pytest.TempPathFactory, texts: list[tuple[str, str]],
+        needles: list[str]) -> None:
+    s = Store.open(tmp_path_factory.mktemp("text") / "t.db")
+    scan = s.start_scan(s.create_session("x").id, {}, [])
+    findings = [Finding(check_id="s3.versioning", status=Status.FAIL, severity=Severity.HIGH,
+                        account_id="111", region="us-east-1", resource_id=f"{rid}#{i}",
+                        message=message) for i, (message, rid) in enumerate(texts)]
+    s.replace_findings(scan, findings)
+    for needle in needles:
+        want = sorted(f.resource_id for f in findings if any(
+            _ascii_fold(needle) in _ascii_fold(v)
+            for v in (f.message, f.resource_id, f.check_id)))
+        for indexed in (True, False):
+            s._text_index = indexed  # False: the LIKE alone, as without FTS5
+            got = sorted(f.resource_id for f in s.findings(scan, text=needle))
+            assert got == want, (needle, indexed)
+            assert s.count_findings(scan, text=needle) == len(want)
+    s.conn.execute(f"INSERT INTO {store_mod.TEXT_INDEX} ({store_mod.TEXT_INDEX}, rank) "
+                   "VALUES ('integrity-check', 1)")
+    s.close()
+
+
+def test_the_text_index_follows_every_write_and_is_built_for_an_older_database(
+        tmp_path: Path) -> None:
+    path = tmp_path / "v10.db"
+    conn = sqlite3.connect(path)
+    db = sqlite_utils.Database(conn)
+    for step in store_mod.MIGRATIONS[:10]:
+        step(db)
+    conn.execute("PRAGMA user_version = 10")
+    conn.execute("INSERT INTO findings (scan_id, check_id, status, severity, sev_rank, "
+                 "account_id, region, resource_id, message) VALUES (1, 's3.versioning', "
+                 "'FAIL', 'high', 3, '111', 'us-east-1', 'old-bucket', 'kept from v10')")
+    conn.commit()
+    conn.close()
+
+    s = Store.open(path)
+    assert s.schema_version == SCHEMA_VERSION
+    assert s._has_text_index()
+    assert [f.resource_id for f in s.findings(1, text="from v10")] == ["old-bucket"]
+    s.replace_findings(1, [_finding("s3.versioning", "new-bucket")])  # delete + insert
+    assert s.findings(1, text="from v10") == []
+    assert [f.resource_id for f in s.findings(1, text="NEW-buck")] == ["new-bucket"]
+    s.conn.execute("UPDATE findings SET message = 'renamed text' WHERE scan_id = 1")
+    assert s.findings(1, text="new-bucket bad") == []
+    assert [f.resource_id for f in s.findings(1, text="renamed")] == ["new-bucket"]
+    # row for row what the table says (rank 1: FTS5 compares with the content table) ...
+    check = (f"INSERT INTO {store_mod.TEXT_INDEX} ({store_mod.TEXT_INDEX}, rank) "
+             "VALUES ('integrity-check', 1)")
+    s.conn.execute(check)
+    # ... which the check does notice when a write goes around replace_findings
+    s.conn.execute("DELETE FROM findings")
+    with pytest.raises(sqlite3.DatabaseError):
+        s.conn.execute(check)
+    s.close()

@@ -45,13 +45,24 @@ class FindingDetail(VerticalScroll):
                 yield SafeStatic(id="fix-terraform-text")
         yield SafeStatic(id="detail-refs")
 
+    _shown: tuple[object, ...] | None = None
+    """What the pane shows now: showing it again is skipped (each update of its texts
+    lays the whole screen out again, and the table asks twice per new page)."""
+
     def show_empty(self, text: str) -> None:
+        if self._shown == (text,):
+            return
+        self._shown = (text,)
         self.query_one("#detail-head", Static).update(Text(text, style="dim italic"))
         self.query_one("#fix-tabs").display = False
         self.query_one("#detail-refs", Static).update("")
 
     def show(self, finding: Finding, check: CheckDef | None, triage: dict[str, str] | None,
              change: str = "") -> None:
+        shown = (finding, check, dict(triage or {}), change)
+        if self._shown == shown:
+            return
+        self._shown = shown
         head = Text()
         head.append(f" {label(STATUS_LABELS, finding.status)} ",
                     f"reverse {STATUS_STYLES[finding.status]}")

@@ -29,7 +29,7 @@ from onboard.screens.widgets import (
     STATUS_LABELS,
     STATUS_STYLES,
     TRIAGE_LABELS,
-    SafeDataTable,
+    PagedTable,
     SafeInput,
     SafeStatic,
     label,
@@ -185,7 +185,7 @@ itself (work from the most severe down: the table is in that order).
                              allow_blank=False, id="f-changes", compact=True)
                 yield SafeInput(placeholder=_("/ search message, resource, check"),
                                 id="f-text", compact=True)
-            yield SafeDataTable(id="findings", cursor_type="row", zebra_stripes=True)
+            yield PagedTable(id="findings", cursor_type="row", zebra_stripes=True)
             yield SafeStatic(id="table-status")
             yield FindingDetail(id="detail")
 
@@ -225,9 +225,10 @@ itself (work from the most severe down: the table is in that order).
         order = ("status", "severity", "check", "resource", "account", "region", "triage")
         return {k: out[k] for k in order if k in out}
 
-    def _add_columns(self) -> None:
+    def _add_columns(self, refill: bool = True) -> None:
         """Columns for the terminal's width, the sort arrow on the order's column; rebuilt
-        (with the rows) only when one of them changed: a rebuild re-lays out the screen."""
+        only when one of them changed (a rebuild re-lays out the screen), with the rows
+        unless new ones replace them right after (`refill=False`)."""
         widths = self._widths()
         headings = {key: _(REVIEW_COLUMNS[key]) + (
             (" ▼" if key == "severity" else " ▲") if COLUMN_ORDER.get(key) == self.order
@@ -241,7 +242,8 @@ itself (work from the most severe down: the table is in that order).
         table.clear(columns=True)
         for key, width in widths.items():
             table.add_column(headings[key], key=key, width=width)
-        table.add_rows(self._cell_rows(self.rows))
+        if refill:
+            table.add_rows(self._cell_rows(self.rows))
 
     def on_resize(self) -> None:
         if self.is_mounted:
@@ -381,9 +383,9 @@ itself (work from the most severe down: the table is in that order).
         table in between: at 100k findings each repaint of the screen is tens of ms)."""
         self.generation += 1
         self._replacing = True
-        self._add_columns()  # the sort arrow follows the order
         self._remember()
         if self.data.scan is None:
+            self._add_columns(refill=False)
             self._replace_rows([], 0)
             self._show_table_status()
             self.query_one(FindingDetail).show_empty(
@@ -430,6 +432,8 @@ itself (work from the most severe down: the table is in that order).
         if self._replacing:
             if message.offset == 0:
                 with self.app.batch_update():
+                    # The sort arrow moves with the answer, not before it.
+                    self._add_columns(refill=False)
                     self._replace_rows(message.findings, message.total)
                     self._restore_selection()
                     self._show_table_status()
@@ -519,7 +523,8 @@ itself (work from the most severe down: the table is in that order).
         if self.selected:
             text.append("  ·  " + _("{n} selected (m triages them, * clears)").format(
                 n=len(self.selected)), "bold")
-        self.query_one("#table-status", Static).update(text)
+        # One line of fixed height: its text never changes the layout.
+        self.query_one("#table-status", Static).update(text, layout=False)
 
     # -- selection and paging
 
@@ -594,9 +599,9 @@ itself (work from the most severe down: the table is in that order).
         self.query_one("#f-text", Input).focus()
 
     def action_cycle_order(self) -> None:
+        # No toast: the header's arrow and the line under the table say the new order
+        # with the answer (a toast is one more layout of the screen).
         self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
-        self.notify(_("Ordered by {order}.").format(order=label(ORDER_LABELS, self.order)),
-                    timeout=2)
         self.requery()
 
     # -- remediation and triage

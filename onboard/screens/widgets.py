@@ -159,6 +159,24 @@ class SafeDataTable(DataTable):  # type: ignore[type-arg]
         super().update_cell_at(coordinate, shown(value), **kwargs)
 
 
+class PagedTable(SafeDataTable):
+    """A SafeDataTable whose columns all have a fixed width and whose rows are one line,
+    filled a page at a time (Review's 100,000 findings). DataTable measures every cell
+    of every new row to size auto-width columns; with fixed widths that measure changes
+    nothing and was a tenth of each filter change's time, so it is skipped."""
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> Any:
+        if kwargs.get("label") is not None or kwargs.get("height", 1) != 1:
+            raise ValueError("a PagedTable's rows are one line, without a label")
+        return super().add_row(*cells, **kwargs)
+
+    def _update_dimensions(self, new_rows: Any) -> None:
+        if any(column.auto_width for column in self.columns.values()):
+            super()._update_dimensions(new_rows)
+        else:
+            super()._update_dimensions(())  # only the virtual size
+
+
 class ControlPictures(Highlighter):
     """Shows an input's control characters as pictures, one for one (the cursor indexes
     the real value, which is kept as it is)."""
