@@ -6,8 +6,9 @@
 Seeds one session with a scan of N findings spread over 100 accounts x 17 regions and
 every check of the catalog, then drives the TUI's Review screen with Pilot (the same
 harness the tests use, on a virtual terminal) and prints the time per action, from the
-key press or filter change until the last frame drawn for it (the new answer's first page
-in the table, its count, the detail pane), once the app is idle again:
+key press or filter change until the frame that draws the answer (the new page in the
+table, its count, the detail pane: "drawn") and until the last frame before the app is
+idle again ("settled"):
 open, filter by status / severity / account / check / text, change the order, page down.
 Then `onboard export` of the session (markdown and json) as a child process: wall time,
 peak RSS and size. Also the store + evaluate time for 100,000 inventory records.
@@ -22,7 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,7 +74,18 @@ def seed(db: Path, n: int) -> tuple[int, int]:
     return session.id, scan_id
 
 
-async def drive_review(db: Path) -> list[tuple[str, float, int]]:
+class Timing(NamedTuple):
+    label: str
+    drawn: float
+    """Seconds until the frame that shows the answer: the new page in the table, its count
+    under it and the detail pane of the selected row."""
+    settled: float
+    """Seconds until the last frame drawn before the app went idle (Textual lays out once
+    more what changed size and redraws the scrollbars' thumbs a frame later)."""
+    total: int
+
+
+async def drive_review(db: Path) -> list[Timing]:
     from textual.widgets import DataTable, Select
 
     from onboard.app import OnboardApp
@@ -85,17 +97,25 @@ async def drive_review(db: Path) -> list[tuple[str, float, int]]:
     session = store.session_by_name("bench")
     assert session is not None
     app = OnboardApp(store, load_catalog(), session, ScanOptions(regions=["us-east-1"]))
-    results: list[tuple[str, float, int]] = []
-    painted = [0.0]
+    results: list[Timing] = []
+    frames: list[float] = []  # when each frame was written to the (virtual) terminal
+    answered = [0.0]  # when the screen last took in a page of findings
     display = app._display
 
     def display_and_time(*args: Any, **kwargs: Any) -> Any:
         try:
             return display(*args, **kwargs)
         finally:
-            painted[0] = time.perf_counter()
+            frames.append(time.perf_counter())
 
     app._display = display_and_time  # type: ignore[method-assign]
+    take_page = ReviewScreen.on_findings_page
+
+    def take_page_and_time(self: ReviewScreen, message: Any) -> None:
+        take_page(self, message)
+        answered[0] = time.perf_counter()
+
+    ReviewScreen.on_findings_page = take_page_and_time  # type: ignore[method-assign]
     async with app.run_test(size=(160, 48)) as pilot:
         async def until(ready: Callable[[], bool], timeout: float = 60.0) -> None:
             deadline = time.monotonic() + timeout
@@ -115,11 +135,13 @@ async def drive_review(db: Path) -> list[tuple[str, float, int]]:
             assert isinstance(found, ReviewScreen)
             return found
 
-        async def drawn(t0: float) -> float:
-            """Seconds from t0 until the last frame drawn before the app went idle (what
-            the user waits for; pilot.pause() itself adds 20-40 ms to notice idleness)."""
+        async def drawn(label: str, t0: float) -> Timing:
+            """The frames after t0, once the app is idle again (pilot.pause() itself takes
+            20-40 ms to notice that, which is not counted)."""
             await pilot.pause()
-            return max(painted[0], t0) - t0
+            after = [f for f in frames if f >= answered[0]] or [answered[0]]
+            return Timing(label, after[0] - t0, max(frames[-1], answered[0]) - t0,
+                          screen().total)
 
         async def timed(label: str, act: Callable[[], Any], rows: int = 1) -> None:
             before = screen().generation if isinstance(app.screen, ReviewScreen) else -1
@@ -130,7 +152,7 @@ async def drive_review(db: Path) -> list[tuple[str, float, int]]:
             await until(lambda: isinstance(app.screen, ReviewScreen)
                         and screen().generation != before and screen().answered
                         and screen().query_one(DataTable).row_count >= rows)
-            results.append((label, await drawn(t0), screen().total))
+            results.append(await drawn(label, t0))
 
         async def press_open() -> None:
             await pilot.press("4")
@@ -173,9 +195,9 @@ async def drive_review(db: Path) -> list[tuple[str, float, int]]:
             t0 = time.perf_counter()
             table.move_cursor(row=rows - 1)
             await until(lambda r=rows: len(screen().rows) > r)
-            results.append((f"page down (rows {rows}-{rows + PAGE})", await drawn(t0),
-                            screen().total))
+            results.append(await drawn(f"page down (rows {rows}-{rows + PAGE})", t0))
             del k
+    ReviewScreen.on_findings_page = take_page  # type: ignore[method-assign]
     store.close()
     return results
 
@@ -249,8 +271,10 @@ def main() -> None:
         seed(db, args.findings)
         print(f"seeded a scan of {args.findings:,} findings in {time.monotonic() - t0:.1f} s "
               f"(DB {db.stat().st_size / 2**20:.0f} MB)", flush=True)
-        for label, seconds, total in asyncio.run(drive_review(db)):
-            print(f"  {label:34} {seconds * 1000:7.0f} ms   ({total:,} matching)", flush=True)
+        print(f"  {'action':34} {'drawn':>7}  {'settled':>8}", flush=True)
+        for t in asyncio.run(drive_review(db)):
+            print(f"  {t.label:34} {t.drawn * 1000:4.0f} ms  {t.settled * 1000:5.0f} ms   "
+                  f"({t.total:,} matching)", flush=True)
         if not args.skip_export:
             for fmt in ("markdown", "json"):
                 wall, rss, size = export(db, fmt)

@@ -307,3 +307,34 @@ def test_a_paged_table_has_one_line_rows_without_labels() -> None:
         table.add_row("x", label="row")
     with pytest.raises(ValueError):
         table.add_row("x", height=2)
+
+
+@asynctest
+async def test_a_paged_tables_kept_cell_drawings_are_what_datatable_draws(
+        tmp_path: Path) -> None:
+    """PagedTable draws a repeated cell once and adds the cell's own mouse meta after:
+    every cell, under the cursor, hovered and on both zebra stripes, must be segment for
+    segment what DataTable itself draws (a Textual upgrade that changes it fails here)."""
+    from onboard.screens.widgets import PagedTable
+
+    app, store = make_app(tmp_path)
+    app.ui_state.review.filters = {}
+    seed_scan(store, app.session.id, _many(300))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app)
+        table = screen.query_one(PagedTable)
+        table.zebra_stripes = True
+        widths = [c.get_render_width(table) for c in table.ordered_columns]
+        cases = [(row, col, cursor, hover) for row in range(40) for col in range(len(widths))
+                 for cursor, hover in ((False, False), (True, False), (False, True))]
+        for row, col, cursor, hover in cases:  # fill the kept drawings
+            table._render_cell(row, col, table._get_row_style(row, table.rich_style),
+                               widths[col], cursor, hover)
+        assert 0 < len(table._drawn_cells) < len(cases) // 3  # repeats were drawn once
+        for row, col, cursor, hover in cases:
+            base = table._get_row_style(row, table.rich_style)
+            ours = table._render_cell(row, col, base, widths[col], cursor, hover)
+            table._cell_render_cache.clear()
+            theirs = DataTable._render_cell(table, row, col, base, widths[col], cursor, hover)
+            assert ours == theirs, (row, col, cursor, hover)
+            assert ours[0][0].style.meta == {"row": row, "column": col}  # type: ignore[union-attr]
