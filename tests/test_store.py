@@ -286,6 +286,15 @@ def test_the_text_index_follows_every_write_and_is_built_for_an_older_database(
     s = Store.open(path)
     assert s.schema_version == SCHEMA_VERSION
     assert s._has_text_index()
+    indexes = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE "
+                                            "type = 'index' AND tbl_name = 'findings'")}
+    # one check's page in severity order comes from an index that also replaced v1's
+    assert "idx_findings_check_order" in indexes
+    assert "idx_findings_scan_id_check_id" not in indexes
+    plan = s.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM findings f WHERE f.scan_id = 1 AND f.check_id = "
+        f"'s3.versioning' ORDER BY {store_mod.FINDING_ORDERS['severity']} LIMIT 200").fetchall()
+    assert "idx_findings_check_order" in str(plan) and "TEMP B-TREE" not in str(plan)
     assert [f.resource_id for f in s.findings(1, text="from v10")] == ["old-bucket"]
     s.replace_findings(1, [_finding("s3.versioning", "new-bucket")])  # delete + insert
     assert s.findings(1, text="from v10") == []
@@ -301,4 +310,26 @@ def test_the_text_index_follows_every_write_and_is_built_for_an_older_database(
     s.conn.execute("DELETE FROM findings")
     with pytest.raises(sqlite3.DatabaseError):
         s.conn.execute(check)
+    s.close()
+
+
+def test_terraform_addresses_are_set_in_one_pass_for_exactly_the_keys_given(
+        tmp_path: Path) -> None:
+    s = Store.open(tmp_path / "tf.db")
+    sid = s.create_session("x").id
+    one, two = s.start_scan(sid, {}, []), s.start_scan(sid, {}, [])
+    s.replace_findings(one, _findings(30))
+    s.replace_findings(two, _findings(30))
+    keys = [f.key for f in s.findings(one)]
+    s.set_terraform_addresses(one, {k: f"aws_s3_bucket.b{i}" for i, k in enumerate(keys)})
+    with s.tx():  # twice in one transaction, as an import does for each scan
+        s.set_terraform_addresses(one, {keys[0]: None, keys[1]: "module.m.aws_x.y"})
+        s.set_terraform_addresses(two, {keys[2]: "aws_x.z",
+                                        ("ec2.ssh_open", "9", "r", "absent"): "aws_x.w"})
+    got = {f.key: f.terraform_address for f in s.findings(one)}
+    assert got[keys[0]] is None and got[keys[1]] == "module.m.aws_x.y"
+    assert all(got[k] == f"aws_s3_bucket.b{i}" for i, k in enumerate(keys) if i > 1)
+    other = {f.key: f.terraform_address for f in s.findings(two)}
+    assert other.pop(keys[2]) == "aws_x.z" and set(other.values()) == {None}  # one scan only
+    assert s.conn.execute("SELECT COUNT(*) FROM temp.tf_addresses").fetchone()[0] == 0
     s.close()
