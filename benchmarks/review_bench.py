@@ -202,6 +202,17 @@ async def drive_review(db: Path) -> list[Timing]:
     return results
 
 
+def machine_speed() -> float:
+    """Milliseconds for a fixed loop of pure Python, best of three: this shared VM's speed
+    moves by up to 2x within an hour, and this says which phase a run was in."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.perf_counter() - t0)
+    return best * 1000
+
+
 def export(db: Path, fmt: str) -> tuple[float, int, int]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"report.{fmt}"
@@ -271,6 +282,7 @@ def main() -> None:
         seed(db, args.findings)
         print(f"seeded a scan of {args.findings:,} findings in {time.monotonic() - t0:.1f} s "
               f"(DB {db.stat().st_size / 2**20:.0f} MB)", flush=True)
+        print(f"machine: {machine_speed():.0f} ms for the reference loop", flush=True)
         print(f"  {'action':34} {'drawn':>7}  {'settled':>8}", flush=True)
         for t in asyncio.run(drive_review(db)):
             print(f"  {t.label:34} {t.drawn * 1000:4.0f} ms  {t.settled * 1000:5.0f} ms   "

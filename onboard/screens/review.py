@@ -469,31 +469,47 @@ itself (work from the most severe down: the table is in that order).
 
     def _cell_rows(self, findings: list[Finding]) -> list[list[Text | str]]:
         """Each finding's cells in the table's column order; what rows share (the columns,
-        each account's label) is worked out once per page, not once per row."""
+        a cell shown in many rows: FAIL, high, an account, a region, a check) is made
+        once per page, not once per row."""
         columns = [str(k.value) for k in self.query_one(DataTable).columns]
-        accounts: dict[str, str] = {}
-        return [self._cells(f, columns, accounts) for f in findings]
+        shared: dict[tuple[str, object], Text] = {}
+        return [self._cells(f, columns, shared) for f in findings]
 
     def _cells(self, f: Finding, columns: list[str] | None = None,
-               accounts: dict[str, str] | None = None) -> list[Text | str]:
-        mark = self.data.triage.get(f.key, {}).get("mark", "")
-        status = Text("● " if f.key in self.selected else "  ", "bold")
-        status.append(label(STATUS_LABELS, f.status), STATUS_STYLES[f.status])
-        accounts = {} if accounts is None else accounts
-        account = accounts.get(f.account_id)
-        if account is None:
-            account = accounts[f.account_id] = self._account_label(f.account_id)
-        cells: dict[str, Text | str] = {
-            "status": status,
-            "severity": Text(label(SEVERITY_LABELS, f.severity),
-                             SEVERITY_STYLES[f.severity.value]),
-            "check": plain(f.check_id), "resource": plain(f.resource_id),
-            "account": plain(account), "region": plain(f.region),
-            "triage": plain(label(TRIAGE_LABELS, mark), "#87d787") if mark
-            else Text("·", "dim")}
+               shared: dict[tuple[str, object], Text] | None = None) -> list[Text | str]:
+        """`shared`: cells already made for other rows of the page, by column and value
+        (a Text in a table is only drawn, never changed)."""
+        shared = {} if shared is None else shared
         if columns is None:
             columns = [str(k.value) for k in self.query_one(DataTable).columns]
-        return [cells[k] for k in columns] if columns else list(cells.values())
+        values: dict[str, object] = {
+            "status": (f.status, f.key in self.selected), "severity": f.severity,
+            "check": f.check_id, "account": f.account_id, "region": f.region,
+            "triage": self.data.triage.get(f.key, {}).get("mark", "")}
+        cells: list[Text | str] = []
+        for column in columns:
+            if column == "resource":  # the one cell no two rows share
+                cells.append(plain(f.resource_id))
+                continue
+            value = values[column]
+            cell = shared.get((column, value))
+            if cell is None:
+                cell = shared[(column, value)] = self._cell(column, f)
+            cells.append(cell)
+        return cells
+
+    def _cell(self, column: str, f: Finding) -> Text:
+        if column == "status":
+            status = Text("● " if f.key in self.selected else "  ", "bold")
+            status.append(label(STATUS_LABELS, f.status), STATUS_STYLES[f.status])
+            return status
+        if column == "severity":
+            return Text(label(SEVERITY_LABELS, f.severity), SEVERITY_STYLES[f.severity.value])
+        if column == "triage":
+            mark = self.data.triage.get(f.key, {}).get("mark", "")
+            return plain(label(TRIAGE_LABELS, mark), "#87d787") if mark else Text("·", "dim")
+        return plain({"check": f.check_id, "account": self._account_label(f.account_id),
+                      "region": f.region}[column])
 
     def _account_label(self, account_id: str) -> str:
         """The account's name; in a narrow table without the word every name shares
