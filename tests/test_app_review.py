@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from textual.message import Message
 from textual.widgets import DataTable, Input, RadioSet, Select
@@ -41,13 +44,21 @@ def _many(n: int) -> list:  # type: ignore[type-arg]
             for i in range(n)]
 
 
-@asynctest
-async def test_pages_20000_findings_lazily(tmp_path: Path) -> None:
+@contextlib.asynccontextmanager
+async def _review_of(tmp_path: Path,
+                     n: int) -> AsyncIterator[tuple[Any, Any, Any, ReviewScreen]]:
+    """(app, store, pilot, Review) over a scan of n findings, no filter saved."""
     app, store = make_app(tmp_path)
     app.ui_state.review.filters = {}
-    seed_scan(store, app.session.id, _many(20_000))
+    seed_scan(store, app.session.id, _many(n))
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, app)  # timing lives in benchmarks/, never in tests
+        yield app, store, pilot, await _open(pilot, app)
+
+
+@asynctest
+async def test_pages_20000_findings_lazily(tmp_path: Path) -> None:
+    # timing lives in benchmarks/, never in tests
+    async with _review_of(tmp_path, 20_000) as (app, _store, pilot, screen):
         table = screen.query_one(DataTable)
         assert screen.total == 20_000
         assert table.row_count == PAGE
@@ -219,11 +230,7 @@ async def test_quitting_mid_scan_stops_it_and_keeps_what_it_found(tmp_path: Path
 @asynctest
 async def test_a_filter_answers_in_one_replacement_and_a_failed_read_says_so(
         tmp_path: Path) -> None:
-    app, store = make_app(tmp_path)
-    app.ui_state.review.filters = {}
-    seed_scan(store, app.session.id, _many(600))
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, app)
+    async with _review_of(tmp_path, 600) as (app, store, pilot, screen):
         table = screen.query_one(DataTable)
         assert screen.answered and table.row_count == PAGE
         # until the new answer arrives the old rows stay; then it replaces them whole
@@ -250,11 +257,7 @@ async def test_a_filter_answers_in_one_replacement_and_a_failed_read_says_so(
 @asynctest
 async def test_a_new_order_arrives_whole_and_the_detail_is_redrawn_only_when_it_changes(
         tmp_path: Path) -> None:
-    app, store = make_app(tmp_path)
-    app.ui_state.review.filters = {}
-    seed_scan(store, app.session.id, _many(600))
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, app)
+    async with _review_of(tmp_path, 600) as (app, _store, pilot, screen):
         table = screen.query_one(DataTable)
 
         def headings() -> list[str]:
@@ -317,11 +320,7 @@ async def test_a_paged_tables_kept_cell_drawings_are_what_datatable_draws(
     segment what DataTable itself draws (a Textual upgrade that changes it fails here)."""
     from onboard.screens.widgets import PagedTable
 
-    app, store = make_app(tmp_path)
-    app.ui_state.review.filters = {}
-    seed_scan(store, app.session.id, _many(300))
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, app)
+    async with _review_of(tmp_path, 300) as (_app, _store, _pilot, screen):
         table = screen.query_one(PagedTable)
         table.zebra_stripes = True
         widths = [c.get_render_width(table) for c in table.ordered_columns]
