@@ -337,3 +337,21 @@ async def test_a_paged_tables_kept_cell_drawings_are_what_datatable_draws(
             theirs = DataTable._render_cell(table, row, col, base, widths[col], cursor, hover)
             assert ours == theirs, (row, col, cursor, hover)
             assert ours[0][0].style.meta == {"row": row, "column": col}  # type: ignore[union-attr]
+
+
+@asynctest
+async def test_the_footer_is_composed_again_only_when_its_keys_change(tmp_path: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from onboard.screens.widgets import KeysFooter
+
+    async with _review_of(tmp_path, 20) as (app, _store, pilot, screen):
+        footer = screen.query_one(KeysFooter)
+        keys = list(footer.query(FooterKey))
+        assert keys and "escape" not in {k.key for k in keys}
+        screen.refresh_bindings()  # the signal, with nothing changed
+        await _settle(pilot, app)
+        assert list(footer.query(FooterKey)) == keys  # the same widgets: not composed again
+        screen.query_one("#f-text", Input).focus()  # Esc now leaves the search box
+        await _settle(pilot, app)
+        assert "escape" in {k.key for k in footer.query(FooterKey)}

@@ -23,7 +23,6 @@ from textual.message import Message
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Input,
     Label,
     Select,
@@ -44,7 +43,14 @@ from onboard.screens.finding_detail import FindingDetail
 from onboard.screens.listing import ListingScreen
 from onboard.screens.matrix import ConfirmModal, current_rows, risk_style
 from onboard.screens.modals import _Dialog
-from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic, shown
+from onboard.screens.widgets import (
+    KeysFooter,
+    SafeDataTable,
+    SafeInput,
+    SafeLabel,
+    SafeStatic,
+    shown,
+)
 from onboard.screens.words import C_, word
 from onboard.store import Store
 from onboard.workspace import Workspace
@@ -277,7 +283,7 @@ class ActionModal(_Dialog):
                                        r.observation)),
                    r.id, r.id in linked) for r in choices), id="action-rows")
             yield from self.buttons(_("Save") if a or e is None else _("Choose"))
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         target = self.query("#action-title" if self.entry is None else "#action-owner")

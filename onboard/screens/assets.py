@@ -17,7 +17,6 @@ from textual.timer import Timer
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Input,
     Label,
     OptionList,
@@ -37,6 +36,7 @@ from onboard.screens.listing import ListingScreen
 from onboard.screens.matrix import ConfirmModal, Fields, current_rows, risk_style
 from onboard.screens.modals import _Dialog
 from onboard.screens.widgets import (
+    KeysFooter,
     SafeDataTable,
     SafeInput,
     SafeLabel,
@@ -185,7 +185,7 @@ class AssetModal(_Dialog):
                     yield picker
             yield SafeLabel("", id="asset-preview", classes="dialog-hint")
             yield from self.buttons(_("Save") if a else _("Declare"))
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if not self.query("#asset-picker"):  # pushed while the app was closing

@@ -8,10 +8,10 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Tabs
+from textual.widgets import Tabs
 
 from onboard.i18n import current
-from onboard.screens.widgets import NavTabs, TopBar
+from onboard.screens.widgets import KeysFooter, NavTabs, TopBar
 
 if TYPE_CHECKING:
     from onboard.app import OnboardApp
@@ -32,7 +32,7 @@ class OnboardScreen(Screen[None]):
         yield TopBar()
         yield NavTabs(self.SCREEN_ID)
         yield from self.compose_body()
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

@@ -14,10 +14,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from onboard import terraform
 from onboard.i18n import N_, _, ngettext
+from onboard.screens.widgets import KeysFooter
 from onboard.screens.words import C_
 
 
@@ -47,7 +48,7 @@ class PolicyModal(ModalScreen[None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Copy"), variant="primary", id="copy")
                 yield Button(_("Close"), id="close")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._load()
@@ -168,7 +169,7 @@ class TerraformImportModal(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Import"), variant="primary", id="import")
                 yield Button(_("Close"), id="close")
-        yield Footer()
+        yield KeysFooter()
 
     @on(Input.Submitted, "#tf-path")
     def _add(self, event: Input.Submitted) -> None:

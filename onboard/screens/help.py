@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Markdown
 
 from onboard.i18n import N_, _
 from onboard.screens.base import OnboardScreen
+from onboard.screens.widgets import KeysFooter
 
 GENERAL = N_("""
 ### Everywhere
@@ -55,7 +56,7 @@ class HelpModal(ModalScreen[None]):
                 + _(GENERAL).format(mnemonics=mnemonics) + _("\n*Esc closes this help.*"))
         with VerticalScroll(id="help-box"):
             yield Markdown(text)
-        yield Footer()
+        yield KeysFooter()
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

@@ -13,7 +13,6 @@ from textual.screen import ModalScreen
 from textual.validation import Regex
 from textual.widgets import (
     Button,
-    Footer,
     Input,
     Label,
     OptionList,
@@ -30,6 +29,7 @@ from onboard.models import Account, Environment, Finding, SessionInfo
 from onboard.screens.widgets import (
     TRIAGE_LABELS,
     Choice,
+    KeysFooter,
     SafeInput,
     SafeLabel,
     SafeTextArea,
@@ -95,7 +95,7 @@ class AccountModal(_Dialog):
                          value=acc.environment if acc else "other", allow_blank=False)
             yield SafeLabel("", id="account-error", classes="dialog-error")
             yield from self.buttons(_("Save"))
-        yield Footer()
+        yield KeysFooter()
 
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)
@@ -150,7 +150,7 @@ class TriageModal(_Dialog):
             yield SafeLabel(_("Note (why, who said so, ticket…)"))
             yield SafeInput(self.note, id="triage-note")
             yield from self.buttons(_("Save"))
-        yield Footer()
+        yield KeysFooter()
 
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)
@@ -182,7 +182,7 @@ class SessionModal(_Dialog):
             yield SafeLabel(_("…or start a new one (a name, then Enter)"))
             yield SafeInput(id="session-new", placeholder=_("e.g. acme-2024"))
             yield from self.buttons(_("Open"))
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._load()
@@ -242,7 +242,7 @@ class NoteModal(_Dialog):
             yield SafeTextArea(self.text, id="note-text", show_line_numbers=False)
             yield SafeLabel(_("ctrl+s saves · an empty note is deleted"), classes="dialog-hint")
             yield from self.buttons(_("Save"))
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

@@ -19,12 +19,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from onboard.i18n import N_, _
 from onboard.people import detail_label, rule_label
 from onboard.screens.base import OnboardScreen
-from onboard.screens.widgets import SafeDataTable, SafeInput, SafeLabel, SafeStatic
+from onboard.screens.widgets import KeysFooter, SafeDataTable, SafeInput, SafeLabel, SafeStatic
 from onboard.screens.words import C_, word
 from onboard.sso_kit.edits import EditError
 from onboard.sso_kit.load import NoScan, load
@@ -113,7 +113,7 @@ class AskModal(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), variant="primary", id="ok")
                 yield Button(_("Cancel"), id="cancel")
-        yield Footer()
+        yield KeysFooter()
 
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)

@@ -18,6 +18,7 @@ from textual.strip import Strip
 from textual.widgets import (
     Checkbox,
     DataTable,
+    Footer,
     Input,
     Label,
     RadioButton,
@@ -159,6 +160,29 @@ class SafeDataTable(DataTable):  # type: ignore[type-arg]
 
     def update_cell_at(self, coordinate: Any, value: Any, **kwargs: Any) -> None:
         super().update_cell_at(coordinate, shown(value), **kwargs)
+
+
+class KeysFooter(Footer):
+    """The footer, composed again only when the keys it shows change. Textual's Footer
+    composes all its keys again on every bindings signal (a focus move, a reactive that
+    may change what a key does): eleven times while Review opened, 30-140 ms each, with
+    the same keys every time but the first."""
+
+    _shown: tuple[object, ...] | None = None
+
+    def _keys(self) -> tuple[object, ...]:
+        return (self.compact, self.show_command_palette, tuple(
+            (key, binding.key, binding.action, binding.description, binding.key_display,
+             binding.show, binding.group, enabled, tooltip, self.app.get_key_display(binding))
+            for key, (_node, binding, enabled, tooltip)
+            in self.screen.active_bindings.items()))
+
+    async def recompose(self) -> None:
+        keys = self._keys() if self._bindings_ready and self.is_attached else None
+        if keys is not None and keys == self._shown:
+            return
+        self._shown = keys
+        await super().recompose()
 
 
 DRAWN_CELLS_KEPT = 4096
