@@ -211,10 +211,21 @@ class OnboardApp(App[int]):
         what was made since: on Review with 100,000 findings each used to stop the screen
         for 80-130 ms every few keys. Garbage is collected first, so none is kept;
         reference counting still frees the frozen objects, and the collector gets them
-        back when the app ends."""
+        back when the app ends. Not while a scan runs: a botocore client it releases is a
+        reference cycle, which a frozen collector would never free (done when it ends)."""
+        if self.scanning:
+            self._freeze_after_scan = True
+            return
         gc.collect()
         gc.freeze()
         self._frozen = True
+
+    _freeze_after_scan = False
+
+    def watch_scanning(self, scanning: bool) -> None:
+        if not scanning and self._freeze_after_scan:
+            self._freeze_after_scan = False
+            self.call_after_refresh(self._freeze_long_lived)
 
     def on_unmount(self) -> None:
         if self._frozen:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -287,6 +288,11 @@ async def test_a_new_order_arrives_whole_and_the_detail_is_redrawn_only_when_it_
         assert len(drawn) == 1 and "known" in str(head.render())
 
 
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
 @asynctest
 async def test_long_lived_objects_are_frozen_while_the_app_runs_and_released_after(
         tmp_path: Path) -> None:
@@ -297,6 +303,18 @@ async def test_long_lived_objects_are_frozen_while_the_app_runs_and_released_aft
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         assert gc.get_freeze_count() > 0
+        # not while a scan runs (the clients it lets go are cycles): once it has ended
+        app.scanning = True
+        frozen = gc.get_freeze_count()
+        app._freeze_long_lived()
+        assert gc.get_freeze_count() == frozen and app._freeze_after_scan
+        cycle = _Cycle()  # a client the scan let go: garbage, but only a full pass sees it
+        gone = weakref.ref(cycle)
+        del cycle
+        app.scanning = False
+        await _settle(pilot, app)
+        assert not app._freeze_after_scan and gc.get_freeze_count() > frozen
+        assert gone() is None  # collected before the freeze, not kept in it
     assert gc.get_freeze_count() == 0
 
 
