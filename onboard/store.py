@@ -210,6 +210,8 @@ def _v10_finding_filters(db: sqlite_utils.Database) -> None:
                "findings (scan_id, account_id, status)")
 
 
+FINDING_KEY = ("check_id", "account_id", "region", "resource_id")
+"""What names one finding within a scan (`Finding.key`), as columns."""
 TEXT_INDEX = "finding_text"
 _TEXT_COLS = ("message", "resource_id", "check_id")
 
@@ -217,9 +219,9 @@ _TEXT_COLS = ("message", "resource_id", "check_id")
 def _v11_finding_search(db: sqlite_utils.Database) -> None:
     """Review's check filter (an index, below) and its text search, a substring of a
     finding's message, resource or check: with `LIKE` alone each search read all 100k
-    rows twice (page and count, 0.4 s). A trigram
-    index (FTS5, SQLite >= 3.34) names the rows holding every three-character piece of the
-    text; the LIKE then keeps its exact meaning on those few. Positions are not kept
+    rows twice (page and count, 0.4 s). A trigram index (FTS5, SQLite >= 3.34) names the
+    rows holding every three-character piece of the text; the LIKE then keeps its exact
+    meaning on those few. Positions are not kept
     (`detail=none`: a fifth of the size, and two fifths of the time to write), so the
     index only narrows. `replace_findings`, the one writer of findings, keeps it in step
     in bulk (a trigger per row took three times as long as writing the findings); a
@@ -988,18 +990,17 @@ class Store:
         One statement over the scan's findings, each looking its key up in a temporary
         table: an UPDATE per key searched the findings of its check each time (16 ms a
         finding at 100k findings; a Terraform import of such a session took half an hour)."""
-        key = "check_id = f.check_id AND t.account_id = f.account_id AND t.region = f.region " \
-              "AND t.resource_id = f.resource_id"
+        same = " AND ".join(f"t.{c} = f.{c}" for c in FINDING_KEY)
+        columns = "".join(f"{c} TEXT, " for c in FINDING_KEY)
         with self.tx() as db:
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS tf_addresses (check_id TEXT, "
-                       "account_id TEXT, region TEXT, resource_id TEXT, address TEXT, "
-                       "PRIMARY KEY (check_id, account_id, region, resource_id)) WITHOUT ROWID")
+            db.execute(f"CREATE TEMP TABLE IF NOT EXISTS tf_addresses ({columns}address TEXT, "
+                       f"PRIMARY KEY ({', '.join(FINDING_KEY)})) WITHOUT ROWID")
             db.execute("DELETE FROM temp.tf_addresses")
             db.conn.executemany("INSERT OR REPLACE INTO temp.tf_addresses VALUES (?, ?, ?, ?, ?)",
                                 [(*k, address) for k, address in addresses.items()])
             db.execute("UPDATE findings AS f SET terraform_address = (SELECT t.address FROM "
-                       f"temp.tf_addresses t WHERE t.{key}) WHERE f.scan_id = ? AND EXISTS "
-                       f"(SELECT 1 FROM temp.tf_addresses t WHERE t.{key})", [scan_id])
+                       f"temp.tf_addresses t WHERE {same}) WHERE f.scan_id = ? AND EXISTS "
+                       f"(SELECT 1 FROM temp.tf_addresses t WHERE {same})", [scan_id])
             db.execute("DELETE FROM temp.tf_addresses")
 
     # -- triage

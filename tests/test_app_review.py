@@ -253,6 +253,10 @@ async def test_a_filter_answers_in_one_replacement_and_a_failed_read_says_so(
         assert table.row_count == 0 and screen.rows == [] and screen.total == 0
         shown = [n.message for n in app._notifications]
         assert any("database is locked" in m for m in shown), shown
+        # under the table and in the pane: not read, never "0 of 0" or "none match"
+        status = str(screen.query_one("#table-status").render())
+        assert "could not be read: database is locked" in status and "0 of 0" not in status
+        assert "could not be read" in str(screen.query_one("#detail-head").render())
 
 
 @asynctest

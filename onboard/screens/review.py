@@ -158,6 +158,7 @@ itself (work from the most severe down: the table is in that order).
         self.total = 0
         self.generation = 0
         self._replacing = False  # a requery's first page has not arrived yet
+        self._read_error = ""  # the shown answer's first page could not be read: why
         self._loading_more = False
         self._search_timer: Timer | None = None
         self._syncing = False
@@ -385,6 +386,7 @@ itself (work from the most severe down: the table is in that order).
         self._replacing = True
         self._remember()
         if self.data.scan is None:
+            self._read_error = ""
             self._add_columns(refill=False)
             self._replace_rows([], 0)
             self._show_table_status()
@@ -431,6 +433,7 @@ itself (work from the most severe down: the table is in that order).
             self._replacing = True
         if self._replacing:
             if message.offset == 0:
+                self._read_error = message.error  # "0 of 0" would claim an empty answer
                 with self.app.batch_update():
                     # The sort arrow moves with the answer, not before it.
                     self._add_columns(refill=False)
@@ -494,22 +497,22 @@ itself (work from the most severe down: the table is in that order).
             value = values[column]
             cell = shared.get((column, value))
             if cell is None:
-                cell = shared[(column, value)] = self._cell(column, f)
+                cell = shared[(column, value)] = self._cell(column, value)
             cells.append(cell)
         return cells
 
-    def _cell(self, column: str, f: Finding) -> Text:
+    def _cell(self, column: str, value: Any) -> Text:
+        """The cell of `column` for `value` (as `_cells` keys them)."""
         if column == "status":
-            status = Text("● " if f.key in self.selected else "  ", "bold")
-            status.append(label(STATUS_LABELS, f.status), STATUS_STYLES[f.status])
+            status_value, selected = value
+            status = Text("● " if selected else "  ", "bold")
+            status.append(label(STATUS_LABELS, status_value), STATUS_STYLES[status_value])
             return status
         if column == "severity":
-            return Text(label(SEVERITY_LABELS, f.severity), SEVERITY_STYLES[f.severity.value])
+            return Text(label(SEVERITY_LABELS, value), SEVERITY_STYLES[value.value])
         if column == "triage":
-            mark = self.data.triage.get(f.key, {}).get("mark", "")
-            return plain(label(TRIAGE_LABELS, mark), "#87d787") if mark else Text("·", "dim")
-        return plain({"check": f.check_id, "account": self._account_label(f.account_id),
-                      "region": f.region}[column])
+            return plain(label(TRIAGE_LABELS, value), "#87d787") if value else Text("·", "dim")
+        return plain(self._account_label(value) if column == "account" else value)
 
     def _account_label(self, account_id: str) -> str:
         """The account's name; in a narrow table without the word every name shares
@@ -525,12 +528,17 @@ itself (work from the most severe down: the table is in that order).
                 return name.split(" ", 1)[1]
         return name
 
+    def _unread(self) -> str:
+        return _("Findings could not be read: {error}").format(
+            error=visible(self._read_error))
+
     def _show_table_status(self) -> None:
         template = {"new": _("{shown} of {total} new findings shown"),
                     "fixed": _("{shown} of {total} fixed findings shown")}.get(
                         self.changes, _("{shown} of {total} findings shown"))
-        text = Text(template.format(shown=f"{len(self.rows):,}", total=f"{self.total:,}"),
-                    style="dim")
+        text = (Text(self._unread(), style="bold #ff875f") if self._read_error else
+                Text(template.format(shown=f"{len(self.rows):,}", total=f"{self.total:,}"),
+                     style="dim"))
         text.append(_("  ·  order: {order}  ·  filters: ").format(
             order=label(ORDER_LABELS, self.order)), "dim")
         active = [f"{label(FILTER_KEYS, k)}={self._label(k, v) if k in VALUE_LABELS else v}"
@@ -562,7 +570,8 @@ itself (work from the most severe down: the table is in that order).
         detail = self.query_one(FindingDetail)
         finding = self.current()
         if finding is None:
-            detail.show_empty(_("No findings match the filters.") if self.data.scan
+            detail.show_empty(self._unread() if self._read_error else
+                              _("No findings match the filters.") if self.data.scan
                               else _("Nothing to show before the first scan."))
             return
         change = ""
